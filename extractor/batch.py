@@ -1,0 +1,162 @@
+"""Folders of reports -> records JSONL + errors JSONL; parallel; never loses a file.
+
+Every input ends up as exactly one record or one error entry. Records are written in
+path order, so output is byte-identical across runs and across ``jobs``. Both files
+are written to temporary names and renamed into place at the end, so a crash or
+Ctrl-C never leaves a half-written output.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from extractor.reader import DEFAULT_MAX_CHARS, InputError, read_bytes, read_file
+from extractor.record import build_record
+from extractor.schema import ErrorEntry, Record
+
+STDIN = "-"
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    n_inputs: int
+    n_records: int
+    n_errors: int
+    records_path: Path
+    errors_path: Path
+
+
+def errors_path_for(out: Path) -> Path:
+    name = out.name[: -len(".jsonl")] if out.name.endswith(".jsonl") else out.name
+    return out.with_name(f"{name}.errors.jsonl")
+
+
+def collect_inputs(inputs: Iterable[str]) -> tuple[list[str], list[ErrorEntry]]:
+    """Expand files, folders (recursive ``*.txt``) and ``-``; bad paths become errors."""
+    paths: list[str] = []
+    errors: list[ErrorEntry] = []
+    for item in inputs:
+        if item == STDIN:
+            paths.append(STDIN)
+            continue
+        path = Path(item)
+        if path.is_dir():
+            found = sorted(str(p) for p in path.rglob("*.txt") if p.is_file())
+            if not found:
+                errors.append(ErrorEntry(path=item, error="no_input",
+                                         message="folder contains no .txt files"))
+            paths.extend(found)
+        elif path.exists():
+            paths.append(str(path))
+        else:
+            errors.append(ErrorEntry(path=item, error="not_found", message="no such file or folder"))
+    unique = sorted(set(paths), key=lambda p: (p != STDIN, p))
+    return unique, errors
+
+
+def process_one(path: str, max_chars: int = DEFAULT_MAX_CHARS,
+                stdin_data: bytes | None = None) -> Record | ErrorEntry:
+    """One input -> its record, or an error entry naming the file and the problem."""
+    try:
+        if path == STDIN:
+            text, source, warnings = read_bytes(stdin_data or b"", "<stdin>", max_chars)
+            return build_record(text, "stdin", source, warnings)
+        text, source, warnings = read_file(path, max_chars)
+        return build_record(text, Path(path).stem, source, warnings)
+    except InputError as exc:
+        return ErrorEntry(path=exc.path, error=exc.kind, message=exc.message)
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop the batch
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        message = f"{type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})"
+        return ErrorEntry(path=path, error="internal", message=message)
+
+
+def _worker(args: tuple[str, int]) -> tuple[bool, str]:
+    result = process_one(*args)
+    return isinstance(result, ErrorEntry), to_json_line(result)
+
+
+def to_json_line(item: Record | ErrorEntry) -> str:
+    return json.dumps(item.model_dump(mode="json"), ensure_ascii=False, sort_keys=False)
+
+
+def iter_results(paths: list[str], jobs: int = 1, max_chars: int = DEFAULT_MAX_CHARS,
+                 stdin_data: bytes | None = None) -> Iterator[tuple[bool, str]]:
+    """(is_error, JSON line) per input, in the order of ``paths``."""
+    if STDIN in paths:
+        result = process_one(STDIN, max_chars, stdin_data)
+        yield isinstance(result, ErrorEntry), to_json_line(result)
+    rest = [(p, max_chars) for p in paths if p != STDIN]
+    if jobs <= 1 or len(rest) <= 1:
+        for args in rest:
+            yield _worker(args)
+        return
+    ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    with ctx.Pool(processes=jobs) as pool:
+        yield from pool.imap(_worker, rest, chunksize=1)
+
+
+class _AtomicWriter:
+    """Write to a temporary file beside ``path``; rename into place on commit."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        self.path = path
+        self.tmp = Path(tmp)
+        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+
+    def write_line(self, line: str) -> None:
+        self.handle.write(line + "\n")
+
+    def commit(self) -> None:
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        self.handle.close()
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        self.handle.close()
+        self.tmp.unlink(missing_ok=True)
+
+
+def run_batch(inputs: Iterable[str], out: Path, jobs: int = 1,
+              max_chars: int = DEFAULT_MAX_CHARS, progress: bool | None = None,
+              stdin_data: bytes | None = None) -> BatchResult:
+    """Process ``inputs`` into ``out`` (records) and its ``.errors.jsonl`` sibling."""
+    from tqdm import tqdm
+
+    paths, errors = collect_inputs(inputs)
+    if STDIN in paths and stdin_data is None:
+        stdin_data = sys.stdin.buffer.read()
+    err_path = errors_path_for(out)
+    records_w, errors_w = _AtomicWriter(out), _AtomicWriter(err_path)
+    n_records = 0
+    n_errors = len(errors)
+    show = sys.stderr.isatty() if progress is None else progress
+    try:
+        for error in errors:
+            errors_w.write_line(to_json_line(error))
+        results = iter_results(paths, jobs, max_chars, stdin_data)
+        for is_error, line in tqdm(results, total=len(paths), disable=not show, unit="report"):
+            if is_error:
+                errors_w.write_line(line)
+                n_errors += 1
+            else:
+                records_w.write_line(line)
+                n_records += 1
+        records_w.commit()
+        errors_w.commit()
+    except BaseException:
+        records_w.abort()
+        errors_w.abort()
+        raise
+    return BatchResult(len(paths) + len(errors), n_records, n_errors, out, err_path)

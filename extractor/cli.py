@@ -1,0 +1,138 @@
+"""``python -m extractor``: a thin wrapper over importable functions.
+
+Exit codes: 0 success; 1 some inputs failed (every good record is still written);
+2 usage error or nothing to process; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from extractor.batch import run_batch
+
+    result = run_batch(args.inputs, Path(args.out), jobs=args.jobs, max_chars=args.max_chars,
+                       progress=False if args.no_progress else None)
+    print(
+        f"{result.n_inputs} inputs: {result.n_records} records -> {result.records_path}, "
+        f"{result.n_errors} errors -> {result.errors_path}",
+        file=sys.stderr,
+    )
+    if result.n_inputs == 0:
+        return EXIT_USAGE
+    return EXIT_SOME_FAILED if result.n_errors else EXIT_OK
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from extractor.batch import process_one
+    from extractor.schema import ErrorEntry
+
+    result = process_one(args.file, args.max_chars)
+    print(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))
+    return EXIT_SOME_FAILED if isinstance(result, ErrorEntry) else EXIT_OK
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from extractor.schema import record_json_schema_text
+
+    text = record_json_schema_text()
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(text, encoding="utf-8")
+    return EXIT_OK
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from extractor.evaluation.report import evaluate_command
+
+    return evaluate_command(
+        gold=Path(args.gold) if args.gold else None,
+        pred=Path(args.pred) if args.pred else None,
+        out=Path(args.out) if args.out else None,
+        brat=Path(args.brat) if args.brat else None,
+    )
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from extractor.export.db import export_command
+
+    return export_command(Path(args.records), args.db)
+
+
+def _cmd_table(args: argparse.Namespace) -> int:
+    from extractor.export.tables import table_command
+
+    return table_command(Path(args.records), Path(args.out), args.format)
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    from extractor.export.review import review_command
+
+    return review_command(Path(args.file), Path(args.html))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from extractor.reader import DEFAULT_MAX_CHARS
+
+    parser = argparse.ArgumentParser(prog="extractor", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="extract records from report files/folders")
+    run.add_argument("inputs", nargs="+", help="files, folders (recursive *.txt) or - for stdin")
+    run.add_argument("--out", required=True, help="records JSONL; errors go to *.errors.jsonl")
+    run.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    run.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS)
+    run.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    run.add_argument("--engine", choices=["local", "dask"], default="local")
+    run.add_argument("--scheduler", default=None, help="dask scheduler address")
+    run.set_defaults(func=_cmd_run)
+
+    show = sub.add_parser("show", help="pretty-print one report's record")
+    show.add_argument("file")
+    show.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS)
+    show.set_defaults(func=_cmd_show)
+
+    schema = sub.add_parser("schema", help="write the record JSON Schema")
+    schema.add_argument("--out", default="schema/record.schema.json")
+    schema.set_defaults(func=_cmd_schema)
+
+    ev = sub.add_parser("evaluate", help="score records against gold annotations")
+    ev.add_argument("--gold", help="folder of gold JSON files (annotations/)")
+    ev.add_argument("--pred", help="records JSONL from `run`")
+    ev.add_argument("--out", help="folder for CSV/JSON tables and the error listing")
+    ev.add_argument("--brat", help="folder of brat .txt/.ann files (MACCROBAT conventions)")
+    ev.set_defaults(func=_cmd_evaluate)
+
+    ex = sub.add_parser("export", help="load records into a registry database")
+    ex.add_argument("records")
+    ex.add_argument("--db", default="sqlite:///registry.sqlite", help="SQLAlchemy URL")
+    ex.set_defaults(func=_cmd_export)
+
+    tb = sub.add_parser("table", help="write report-level and mention-level tables")
+    tb.add_argument("records")
+    tb.add_argument("--out", required=True)
+    tb.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    tb.set_defaults(func=_cmd_table)
+
+    rv = sub.add_parser("review", help="write a self-contained HTML review page for one report")
+    rv.add_argument("file")
+    rv.add_argument("--html", required=True)
+    rv.set_defaults(func=_cmd_review)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted; no partial output was written", file=sys.stderr)
+        return EXIT_INTERRUPTED

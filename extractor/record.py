@@ -1,0 +1,95 @@
+"""Text -> Record: normalization, the spaCy pipeline, offsets back to the original."""
+
+from __future__ import annotations
+
+import hashlib
+
+from spacy.tokens import Doc
+
+from extractor.fields.base import Candidate
+from extractor.pipeline import get_nlp
+from extractor.schema import Assertion, Cue, Mention, Record, Section, Source
+from extractor.sections import SectionSpan, section_at
+from extractor.summary import build_summary, is_patient_section
+from extractor.text import NormalizedText, normalize
+
+
+def _sections(norm: NormalizedText, spans: list[SectionSpan]) -> list[Section]:
+    out: list[Section] = []
+    n = len(norm.original)
+    starts = [0 if i == 0 else norm.to_original(s.start, s.start)[0] for i, s in enumerate(spans)]
+    for i, span in enumerate(spans):
+        end = starts[i + 1] if i + 1 < len(spans) else n
+        h_start, h_end = norm.to_original(span.start, span.start + len(span.heading))
+        heading = norm.original[h_start:h_end] if span.heading else ""
+        out.append(
+            Section(label=span.label, kind=span.kind, heading=heading, start=starts[i], end=end)
+        )
+    return out
+
+
+def _cue(norm: NormalizedText, assertion: Assertion) -> Assertion:
+    if assertion.cue is None:
+        return assertion
+    s, e = norm.to_original(assertion.cue.start, assertion.cue.end)
+    cue = Cue(
+        text=norm.original[s:e],
+        start=s,
+        end=e,
+        category=assertion.cue.category,
+        rule=assertion.cue.rule,
+    )
+    return assertion.model_copy(update={"cue": cue})
+
+
+def _mention(norm: NormalizedText, spans: list[SectionSpan], cand: Candidate) -> Mention:
+    s, e = norm.to_original(cand.start, cand.end)
+    section = section_at(spans, cand.start)
+    return Mention(
+        field=cand.field,
+        text=norm.original[s:e],
+        start=s,
+        end=e,
+        section=section.label if section else "front_matter",
+        value=cand.value,
+        assertion=_cue(norm, cand.assertion),
+        rule=cand.rule,
+    )
+
+
+def _negated_findings(doc: Doc, spans: list[SectionSpan]) -> list[str]:
+    findings: list[str] = []
+    for text, start, _end in doc._.negated_findings or []:
+        section = section_at(spans, start)
+        if section and is_patient_section(section.label) and text not in findings:
+            findings.append(text)
+    return findings
+
+
+def source_for_text(text: str, path: str = "<string>", encoding: str = "utf-8") -> Source:
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return Source(path=path, sha256=digest, n_chars=len(text), encoding=encoding)
+
+
+def build_record(
+    original: str, report_id: str, source: Source, warnings: list[str] | None = None
+) -> Record:
+    """Run the pipeline on ``original`` and assemble its record."""
+    norm = normalize(original)
+    doc = get_nlp()(norm.text)
+    spans: list[SectionSpan] = doc._.sections or [
+        SectionSpan("front_matter", "", 0, len(norm.text))
+    ]
+    mentions = [_mention(norm, spans, c) for c in doc._.candidates or []]
+    summary = build_summary(mentions, _negated_findings(doc, spans))
+    all_warnings = list(warnings or [])
+    if not any(is_patient_section(s.label) for s in spans):
+        all_warnings.append("no patient section found; summary falls back to the abstract/title")
+    return Record(
+        report_id=report_id,
+        source=source,
+        sections=_sections(norm, spans),
+        mentions=mentions,
+        summary=summary,
+        warnings=all_warnings,
+    )

@@ -1,0 +1,260 @@
+"""The record contract: one JSON record per report, plus every label set and enum.
+
+Every other module takes its labels from here; `python -m extractor schema` writes
+the JSON Schema of :class:`Record` to ``schema/record.schema.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0.0"
+
+
+class FieldName(StrEnum):
+    AGE = "age"
+    SEX = "sex"
+    SITE = "site"
+    LEVEL = "level"
+    SIZE = "size"
+    STAIN = "stain"
+    DIAGNOSIS = "diagnosis"
+
+
+class SectionKind(StrEnum):
+    PATIENT = "patient"
+    LITERATURE = "literature"
+    OTHER_ARTICLES = "other-articles"
+    NON_CONTENT = "non-content"
+
+
+#: canonical section label -> kind (documented in docs/ANNOTATION_SPEC.md)
+SECTION_KINDS: dict[str, SectionKind] = {
+    "front_matter": SectionKind.NON_CONTENT,
+    "web_chrome": SectionKind.NON_CONTENT,
+    "abstract": SectionKind.LITERATURE,
+    "abstract_background": SectionKind.LITERATURE,
+    "abstract_case": SectionKind.PATIENT,
+    "abstract_conclusion": SectionKind.LITERATURE,
+    "keywords": SectionKind.NON_CONTENT,
+    "introduction": SectionKind.LITERATURE,
+    "case_presentation": SectionKind.PATIENT,
+    "investigations": SectionKind.PATIENT,
+    "pathology": SectionKind.PATIENT,
+    "treatment": SectionKind.PATIENT,
+    "outcome": SectionKind.PATIENT,
+    "figures": SectionKind.PATIENT,
+    "discussion": SectionKind.LITERATURE,
+    "conclusion": SectionKind.LITERATURE,
+    "learning_points": SectionKind.LITERATURE,
+    "references": SectionKind.OTHER_ARTICLES,
+    "similar_articles": SectionKind.OTHER_ARTICLES,
+    "cited_by": SectionKind.OTHER_ARTICLES,
+    "metadata": SectionKind.NON_CONTENT,
+    "declarations": SectionKind.NON_CONTENT,
+}
+SECTION_LABELS = tuple(SECTION_KINDS)
+#: sections used for the summary when a field has no value in patient sections
+FALLBACK_SECTIONS = ("abstract", "front_matter")
+
+Sex = Literal["female", "male"]
+Laterality = Literal["right", "left", "bilateral", "midline"]
+StainResult = Literal["positive", "negative"]
+Extent = Literal["diffuse", "focal", "patchy"]
+Intensity = Literal["strong", "moderate", "weak"]
+LevelKind = Literal["vertebra", "disc", "range", "region"]
+Region = Literal[
+    "cervical",
+    "thoracic",
+    "lumbar",
+    "sacral",
+    "coccygeal",
+    "cervicothoracic",
+    "thoracolumbar",
+    "lumbosacral",
+]
+DiagnosisRole = Literal["final", "differential", "history", "comorbidity", "other"]
+DiagnosisBasis = Literal["histopathology", "cytology", "clinical", "radiology", "intraoperative"]
+ErrorKind = Literal[
+    "not_found", "no_input", "unreadable", "empty", "binary", "too_large", "internal"
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------- values
+
+
+class AgeValue(_Model):
+    years: float | None = Field(description="age in years; fractional below one year")
+    decade: int | None = Field(
+        default=None, description="set when only a decade is known ('in her 60s' -> 60)"
+    )
+
+
+class SexValue(_Model):
+    sex: Sex
+
+
+class SiteValue(_Model):
+    name: str
+    laterality: Laterality | None = None
+    icdo3_topography: str | None = None
+
+
+class LevelValue(_Model):
+    levels: list[str] = Field(description="expanded, ordered vertebral levels")
+    kind: LevelKind
+    region: Region | None = None
+
+
+class SizeValue(_Model):
+    dims_mm: list[float]
+    max_mm: float
+    unit: str
+
+
+class StainValue(_Model):
+    marker: str
+    result: StainResult
+    extent: Extent | None = None
+    intensity: Intensity | None = None
+    percent: float | None = None
+
+
+class DiagnosisValue(_Model):
+    name: str
+    icdo3: str | None = None
+    role: DiagnosisRole
+    basis: DiagnosisBasis | None = None
+
+
+VALUE_MODELS: dict[FieldName, type[_Model]] = {
+    FieldName.AGE: AgeValue,
+    FieldName.SEX: SexValue,
+    FieldName.SITE: SiteValue,
+    FieldName.LEVEL: LevelValue,
+    FieldName.SIZE: SizeValue,
+    FieldName.STAIN: StainValue,
+    FieldName.DIAGNOSIS: DiagnosisValue,
+}
+
+# ---------------------------------------------------------------- record parts
+
+
+class Cue(_Model):
+    text: str
+    start: int
+    end: int
+    category: str = Field(description="ConText category of the cue, e.g. NEGATED_EXISTENCE")
+    rule: str | None = None
+
+
+class Assertion(_Model):
+    negated: bool = False
+    uncertain: bool = False
+    hypothetical: bool = False
+    historical: bool = False
+    family: bool = False
+    cue: Cue | None = None
+
+
+class Source(_Model):
+    path: str
+    sha256: str
+    n_chars: int
+    encoding: str
+
+
+class Section(_Model):
+    label: str
+    kind: SectionKind
+    heading: str
+    start: int
+    end: int
+
+
+class Mention(_Model):
+    field: FieldName
+    text: str
+    start: int
+    end: int
+    section: str
+    value: dict[str, Any]
+    assertion: Assertion = Field(default_factory=Assertion)
+    rule: str
+
+
+class SummarySite(_Model):
+    name: str
+    laterality: Laterality | None = None
+    icdo3_topography: str | None = None
+
+
+class SummaryStain(_Model):
+    marker: str
+    result: StainResult
+    extent: Extent | None = None
+    percent: float | None = None
+
+
+class FinalDiagnosis(_Model):
+    name: str
+    icdo3: str | None = None
+    basis: DiagnosisBasis | None = None
+
+
+class DifferentialDiagnosis(_Model):
+    name: str
+    icdo3: str | None = None
+
+
+class Summary(_Model):
+    age_years: float | None = None
+    sex: Sex | None = None
+    sites: list[SummarySite] = Field(default_factory=list)
+    levels: list[str] = Field(default_factory=list)
+    size_max_mm: float | None = None
+    size_dims_mm: list[float] = Field(default_factory=list)
+    stains: list[SummaryStain] = Field(default_factory=list)
+    final_diagnosis: FinalDiagnosis | None = None
+    differential_diagnoses: list[DifferentialDiagnosis] = Field(default_factory=list)
+    negated_findings: list[str] = Field(default_factory=list)
+
+
+SUMMARY_KEYS = tuple(Summary.model_fields)
+
+
+class Record(_Model):
+    schema_version: str = SCHEMA_VERSION
+    report_id: str
+    source: Source
+    sections: list[Section] = Field(default_factory=list)
+    mentions: list[Mention] = Field(default_factory=list)
+    summary: Summary = Field(default_factory=Summary)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class ErrorEntry(_Model):
+    """One line of the errors JSONL written beside the records."""
+
+    path: str
+    error: ErrorKind
+    message: str
+
+
+def record_json_schema() -> dict[str, Any]:
+    schema = Record.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://example.org/extractor/record/{SCHEMA_VERSION}"
+    return schema
+
+
+def record_json_schema_text() -> str:
+    return json.dumps(record_json_schema(), indent=2, sort_keys=True) + "\n"

@@ -1,0 +1,154 @@
+"""Text normalization with an exact offset map back to the original text.
+
+Scraped case reports carry PDF and web noise: thin and non-breaking spaces, the
+multiplication sign, en/em dashes, soft hyphens, lines broken mid-sentence, words
+hyphenated across lines ("non-\\n\\ncontributory"), runs of blank lines. Downstream
+components see the clean text; :meth:`NormalizedText.to_original` maps any span of it
+back to the original, so that ``original[start:end]`` is always the evidence.
+
+Every normalized character remembers the original slice it came from: an unchanged
+character maps to itself, a replacement (a whitespace run collapsed to one space)
+maps to the whole slice it replaced, and deleted characters (soft hyphens, the
+hyphen and line break of a split word) have no normalized character at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+_HSPACE = "\t \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_TIMES = "\u00d7\u2715\u2716\u2a2f"
+_DELETE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201c": '"', "\u201d": '"'}
+
+_TOKEN_RE = re.compile(
+    rf"(?P<hyph>(?<=[^\W\d_])-[{_HSPACE}]*(?:\r\n|\r|\n)(?:[{_HSPACE}]*(?:\r\n|\r|\n))*"
+    rf"[{_HSPACE}]*(?=[a-z]))"
+    rf"|(?P<nl>[{_HSPACE}]*(?:(?:\r\n|\r|\n)[{_HSPACE}]*)+)"
+    rf"|(?P<sp>[{_HSPACE}]+)"
+    rf"|(?P<times>[{_TIMES}])"
+    rf"|(?P<dash>[{_DASHES}])"
+    rf"|(?P<quote>[\u2018\u2019\u201a\u201c\u201d])"
+    rf"|(?P<delete>[{_DELETE}]+)"
+)
+
+_SENT_END_RE = re.compile(r"[.!?:;][\"')\]]*$")
+_CITATION_LINE_RE = re.compile(r"^[(\[]\s*\d+(?:\s*[,\u2013-]\s*\d+)*\s*[)\]]$")
+_BULLET_RE = re.compile(r"^(?:[-\u2022\u25cf\u25aa*]|\d+\.\s|\(?[a-z]\)\s)")
+_JOINING_WORDS = frozenset(
+    "a an and as at by for from in into of on or the to with without was were is are "
+    "which that than this these those its their his her like including such".split()
+)
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """Clean text plus, for each of its characters, the original slice it came from."""
+
+    original: str
+    text: str
+    starts: np.ndarray  # original start offset of each normalized char
+    ends: np.ndarray  # original end offset of each normalized char
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalized span [start, end) to the original text."""
+        if not 0 <= start <= end <= len(self.text):
+            raise ValueError(f"span ({start}, {end}) outside text of length {len(self.text)}")
+        if start == end:
+            pos = int(self.starts[start]) if start < len(self.text) else len(self.original)
+            return pos, pos
+        return int(self.starts[start]), int(self.ends[end - 1])
+
+    def to_normalized(self, start: int, end: int) -> tuple[int, int]:
+        """Map an original span to the smallest normalized span covering it."""
+        if not 0 <= start <= end <= len(self.original):
+            raise ValueError(f"span ({start}, {end}) outside text of length {len(self.original)}")
+        n_start = int(np.searchsorted(self.ends, start, side="right"))
+        n_end = int(np.searchsorted(self.starts, end, side="left"))
+        return n_start, max(n_start, n_end)
+
+
+def _line_before(text: str, pos: int) -> str:
+    return text[text.rfind("\n", 0, pos) + 1 : pos].strip()
+
+
+def _line_after(text: str, pos: int) -> str:
+    nl = text.find("\n", pos)
+    return text[pos : nl if nl >= 0 else len(text)].strip()
+
+
+def is_soft_break(prev_line: str, next_line: str) -> bool:
+    """Decide whether a line break inside running text is a PDF artefact.
+
+    Soft breaks become a space; hard breaks (paragraphs, headings, list items) stay a
+    newline so that the sectionizer and the sentence splitter still see them.
+    """
+    if not prev_line or not next_line:
+        return False
+    if _CITATION_LINE_RE.match(next_line) or _CITATION_LINE_RE.match(prev_line):
+        return True
+    if _SENT_END_RE.search(prev_line) or _BULLET_RE.match(next_line):
+        return False
+    if next_line[0].islower() or next_line[0] in "/(":
+        return True
+    if prev_line[-1] in ",&/(":
+        return True
+    last_word = prev_line.rsplit(None, 1)[-1].lower()
+    return last_word in _JOINING_WORDS
+
+
+def _replacement(kind: str, match: re.Match[str], original: str) -> str:
+    chunk = match.group(0)
+    if kind == "hyph" or kind == "delete":
+        return ""
+    if kind == "nl":
+        prev_line = _line_before(original, match.start())
+        next_line = _line_after(original, match.end())
+        return " " if is_soft_break(prev_line, next_line) else "\n"
+    if kind == "sp":
+        return " "
+    if kind == "times":
+        return "x"
+    if kind == "dash":
+        return "-"
+    if kind == "quote":
+        return _QUOTES[chunk]
+    raise AssertionError(kind)
+
+
+def normalize(original: str) -> NormalizedText:
+    """Normalize ``original``; the result maps every span back exactly."""
+    pieces: list[str] = []
+    starts: list[np.ndarray] = []
+    ends: list[np.ndarray] = []
+    pos = 0
+    for match in _TOKEN_RE.finditer(original):
+        kind = match.lastgroup or ""
+        a, b = match.span()
+        repl = _replacement(kind, match, original)
+        if repl == original[a:b]:
+            continue
+        if a > pos:
+            pieces.append(original[pos:a])
+            starts.append(np.arange(pos, a, dtype=np.int64))
+            ends.append(np.arange(pos + 1, a + 1, dtype=np.int64))
+        if repl:
+            pieces.append(repl)
+            starts.append(np.full(len(repl), a, dtype=np.int64))
+            ends.append(np.full(len(repl), b, dtype=np.int64))
+        pos = b
+    if pos < len(original):
+        pieces.append(original[pos:])
+        starts.append(np.arange(pos, len(original), dtype=np.int64))
+        ends.append(np.arange(pos + 1, len(original) + 1, dtype=np.int64))
+    empty = np.zeros(0, dtype=np.int64)
+    return NormalizedText(
+        original=original,
+        text="".join(pieces),
+        starts=np.concatenate(starts) if starts else empty,
+        ends=np.concatenate(ends) if ends else empty,
+    )
