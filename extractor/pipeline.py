@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 
 from extractor.fields.base import Candidate, FieldExtractor
 from extractor.schema import FieldName
+from extractor.tokenizer import SafeTokenizer
 
 #: field extraction order; each name is a module ``extractor.fields.<name>``
 FIELD_ORDER: tuple[FieldName, ...] = (
@@ -111,6 +112,7 @@ def get_nlp() -> Language:
     _register_components()
     nlp = spacy.blank("en")
     nlp.max_length = 50_000_000
+    nlp.tokenizer = SafeTokenizer(nlp.tokenizer)
     for pipe in PIPE_ORDER:
         nlp.add_pipe(pipe)
     return nlp

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -58,15 +60,18 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 @Language.component("case_sentences")
 def case_sentences(doc: Doc) -> Doc:
-    """Set ``is_sent_start`` from :func:`sentence_spans`."""
+    """Set sentence starts from :func:`sentence_spans` (one array write, linear time)."""
+    if not len(doc):
+        return doc
     starts = {s for s, _ in sentence_spans(doc.text)}
+    # spaCy reads SENT_START from a uint64 array: 1 = starts a sentence, -1 = does not
+    flags = numpy.full((len(doc), 1), -1, dtype="int64").astype("uint64")
     new_sent = True
     for token in doc:
         if token.idx in starts or new_sent:
-            token.is_sent_start = True
+            flags[token.i, 0] = 1
             new_sent = False
-        else:
-            token.is_sent_start = False
         if token.is_space and "\n" in token.text:
             new_sent = True
+    doc.from_array([SENT_START], flags)
     return doc

@@ -38,6 +38,7 @@ _TOKEN_RE = re.compile(
 
 _SENT_END_RE = re.compile(r"[.!?:;][\"')\]]*$")
 _CITATION_LINE_RE = re.compile(r"^[(\[]\s*\d+(?:\s*[,\u2013-]\s*\d+)*\s*[)\]]$")
+_BLANK_LINES_RE = re.compile(r"\s+")
 _BULLET_RE = re.compile(r"^(?:[-\u2022\u25cf\u25aa*]|\d+\.\s|\(?[a-z]\)\s)")
 _JOINING_WORDS = frozenset(
     "a an and as at by for from in into of on or the to with without was were is are "
@@ -81,16 +82,21 @@ def _line_after(text: str, pos: int) -> str:
     return text[pos : nl if nl >= 0 else len(text)].strip()
 
 
-def is_soft_break(prev_line: str, next_line: str) -> bool:
+def is_soft_break(prev_line: str, next_line: str, line_after_next: str = "") -> bool:
     """Decide whether a line break inside running text is a PDF artefact.
 
     Soft breaks become a space; hard breaks (paragraphs, headings, list items) stay a
-    newline so that the sectionizer and the sentence splitter still see them.
+    newline so that the sectionizer and the sentence splitter still see them. A
+    citation line ("(1)", "[2]") joins the text around it, except a reference-list
+    number: one followed by a line starting with a capital ("References / [1] /
+    N. Boulman, ..."), which keeps its breaks so the heading stays alone on its line.
     """
     if not prev_line or not next_line:
         return False
-    if _CITATION_LINE_RE.match(next_line) or _CITATION_LINE_RE.match(prev_line):
-        return True
+    if _CITATION_LINE_RE.match(next_line):
+        return not line_after_next[:1].isupper()
+    if _CITATION_LINE_RE.match(prev_line):
+        return not next_line[0].isupper()
     if _SENT_END_RE.search(prev_line) or _BULLET_RE.match(next_line):
         return False
     if next_line[0].islower() or next_line[0] in "/(":
@@ -101,6 +107,15 @@ def is_soft_break(prev_line: str, next_line: str) -> bool:
     return last_word in _JOINING_WORDS
 
 
+def _line_after_next(text: str, pos: int) -> str:
+    """The first non-blank line after the line starting at ``pos``."""
+    newline = text.find("\n", pos)
+    if newline < 0:
+        return ""
+    rest = _BLANK_LINES_RE.match(text, newline)
+    return _line_after(text, rest.end() if rest else newline)
+
+
 def _replacement(kind: str, match: re.Match[str], original: str) -> str:
     chunk = match.group(0)
     if kind == "hyph" or kind == "delete":
@@ -108,7 +123,10 @@ def _replacement(kind: str, match: re.Match[str], original: str) -> str:
     if kind == "nl":
         prev_line = _line_before(original, match.start())
         next_line = _line_after(original, match.end())
-        return " " if is_soft_break(prev_line, next_line) else "\n"
+        after = (
+            _line_after_next(original, match.end()) if _CITATION_LINE_RE.match(next_line) else ""
+        )
+        return " " if is_soft_break(prev_line, next_line, after) else "\n"
     if kind == "sp":
         return " "
     if kind == "times":

@@ -1,12 +1,30 @@
-"""PLACEHOLDER (replaced by the assertion work): leaves assertions at their defaults."""
+"""The ``case_assertions`` spaCy component: ConText assertions for every candidate.
+
+Runs after the field components: each ``doc._.candidates`` item gets its
+``assertion`` (categories listed in ``candidate.exempt`` are never set), and
+``doc._.negated_findings`` receives the (text, start, end) findings explicitly
+negated anywhere in the document (normalized offsets; the record builder keeps those
+in patient sections). Findings overlapping a candidate exempt from negation (a
+stain's "negative for CD34") are not findings.
+"""
 
 from __future__ import annotations
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extractor.assertion.core import analyze_text, negated_findings
+from extractor.assertion.resolve import to_assertion
+from extractor.fields.base import Candidate
+
 
 @Language.component("case_assertions")
 def case_assertions(doc: Doc) -> Doc:
-    doc._.negated_findings = []
+    candidates: list[Candidate] = doc._.candidates or []
+    spans = [(c.start, c.end) for c in candidates]
+    result = analyze_text(doc.text, spans, all_sentences=True)
+    for cand, cues in zip(candidates, result.target_cues, strict=True):
+        cand.assertion = to_assertion(cues, (cand.start, cand.end), cand.exempt)
+    exempt_spans = [(c.start, c.end) for c in candidates if "negated" in c.exempt]
+    doc._.negated_findings = negated_findings(doc.text, result.cues, exempt_spans)
     return doc

@@ -1,18 +1,108 @@
-"""PLACEHOLDER (replaced by the field work)."""
+"""Age of the index patient.
+
+Parser: :func:`parse_age` turns the groups of a rule match into an :class:`AgeValue`
+(years; months, weeks and days as fractional years; "newborn" -> 0; a decade such as
+"in her 60s" -> ``years=None, decade=60``). Rules: ``rules/age_rules.json``.
+
+Rejected: durations (no rule matches "since 1 year"), ages followed by a relative
+("her 70-year-old mother"), cohort ages ("patients aged 20 to 40").
+
+Summary rule: the first age mention in patient sections that is not about a family
+member or hypothetical; a decade-only age gives ``age_years`` null.
+"""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from spacy.tokens import Doc
 
-from extractor.fields.base import BaseField, Candidate
-from extractor.schema import FieldName
+from extractor.fields.base import BaseField, Candidate, drop_overlaps
+from extractor.fields.numbers import ORDINALS, words_to_int
+from extractor.fields.scope import in_patient_context
+from extractor.rules import Rule, load_rules
+from extractor.schema import AgeValue, FieldName, Mention
+
+DAYS_PER_YEAR = 365.25
+_UNIT_YEARS = {"y": 1.0, "m": 1 / 12, "w": 7 / DAYS_PER_YEAR, "d": 1 / DAYS_PER_YEAR}
+OTHER_PERSON_RE = re.compile(
+    r"\W{0,3}(?:(?:old|female|male|caucasian)\s+)?(?:mother|father|sister|brother|son|daughter|"
+    r"husband|wife|sibling|parent|grandmother|grandfather|aunt|uncle|cousin|twin|"
+    r"relative|friend|neighbou?r|spouse|partner)s?\b",
+    re.IGNORECASE,
+)
 
 
-class _Field(BaseField):
-    name = FieldName("age")
+def unit_years(unit: str | None) -> float:
+    """'months' -> 1/12; None or any year form -> 1."""
+    if not unit:
+        return 1.0
+    key = unit.lower()[0]
+    return _UNIT_YEARS.get("m" if key == "m" else key, 1.0)
+
+
+def parse_age(groups: dict[str, str | None]) -> AgeValue | None:
+    """Rule-match groups -> age value; None when the groups do not make an age."""
+    if groups.get("newborn"):
+        return AgeValue(years=0.0)
+    if groups.get("decade"):
+        return AgeValue(years=None, decade=int(groups["decade"]))
+    if groups.get("ordinal"):
+        return AgeValue(years=None, decade=(ORDINALS[groups["ordinal"].lower()] - 1) * 10)
+    if groups.get("num"):
+        number: float | None = float(groups["num"])
+    else:
+        number = words_to_int(groups.get("word") or "")
+    if number is None:
+        return None
+    years = round(number * unit_years(groups.get("unit")), 4)
+    if years > 120:
+        return None
+    return AgeValue(years=years)
+
+
+def _rules() -> list[Rule]:
+    return load_rules("extractor.fields.rules", "age_rules.json")
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while end > start and text[end - 1] in " ,;:":
+        end -= 1
+    while start < end and text[start] == " ":
+        start += 1
+    return start, end
+
+
+def find_ages(text: str) -> list[tuple[int, int, AgeValue, str]]:
+    """All age matches in ``text``: (start, end, value, rule id), overlaps removed."""
+    found: list[tuple[int, int, AgeValue, str]] = []
+    for rule in _rules():
+        for match in rule.regex.finditer(text):
+            value = parse_age(match.groupdict())
+            start, end = trim_span(text, *match.span())
+            if value is None or OTHER_PERSON_RE.match(text, end, min(len(text), end + 40)):
+                continue
+            found.append((start, end, value, rule.id))
+    return drop_overlaps(found)
+
+
+class AgeField(BaseField):
+    name = FieldName.AGE
 
     def find(self, doc: Doc) -> list[Candidate]:
-        return []
+        return [
+            Candidate(self.name, s, e, value.model_dump(), rule)
+            for s, e, value, rule in find_ages(doc.text)
+            if in_patient_context(doc, s)
+        ]
+
+    def summarize(self, mentions: list[Mention]) -> dict[str, Any]:
+        for m in mentions:
+            a = m.assertion
+            if not (a.family or a.hypothetical or a.negated):
+                return {"age_years": m.value.get("years")}
+        return {"age_years": None}
 
 
-EXTRACTOR = _Field()
+EXTRACTOR = AgeField()

@@ -58,3 +58,12 @@ class BaseField:
 
     def summarize(self, mentions: list[Mention]) -> dict[str, Any]:
         return {}
+
+
+def drop_overlaps(found: list[tuple[int, int, Any, str]]) -> list[tuple[int, int, Any, str]]:
+    """Keep the longest of overlapping (start, end, value, rule) matches; sort by start."""
+    kept: list[tuple[int, int, Any, str]] = []
+    for item in sorted(found, key=lambda f: (-(f[1] - f[0]), f[0])):
+        if all(item[1] <= k[0] or k[1] <= item[0] for k in kept):
+            kept.append(item)
+    return sorted(kept, key=lambda f: f[0])

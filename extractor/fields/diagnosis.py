@@ -1,18 +1,501 @@
-"""PLACEHOLDER (replaced by the field work)."""
+"""Diagnoses: name and ICD-O-3 code from ``vocab/diagnoses.csv``, role and basis.
+
+Matching (:func:`find_diagnoses`, pure):
+
+* abbreviations defined in the text ("inflammatory myofibroblastic tumor (IMT)",
+  found by scispaCy's detector) make every later "IMT" that diagnosis; they are
+  matched first and override the vocabulary's standard abbreviations;
+* vocabulary synonyms (case-insensitive, plural and British spellings folded) and
+  standard abbreviations (case-sensitive, only when no two entries share them);
+* a metastasis entry (behaviour /6, "metastatic hemangiopericytoma") or "metastatic X"
+  is coded as the malignant primary (/3) of the same morphology when the vocabulary
+  has one, as registries code metastases ("malignant hemangiopericytoma" 9150/3);
+* generic words alone ("tumour", "mass", "lesion", "neoplasm") are never diagnoses;
+* misspellings ("Neuro fibroma", "Dermatofibrosarcoma Protuberance") match with a
+  bounded Damerau-Levenshtein distance (see :func:`vocabulary.fuzzy_limit`), never on
+  a window that is itself a vocabulary word or in ``fuzzy_exclude``.
+
+Role and basis (:func:`classify_sentence`, pure) come from the cue rules of
+``rules/diagnosis_rules.json`` (documented there). Without a cue: in patient sections
+and the title, "final" (the section heading "Differential diagnosis" -> differential);
+in the unstructured abstract, "other". Literature sections -> "other"; other articles
+and non-content sections (but the title block) yield no mention. Diseases of a
+non-tumour category (``comorbidity_categories``) that would be final or history are
+the patient's comorbidities.
+
+After ConText (:meth:`DiagnosisField.finalize`), in the patient's sections: negated ->
+differential (ruled out, the negated flag stays); uncertain or hypothetical final ->
+differential; historical final -> history; family -> other.
+
+Summary rule: ``final_diagnosis`` is the final mention ranked by basis
+(histopathology, cytology, none, intraoperative, radiology, clinical), then explicit
+cue over default, then the later mention (a pathology conclusion refines the first
+impression: "a pericytic tumour consistent with glomus tumour"). Differentials are the
+unique differential names in order, without the final one.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
 from spacy.tokens import Doc
 
+from extractor.abbreviations import abbreviation_map
 from extractor.fields.base import BaseField, Candidate
-from extractor.schema import FieldName
+from extractor.fields.scope import PATIENT_REFERENCE_RE
+from extractor.fields.vocabulary import (
+    PhraseIndex,
+    VocabEntry,
+    VocabularyError,
+    all_keys,
+    key_of,
+    phrase_index,
+)
+from extractor.rules import Rule, load_rules
+from extractor.schema import FieldName, Mention, SectionKind
+from extractor.sections import SectionSpan, section_at
+
+RULES_PACKAGE = "extractor.fields.rules"
+RULES_FILE = "diagnosis_rules.json"
+RULE_KEYS = frozenset({"kind", "role", "basis", "direction", "window", "priority", "default_basis"})
+_COORD_RE = re.compile(
+    r"[\s,/?&-]{0,6}(?:(?:and|or|and/or|versus|vs\.?|like|such as|including|nor)[\s,/?-]{0,4})?"
+)
+_METASTATIC_RE = re.compile(r"\b(?:metastatic|metastas[ie]s\s+(?:of|from))\s+$", re.IGNORECASE)
+_DIFFERENTIAL_HEADING_RE = re.compile(r"differential", re.IGNORECASE)
+FRONT_MATTER_SKIP_RE = re.compile(
+    r"\b(?:Unit|Department|Dept|Hospital|University|Institute|Centre|Center|Service|"
+    r"Correspondence|Clinic|School|Faculty|Division|Society|Journal)\b"
+)
+BASIS_RANK = {
+    "histopathology": 0,
+    "cytology": 1,
+    None: 2,
+    "intraoperative": 3,
+    "radiology": 4,
+    "clinical": 5,
+}
+DEFAULT_RULE = "dx.default"
 
 
-class _Field(BaseField):
-    name = FieldName("diagnosis")
+@dataclass(frozen=True)
+class DxMatch:
+    start: int
+    end: int
+    entry: VocabEntry
+    how: str  # synonym / exact / fuzzy / defined abbreviation / metastatic
+
+
+@dataclass(frozen=True)
+class DxRole:
+    role: str | None  # None: no cue applies (the section decides)
+    basis: str | None
+    rule: str
+
+
+@dataclass(frozen=True)
+class DxConfig:
+    role_rules: tuple[Rule, ...]
+    basis_rules: tuple[Rule, ...]
+    generic: frozenset[str]
+    fuzzy_exclude: frozenset[str]
+    comorbidity_categories: frozenset[str]
+    comorbidity_names: frozenset[str]
+    not_disease_after: re.Pattern[str]
+
+
+# ---------------------------------------------------------------- configuration
+
+
+@lru_cache(maxsize=1)
+def config() -> DxConfig:
+    rules = load_rules(RULES_PACKAGE, RULES_FILE, RULE_KEYS)
+    raw = json.loads(resources.files(RULES_PACKAGE).joinpath(RULES_FILE).read_text("utf-8"))
+    return DxConfig(
+        role_rules=tuple(r for r in rules if r.options.get("kind") == "role"),
+        basis_rules=tuple(r for r in rules if r.options.get("kind") == "basis"),
+        generic=frozenset(" ".join(key_of(w)) for w in raw.get("generic_words", [])),
+        fuzzy_exclude=frozenset(" ".join(key_of(w)) for w in raw.get("fuzzy_exclude", [])),
+        comorbidity_categories=frozenset(c.lower() for c in raw.get("comorbidity_categories", [])),
+        comorbidity_names=frozenset(" ".join(key_of(n)) for n in raw.get("comorbidity_names", [])),
+        not_disease_after=re.compile(raw.get("not_disease_after", "(?!)"), re.IGNORECASE),
+    )
+
+
+def default_index() -> PhraseIndex | None:
+    try:
+        return phrase_index("diagnoses.csv")
+    except VocabularyError:
+        return None
+
+
+def default_stop_keys() -> frozenset[str]:
+    try:
+        return all_keys()
+    except VocabularyError:
+        return frozenset()
+
+
+# ---------------------------------------------------------------- matching
+
+
+def _overlaps(a: int, b: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a < e and s < b for s, e in spans)
+
+
+def defined_abbreviations(text: str, defined: dict[str, str], index: PhraseIndex) -> list[DxMatch]:
+    """Occurrences of abbreviations the text defines for a vocabulary diagnosis."""
+    out: list[DxMatch] = []
+    for short, long_form in defined.items():
+        entry = index.lookup(long_form)
+        if entry is None or not short.strip():
+            continue
+        pattern = re.compile(rf"(?<![\w-]){re.escape(short)}s?(?![\w-])")
+        for m in pattern.finditer(text):
+            if text[m.start() - 1 : m.start()] == "(" and text[m.end() : m.end() + 1] == ")":
+                continue  # the definition itself; its long form is matched
+            out.append(DxMatch(m.start(), m.end(), entry, "defined abbreviation"))
+    return out
+
+
+def _metastatic_variant(text: str, match: DxMatch, by_code: dict[str, VocabEntry]) -> DxMatch:
+    code = match.entry.get("icdo3")
+    if code and code.endswith("/6") and by_code.get(code[:4] + "/3"):
+        return replace(match, entry=by_code[code[:4] + "/3"], how="metastatic")
+    if (
+        not code
+        or code.endswith("/6")
+        or not _METASTATIC_RE.search(text[max(0, match.start - 30) : match.start])
+    ):
+        return match
+    variant = by_code.get(code[:4] + "/3") or by_code.get(code[:4] + "/6")
+    return replace(match, entry=variant, how="metastatic") if variant else match
+
+
+def _is_generic(text: str, match: DxMatch, cfg: DxConfig) -> bool:
+    """Generic words, generic entries ("metastasis") and names of services or
+    proteins ("Sarcoma service", "anaplastic lymphoma kinase")."""
+    for phrase in (text[match.start : match.end], match.entry.canonical):
+        if " ".join(key_of(phrase)) in cfg.generic:
+            return True
+    return bool(cfg.not_disease_after.match(text, match.end))
+
+
+def _is_definition(text: str, match: DxMatch, found: list[DxMatch]) -> bool:
+    """The short form of "long form (SF)": its long form is the mention."""
+    if text[match.start - 1 : match.start] != "(" or text[match.end : match.end + 1] != ")":
+        return False
+    return any(0 <= match.start - 1 - m.end <= 1 for m in found if m is not match)
+
+
+def find_diagnoses(
+    text: str,
+    index: PhraseIndex,
+    defined: dict[str, str] | None = None,
+    cfg: DxConfig | None = None,
+    stop_keys: frozenset[str] = frozenset(),
+) -> list[DxMatch]:
+    """Diagnosis mentions in ``text``, in order, without overlaps."""
+    cfg = cfg or config()
+    found = defined_abbreviations(text, defined or {}, index)
+    taken = [(m.start, m.end) for m in found]
+    for m in index.find(text):
+        if not _overlaps(m.start, m.end, taken):
+            found.append(DxMatch(m.start, m.end, m.entry, m.how))
+    found = [m for m in found if not _is_generic(text, m, cfg)]
+    taken = [(m.start, m.end) for m in found]
+    for m in index.find_fuzzy(text, taken, stop_keys | cfg.fuzzy_exclude | cfg.generic):
+        found.append(DxMatch(m.start, m.end, m.entry, "fuzzy"))
+    found = [m for m in found if not _is_definition(text, m, found)]
+    by_code: dict[str, VocabEntry] = {}
+    for e in index.entries:  # the first entry of a code is its main name
+        if e.get("icdo3"):
+            by_code.setdefault(e.get("icdo3"), e)
+    return sorted((_metastatic_variant(text, m, by_code) for m in found), key=lambda m: m.start)
+
+
+# ---------------------------------------------------------------- roles
+
+
+def coordination_chains(text: str, spans: list[tuple[int, int]]) -> list[int]:
+    """Chain number of each span: spans joined by "/", ",", "or", "and" share one."""
+    chains: list[int] = []
+    for i, (start, _end) in enumerate(spans):
+        if i and _COORD_RE.fullmatch(text[spans[i - 1][1] : start]):
+            chains.append(chains[-1])
+        else:
+            chains.append(i)
+    return chains
+
+
+def _cue_targets(
+    text: str, rule: Rule, m: re.Match[str], spans: list[tuple[int, int]], chains: list[int]
+) -> list[tuple[int, int]]:
+    """(mention index, distance) pairs a cue match applies to."""
+    window = int(rule.options.get("window", 60))
+    if rule.options.get("direction") == "after":
+        before = [i for i, (_s, e) in enumerate(spans) if e <= m.start()]
+        if not before:
+            return []
+        j = before[-1]
+        gap = m.start() - spans[j][1]
+        if gap > window or ";" in text[spans[j][1] : m.start()]:
+            return []
+        return [(i, gap) for i in range(j + 1) if chains[i] == chains[j]]
+    after = [i for i, (s, _e) in enumerate(spans) if s >= m.end()]
+    if not after:
+        return []
+    j = after[0]
+    gap = spans[j][0] - m.end()
+    if gap > window or ";" in text[m.end() : spans[j][0]]:
+        return []
+    return [(i, gap) for i in range(j, len(spans)) if chains[i] == chains[j]]
+
+
+def _basis_near(
+    text: str,
+    start: int,
+    end: int,
+    spans: list[tuple[int, int]],
+    rules: tuple[Rule, ...],
+    after_too: bool = True,
+) -> str | None:
+    cues = sorted(
+        (m.start(), m.end(), r.options["basis"])
+        for r in rules
+        for m in r.regex.finditer(text)
+        if not _overlaps(m.start(), m.end(), spans)
+    )
+    before = [c for c in cues if c[1] <= start]
+    if before:
+        return before[-1][2]
+    after = [c for c in cues if c[0] >= end]
+    return after[0][2] if after and after_too else None
+
+
+def classify_sentence(
+    text: str, spans: list[tuple[int, int]], cfg: DxConfig | None = None
+) -> list[DxRole]:
+    """Role and basis of each diagnosis span of one sentence, from the cue rules."""
+    cfg = cfg or config()
+    chains = coordination_chains(text, spans)
+    best: dict[int, tuple[int, int, Rule]] = {}
+    for rule in cfg.role_rules:
+        for m in rule.regex.finditer(text):
+            if _overlaps(m.start(), m.end(), spans):
+                continue
+            for i, gap in _cue_targets(text, rule, m, spans, chains):
+                key = (int(rule.options.get("priority", 0)), -gap)
+                if i not in best or key > best[i][:2]:
+                    best[i] = (*key, rule)
+    return [_role_of(text, spans, i, best.get(i), cfg) for i in range(len(spans))]
+
+
+def _role_of(
+    text: str,
+    spans: list[tuple[int, int]],
+    i: int,
+    hit: tuple[int, int, Rule] | None,
+    cfg: DxConfig,
+) -> DxRole:
+    start, end = spans[i]
+    if hit is None:
+        return DxRole(
+            None, _basis_near(text, start, end, spans, cfg.basis_rules, False), DEFAULT_RULE
+        )
+    rule = hit[2]
+    basis = rule.options.get("basis") or _basis_near(text, start, end, spans, cfg.basis_rules)
+    return DxRole(rule.options["role"], basis or rule.options.get("default_basis"), rule.id)
+
+
+def is_comorbidity(entry: VocabEntry, cfg: DxConfig) -> bool:
+    """A disease listed as a comorbidity (``comorbidity_names``/``comorbidity_categories``)."""
+    if (entry.get("category") or "").lower() in cfg.comorbidity_categories:
+        return True
+    return " ".join(key_of(entry.canonical)) in cfg.comorbidity_names
+
+
+def resolve_role(
+    role: DxRole,
+    entry: VocabEntry,
+    section: SectionSpan | None,
+    cfg: DxConfig,
+    about_patient: bool = False,
+) -> DxRole | None:
+    """The section's say: literature -> other; no cue -> section default; None = drop."""
+    label = section.label if section else "front_matter"
+    kind = section.kind if section else SectionKind.NON_CONTENT
+    if label != "front_matter" and kind in (SectionKind.OTHER_ARTICLES, SectionKind.NON_CONTENT):
+        return None
+    if kind == SectionKind.LITERATURE and label != "abstract" and not about_patient:
+        return DxRole("other", None, "dx.literature_section")
+    if kind == SectionKind.LITERATURE and label != "abstract" and role.role is None:
+        return DxRole("other", None, "dx.literature_section")
+    if role.role is None:
+        if label == "abstract":
+            return DxRole("other", None, "dx.abstract_default")
+        if section is not None and _DIFFERENTIAL_HEADING_RE.search(section.heading):
+            return DxRole("differential", role.basis, "dx.differential_heading")
+        role = replace(role, role="final")
+    if role.role in ("final", "history") and is_comorbidity(entry, cfg):
+        return DxRole("comorbidity", role.basis, role.rule)
+    return role
+
+
+# ---------------------------------------------------------------- component
+
+
+MAX_CLAUSE_CHARS = 2000
+
+
+def _sentences(doc: Doc) -> list[tuple[int, int]]:
+    """Sentences, a piece not ending in ". ! ; :" joined to the next one of its section
+    (a PDF paragraph break inside a sentence; "? Neuro fibroma/? Lipoma")."""
+    if not doc.has_annotation("SENT_START"):
+        return [(0, len(doc.text))]
+    sections = doc._.sections or []
+    out: list[tuple[int, int]] = []
+    for sent in doc.sents:
+        start, end = sent.start_char, sent.end_char
+        if out and _joins(doc.text, out[-1], start, sections):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def _joins(text: str, prev: tuple[int, int], start: int, sections: list[SectionSpan]) -> bool:
+    tail = text[prev[0] : prev[1]].rstrip()
+    if not tail or tail[-1] in ".!;:" or start - prev[0] > MAX_CLAUSE_CHARS:
+        return False
+    return section_at(sections, prev[0]) == section_at(sections, start)
+
+
+def _value(entry: VocabEntry, role: DxRole) -> dict[str, Any]:
+    return {
+        "name": entry.canonical,
+        "icdo3": entry.get("icdo3"),
+        "role": role.role,
+        "basis": role.basis,
+    }
+
+
+def _sentence_roles(
+    doc: Doc, s_start: int, s_end: int, inside: list[DxMatch], cfg: DxConfig
+) -> list[tuple[DxMatch, DxRole]]:
+    text = doc.text[s_start:s_end]
+    spans = [(m.start - s_start, m.end - s_start) for m in inside]
+    about_patient = bool(PATIENT_REFERENCE_RE.search(text))
+    out: list[tuple[DxMatch, DxRole]] = []
+    for match, role in zip(inside, classify_sentence(text, spans, cfg), strict=True):
+        section = section_at(doc._.sections or [], match.start)
+        if (
+            section is not None
+            and section.label == "front_matter"
+            and _skip_line(doc.text, match.start)
+        ):
+            continue
+        final = resolve_role(role, match.entry, section, cfg, about_patient)
+        if final is not None:
+            out.append((match, final))
+    return out
+
+
+def _skip_line(text: str, pos: int) -> bool:
+    """Affiliation and journal lines of the title block name no diagnosis of the case."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return bool(FRONT_MATTER_SKIP_RE.search(text[start : end if end >= 0 else len(text)]))
+
+
+def diagnosis_mentions(doc: Doc) -> list[tuple[DxMatch, DxRole]]:
+    """Diagnosis matches of ``doc`` with their section-resolved roles (cached per doc;
+    the site field uses them as lesion anchors)."""
+    cached = doc.user_data.get("diagnosis_mentions")
+    if cached is not None:
+        return cached
+    index = default_index()
+    out: list[tuple[DxMatch, DxRole]] = []
+    if index is not None:
+        cfg = config()
+        matches = find_diagnoses(doc.text, index, abbreviation_map(doc), cfg, default_stop_keys())
+        for s_start, s_end in _sentences(doc):
+            inside = [m for m in matches if s_start <= m.start and m.end <= s_end]
+            if inside:
+                out.extend(_sentence_roles(doc, s_start, s_end, inside, cfg))
+    doc.user_data["diagnosis_mentions"] = out
+    return out
+
+
+class DiagnosisField(BaseField):
+    name = FieldName.DIAGNOSIS
 
     def find(self, doc: Doc) -> list[Candidate]:
-        return []
+        out: list[Candidate] = []
+        for match, role in diagnosis_mentions(doc):
+            rule = role.rule if match.how in ("synonym", "exact") else f"{role.rule}|{match.how}"
+            out.append(
+                Candidate(self.name, match.start, match.end, _value(match.entry, role), rule)
+            )
+        return out
+
+    def finalize(self, doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
+        for cand in candidates:
+            section = section_at(doc._.sections or [], cand.start)
+            if (
+                section is None
+                or section.kind == SectionKind.PATIENT
+                or section.label in ("abstract", "front_matter")
+            ):
+                cand.value["role"] = role_after_assertions(cand.value["role"], cand.assertion)
+            if cand.value["role"] == "differential" and not cand.assertion.negated:
+                # a suspected / considered diagnosis is uncertain by definition
+                cand.assertion = cand.assertion.model_copy(update={"uncertain": True})
+        return candidates
+
+    def summarize(self, mentions: list[Mention]) -> dict[str, Any]:
+        return summarize_diagnoses(mentions)
 
 
-EXTRACTOR = _Field()
+def role_after_assertions(role: str, assertion: Any) -> str:
+    """ConText flags on a patient-section diagnosis adjust its role."""
+    if role in ("other", "comorbidity"):
+        return role
+    if assertion.family:
+        return "other"
+    if assertion.negated:
+        return "differential"
+    if role == "final" and assertion.uncertain:
+        return "differential"
+    return role
+
+
+def _final_key(item: tuple[int, Mention]) -> tuple[int, int, int]:
+    pos, m = item
+    explicit = 0 if m.rule.split("|")[0] != DEFAULT_RULE else 1
+    return (explicit, BASIS_RANK.get(m.value.get("basis"), 2), -pos)
+
+
+def summarize_diagnoses(mentions: list[Mention]) -> dict[str, Any]:
+    finals = [(i, m) for i, m in enumerate(mentions) if m.value.get("role") == "final"]
+    final = min(finals, key=_final_key)[1].value if finals else None
+    final_out = (
+        {"name": final["name"], "icdo3": final.get("icdo3"), "basis": final.get("basis")}
+        if final
+        else None
+    )
+    differentials: dict[str, dict[str, Any]] = {}
+    for m in mentions:
+        name = m.value.get("name")
+        if m.value.get("role") != "differential" or (final and name == final["name"]):
+            continue
+        differentials.setdefault(name, {"name": name, "icdo3": m.value.get("icdo3")})
+    return {"final_diagnosis": final_out, "differential_diagnoses": list(differentials.values())}
+
+
+EXTRACTOR = DiagnosisField()

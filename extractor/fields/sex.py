@@ -1,18 +1,88 @@
-"""PLACEHOLDER (replaced by the field work)."""
+"""Sex of the index patient.
+
+Parser: :func:`find_sex` over plain text with ``rules/sex_rules.json`` (explicit
+nouns and adjectives: woman, man, female, male, girl, boy, lady, gentleman, "45M").
+
+Pronoun fallback: only when no explicit word describes the patient anywhere in the
+patient context, the finalize step adds one mention at the first "she"/"he" of a
+patient section, provided the pronouns there are all of one sex (rule
+``sex.pronoun_fallback``). Summary: the first explicit mention wins.
+"""
 
 from __future__ import annotations
+
+import re
+from typing import Any
 
 from spacy.tokens import Doc
 
 from extractor.fields.base import BaseField, Candidate
-from extractor.schema import FieldName
+from extractor.fields.scope import in_patient_context
+from extractor.rules import Rule, load_rules
+from extractor.schema import FieldName, Mention, SectionKind
+
+PRONOUN_RE = re.compile(r"\b(?P<female>she|her|hers)\b|\b(?P<male>he|his|him)\b", re.IGNORECASE)
 
 
-class _Field(BaseField):
-    name = FieldName("sex")
+def _rules() -> list[Rule]:
+    return load_rules("extractor.fields.rules", "sex_rules.json")
+
+
+def find_sex(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, 'female'|'male', rule id) for each explicit sex word."""
+    found = []
+    for rule in _rules():
+        for match in rule.regex.finditer(text):
+            sex = "female" if match.groupdict().get("female") else "male"
+            found.append((match.start(sex), match.end(sex), sex, rule.id))
+    return sorted(found)
+
+
+def pronoun_sex(text: str) -> tuple[int, int, str] | None:
+    """The first pronoun's span and sex, when all pronouns in ``text`` agree."""
+    matches = list(PRONOUN_RE.finditer(text))
+    kinds = {"female" if m.group("female") else "male" for m in matches}
+    if len(kinds) != 1:
+        return None
+    first = matches[0]
+    return first.start(), first.end(), kinds.pop()
+
+
+class SexField(BaseField):
+    name = FieldName.SEX
 
     def find(self, doc: Doc) -> list[Candidate]:
-        return []
+        return [
+            Candidate(self.name, s, e, {"sex": sex}, rule)
+            for s, e, sex, rule in find_sex(doc.text)
+            if in_patient_context(doc, s)
+        ]
+
+    def finalize(self, doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
+        if candidates:
+            return candidates
+        for section in doc._.sections or []:
+            if section.kind != SectionKind.PATIENT:
+                continue
+            found = pronoun_sex(doc.text[section.start : section.end])
+            if found:
+                s, e, sex = found
+                return [
+                    Candidate(
+                        self.name,
+                        section.start + s,
+                        section.start + e,
+                        {"sex": sex},
+                        "sex.pronoun_fallback",
+                    )
+                ]
+        return candidates
+
+    def summarize(self, mentions: list[Mention]) -> dict[str, Any]:
+        for m in mentions:
+            if not (m.assertion.family or m.assertion.negated):
+                return {"sex": m.value["sex"]}
+        return {"sex": None}
 
 
-EXTRACTOR = _Field()
+EXTRACTOR = SexField()

@@ -1,18 +1,440 @@
-"""PLACEHOLDER (replaced by the field work)."""
+"""Immunohistochemical stains: marker, result, extent, intensity, percent.
+
+Parser (pure, per sentence): :func:`parse_stains` finds the markers of
+``vocab/markers.csv`` (plus any ``CDnn`` not in the vocabulary) and the result cues of
+``rules/stain_rules.json``, groups coordinated markers ("A, B and C"; parentheticals
+such as "CD34 (marker of vascular endothelial cells)" are skipped) and gives each group
+a result, first rule that applies:
+
+1. a sign attached to one marker ("CD34+", "S-100(-)") -> that marker only;
+2. a forward cue right before the group ("negative for A and B");
+3. a backward cue right after it ("A and B were negative", "CD34-positive");
+4. the nearest earlier forward cue of the sentence, across "," and ";" clauses, so
+   "positive for A; focal positive for B; and negative for C" distributes each
+   clause's result, and a clause without a cue inherits the previous one;
+5. a backward cue later in the same clause ("staining for CD34, ..., was negative");
+6. a percentage alone ("Ki-67 index of 5%") -> positive with that percent.
+
+Extent (diffuse/focal/patchy) and intensity (strong/moderate/weak) come from the
+words around the deciding cue ("diffuse and positive for", "were focally positive")
+or a parenthesis after the marker ("CD34 (focal)"). The mention span is the marker's
+words; "negative" is the result, so candidates are exempt from ConText negation.
+
+Summary rule: one entry per marker in order of first appearance in patient sections
+(the first mention's result; a later percent fills a missing one). Mentions in a
+sentence about stains in general (:data:`GENERAL_RE`: "Diagnosis is made by ...
+looking for ...", "typically") keep the rule suffix ``|general`` and stay out of it. Stains in the
+discussion stay mentions and never reach the summary (see :mod:`extractor.summary`).
+"""
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from spacy.tokens import Doc
 
 from extractor.fields.base import BaseField, Candidate
-from extractor.schema import FieldName
+from extractor.fields.vocabulary import PhraseIndex, VocabularyError, phrase_index
+from extractor.rules import Rule, load_rules
+from extractor.schema import FieldName, Mention, SectionKind
+from extractor.sections import section_at
+
+RULE_KEYS = frozenset({"direction", "result", "adjacent_only"})
+_CD_RE = re.compile(r"\bCD-?(\d{1,3}[a-z]?)\b")
+_PAREN_RE = re.compile(r"\([^()]{0,80}\)")
+_GAP_WORD_RE = re.compile(r"[A-Za-z]+|[^\sA-Za-z]")
+_LIST_WORDS = frozenset("and or nor as well plus the both either neither also".split())
+_LIST_PUNCT = frozenset(",/+-&")
+_BREAK_WORDS = frozenset(
+    "but whereas while although though however except not no was were is are with "
+    "without showed revealed".split()
+)
+_MODIFIER_WORDS = frozenset(
+    "the both either all only also diffuse diffusely focal focally strong strongly weak "
+    "weakly moderate moderately intense intensely patchy patchily and".split()
+)
+_EXTENT = {"diffuse": "diffuse", "focal": "focal", "patchy": "patchy", "patchily": "patchy"}
+_INTENSITY = {
+    "strong": "strong",
+    "intense": "strong",
+    "moderate": "moderate",
+    "weak": "weak",
+    "faint": "weak",
+}
+_MOD_RE = re.compile(
+    r"\b(diffuse|focal|patchy|patchily|strong|intense|moderate|weak|faint)(?:ly)?\b",
+    re.IGNORECASE,
+)
+_PERCENT_RE = re.compile(r"(\d{1,3}(?:\.\d{1,2})?) ?%")
+_CLAUSE_STOP = ";.:"
+_EXCLUDED_KINDS = (SectionKind.OTHER_ARTICLES, SectionKind.NON_CONTENT)
+#: a sentence about stains in general ("Diagnosis is made by ... looking for ...")
+GENERAL_RE = re.compile(
+    r"\b(?:looking\s+for|is\s+made\s+by|(?:are|is)\s+(?:typically|usually|generally|often|"
+    r"characteristically)|typically|usually|characteristically|have\s+been\s+reported)\b",
+    re.IGNORECASE,
+)
+GENERAL_SUFFIX = "|general"
 
 
-class _Field(BaseField):
-    name = FieldName("stain")
+@dataclass(frozen=True)
+class MarkerSpan:
+    start: int
+    end: int
+    canonical: str
+
+
+@dataclass(frozen=True)
+class StainCue:
+    start: int
+    end: int
+    rule: str
+    direction: str
+    result: str
+    adjacent_only: bool = False
+
+
+@dataclass(frozen=True)
+class StainFinding:
+    start: int
+    end: int
+    marker: str
+    result: str
+    extent: str | None
+    intensity: str | None
+    percent: float | None
+    rule: str
+
+    def value(self) -> dict[str, Any]:
+        return {
+            "marker": self.marker,
+            "result": self.result,
+            "extent": self.extent,
+            "intensity": self.intensity,
+            "percent": self.percent,
+        }
+
+
+# ---------------------------------------------------------------- rules and markers
+
+
+@lru_cache(maxsize=1)
+def stain_rules() -> list[Rule]:
+    return load_rules("extractor.fields.rules", "stain_rules.json", RULE_KEYS)
+
+
+def default_index() -> PhraseIndex | None:
+    try:
+        return phrase_index("markers.csv")
+    except VocabularyError:
+        return None
+
+
+def find_markers(text: str, index: PhraseIndex | None) -> list[MarkerSpan]:
+    """Vocabulary markers, plus ``CDnn`` names the vocabulary does not know."""
+    found = [MarkerSpan(m.start, m.end, m.canonical) for m in (index.find(text) if index else [])]
+    for m in _CD_RE.finditer(text):
+        if not any(f.start < m.end() and m.start() < f.end for f in found):
+            found.append(MarkerSpan(m.start(), m.end(), f"CD{m.group(1)}"))
+    return sorted(found, key=lambda f: f.start)
+
+
+def find_cues(text: str, rules: list[Rule]) -> list[StainCue]:
+    """Non-overlapping result cues (sign rules excluded): earliest, then longest."""
+    raw: list[StainCue] = []
+    for rule in rules:
+        if rule.options["direction"] == "sign":
+            continue
+        for m in rule.regex.finditer(text):
+            raw.append(
+                StainCue(
+                    m.start(),
+                    m.end(),
+                    rule.id,
+                    rule.options["direction"],
+                    rule.options["result"],
+                    bool(rule.options.get("adjacent_only")),
+                )
+            )
+    raw.sort(key=lambda c: (c.start, -(c.end - c.start)))
+    kept: list[StainCue] = []
+    for cue in raw:
+        if not kept or cue.start >= kept[-1].end:
+            kept.append(cue)
+    return kept
+
+
+def sign_after(text: str, marker: MarkerSpan, rules: list[Rule]) -> tuple[str, str] | None:
+    """(result, rule id) of a sign attached to the marker ("CD34+", "S-100(-)")."""
+    tail = text[marker.end : marker.end + 6]
+    for rule in rules:
+        if rule.options["direction"] == "sign" and rule.regex.match(tail):
+            return rule.options["result"], rule.id
+    return None
+
+
+# ---------------------------------------------------------------- grouping
+
+
+def _gap_words(gap: str) -> list[str]:
+    return _GAP_WORD_RE.findall(_PAREN_RE.sub(" ", gap))
+
+
+def is_list_gap(gap: str) -> bool:
+    """True when ``gap`` only joins two coordinated markers (", ", " and ", "(...)")."""
+    if len(gap) > 120:
+        return False
+    fillers = 0
+    for word in _gap_words(gap):
+        low = word.lower()
+        if low in _LIST_WORDS or low in _LIST_PUNCT:
+            continue
+        if not word.isalpha() or low in _BREAK_WORDS:
+            return False
+        fillers += 1
+    return fillers <= 2
+
+
+def _is_modifier_gap(gap: str, limit: int = 30) -> bool:
+    words = _gap_words(gap)
+    return len(gap) <= limit and all(w.lower() in _MODIFIER_WORDS for w in words)
+
+
+def _has_cue(cues: list[StainCue], start: int, end: int) -> bool:
+    return any(start < c.end and c.start < end for c in cues)
+
+
+def group_markers(
+    text: str, markers: list[MarkerSpan], cues: list[StainCue]
+) -> list[list[MarkerSpan]]:
+    """Coordinated markers, in order."""
+    groups: list[list[MarkerSpan]] = []
+    for marker in markers:
+        if groups:
+            prev = groups[-1][-1]
+            gap = text[prev.end : marker.start]
+            if is_list_gap(gap) and not _has_cue(cues, prev.end, marker.start):
+                groups[-1].append(marker)
+                continue
+        groups.append([marker])
+    return groups
+
+
+# ---------------------------------------------------------------- results
+
+
+def _clause_start(text: str, pos: int) -> int:
+    return max(text.rfind(ch, 0, pos) for ch in _CLAUSE_STOP + ",") + 1
+
+
+def _clause_end(text: str, pos: int) -> int:
+    ends = [i for i in (text.find(ch, pos) for ch in _CLAUSE_STOP) if i >= 0]
+    return min(ends, default=len(text))
+
+
+def _adjacent_forward(text: str, cues: list[StainCue], start: int) -> StainCue | None:
+    before = [c for c in cues if c.end <= start and c.direction == "forward"]
+    if before and _is_modifier_gap(text[before[-1].end : start]):
+        return before[-1]
+    return None
+
+
+def _adjacent_backward(text: str, cues: list[StainCue], end: int) -> StainCue | None:
+    after = [c for c in cues if c.start >= end and c.direction == "backward"]
+    if not after:
+        return None
+    gap = _PAREN_RE.sub(" ", text[end : after[0].start])
+    words = [w for w in _GAP_WORD_RE.findall(gap) if w not in "+-"]
+    if len(gap) <= 40 and len(words) <= 3 and all(w.isalpha() for w in words):
+        return after[0]
+    return None
+
+
+def _earlier_forward(cues: list[StainCue], start: int) -> StainCue | None:
+    before = [c for c in cues if c.end <= start and not c.adjacent_only]
+    if before and before[-1].direction == "forward":
+        return before[-1]
+    return None
+
+
+def _later_backward(text: str, cues: list[StainCue], end: int) -> StainCue | None:
+    stop = _clause_end(text, end)
+    for cue in cues:
+        if cue.start >= end and not cue.adjacent_only and cue.end <= stop:
+            return cue if cue.direction == "backward" else None
+    return None
+
+
+_CLAUSE_JOIN_RE = re.compile(r",\s*(?:and|while|whereas)\b", re.IGNORECASE)
+
+
+def split_group(text: str, cues: list[StainCue], group: list[MarkerSpan]) -> list[list[MarkerSpan]]:
+    """Split "positive for A and B, and C and D were negative" at the ", and" where a
+    group has a forward cue before it and a conflicting backward cue after it."""
+    fwd = _adjacent_forward(text, cues, group[0].start)
+    bwd = _adjacent_backward(text, cues, group[-1].end)
+    if len(group) < 2 or fwd is None or bwd is None or fwd.result == bwd.result:
+        return [group]
+    for i in range(len(group) - 1, 0, -1):
+        if _CLAUSE_JOIN_RE.search(text[group[i - 1].end : group[i].start]):
+            return [group[:i], group[i:]]
+    return [group]
+
+
+def group_cue(text: str, cues: list[StainCue], group: list[MarkerSpan]) -> StainCue | None:
+    """The cue deciding the result of a coordinated group (rules 2-5 of the module)."""
+    start, end = group[0].start, group[-1].end
+    return (
+        _adjacent_forward(text, cues, start)
+        or _adjacent_backward(text, cues, end)
+        or _earlier_forward(cues, start)
+        or _later_backward(text, cues, end)
+    )
+
+
+def modifiers(window: str) -> tuple[str | None, str | None]:
+    """(extent, intensity) named in ``window``."""
+    extent = intensity = None
+    for m in _MOD_RE.finditer(window):
+        word = m.group(1).lower()
+        extent = extent or _EXTENT.get(word)
+        intensity = intensity or _INTENSITY.get(word)
+    return extent, intensity
+
+
+def cue_window(text: str, cue: StainCue, group: list[MarkerSpan]) -> str:
+    """Text whose modifier words describe the group's staining."""
+    if cue.direction == "forward":
+        lo = max(_clause_start(text, cue.start), cue.start - 40)
+        return text[lo : cue.end]
+    hi = min(_clause_end(text, cue.end), cue.end + 30)
+    return text[group[-1].end : hi]
+
+
+def marker_modifiers(text: str, marker: MarkerSpan) -> tuple[str | None, str | None]:
+    m = _PAREN_RE.match(text, marker.end + (text[marker.end : marker.end + 1] == " "))
+    return modifiers(m.group(0)) if m else (None, None)
+
+
+def percent_after(text: str, marker: MarkerSpan, limit: int) -> float | None:
+    window = text[marker.end : min(limit, marker.end + 80, _clause_end(text, marker.end))]
+    m = _PERCENT_RE.search(window)
+    return float(m.group(1)) if m else None
+
+
+def _restates(text: str, before: list[MarkerSpan], marker: MarkerSpan) -> bool:
+    """ "smooth muscle actin (SMA)": the parenthesised name repeats the previous marker."""
+    if not before or before[-1].canonical != marker.canonical:
+        return False
+    return text[before[-1].end : marker.start].strip() == "("
+
+
+def parse_stains(text: str, index: PhraseIndex | None = None) -> list[StainFinding]:
+    """Stain results in one sentence ``text`` (offsets into it)."""
+    index = index if index is not None else default_index()
+    rules = stain_rules()
+    markers = find_markers(text, index)
+    cues = find_cues(text, rules)
+    markers = [m for m in markers if not _has_cue(cues, m.start, m.end)]
+    markers = [m for i, m in enumerate(markers) if not _restates(text, markers[:i], m)]
+    findings: list[StainFinding] = []
+    groups = group_markers(text, markers, cues)
+    for group in [part for g in groups for part in split_group(text, cues, g)]:
+        cue = group_cue(text, cues, group)
+        base = modifiers(cue_window(text, cue, group)) if cue else (None, None)
+        for i, marker in enumerate(group):
+            limit = group[i + 1].start if i + 1 < len(group) else len(text)
+            nxt = [m.start for m in markers if m.start >= marker.end]
+            limit = min([limit, *nxt[:1]])
+            finding = _finding(text, marker, cue, base, percent_after(text, marker, limit), rules)
+            if finding is not None:
+                findings.append(finding)
+    return findings
+
+
+def _finding(
+    text: str,
+    marker: MarkerSpan,
+    cue: StainCue | None,
+    base: tuple[str | None, str | None],
+    percent: float | None,
+    rules: list[Rule],
+) -> StainFinding | None:
+    sign = sign_after(text, marker, rules)
+    if sign is not None:
+        result, rule = sign
+    elif cue is not None:
+        result, rule = cue.result, cue.rule
+    elif percent is not None:
+        result, rule = ("positive" if percent > 0 else "negative"), "stain.percent"
+    else:
+        return None
+    own = marker_modifiers(text, marker)
+    extent, intensity = (own[0] or base[0], own[1] or base[1]) if sign is None else own
+    return StainFinding(
+        marker.start, marker.end, marker.canonical, result, extent, intensity, percent, rule
+    )
+
+
+# ---------------------------------------------------------------- component
+
+
+def _sentences(doc: Doc) -> list[tuple[int, int]]:
+    if doc.has_annotation("SENT_START"):
+        return [(s.start_char, s.end_char) for s in doc.sents]
+    return [(0, len(doc.text))]
+
+
+def stain_section_allowed(doc: Doc, pos: int) -> bool:
+    """Stains are reported anywhere but in other articles and non-content (title kept)."""
+    section = section_at(doc._.sections or [], pos)
+    if section is None or section.label == "front_matter":
+        return True
+    return section.kind not in _EXCLUDED_KINDS
+
+
+class StainField(BaseField):
+    name = FieldName.STAIN
 
     def find(self, doc: Doc) -> list[Candidate]:
-        return []
+        index = default_index()
+        out: list[Candidate] = []
+        for start, end in _sentences(doc):
+            if not stain_section_allowed(doc, start):
+                continue
+            text = doc.text[start:end]
+            suffix = GENERAL_SUFFIX if GENERAL_RE.search(text) else ""
+            for f in parse_stains(text, index):
+                out.append(
+                    Candidate(
+                        self.name,
+                        start + f.start,
+                        start + f.end,
+                        f.value(),
+                        f.rule + suffix,
+                        exempt=frozenset({"negated"}),
+                    )
+                )
+        return out
+
+    def summarize(self, mentions: list[Mention]) -> dict[str, Any]:
+        own = [m.value for m in mentions if not m.rule.endswith(GENERAL_SUFFIX)]
+        return {"stains": summarize_stains(own)}
 
 
-EXTRACTOR = _Field()
+def summarize_stains(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per marker, in order of first appearance."""
+    chosen: dict[str, dict[str, Any]] = {}
+    for v in values:
+        entry = chosen.get(v["marker"])
+        if entry is None:
+            chosen[v["marker"]] = {k: v.get(k) for k in ("marker", "result", "extent", "percent")}
+        elif entry["percent"] is None and v.get("percent") is not None:
+            entry["percent"] = v["percent"]
+    return list(chosen.values())
+
+
+EXTRACTOR = StainField()

@@ -10,12 +10,17 @@ from extractor.schema import SECTION_KINDS, SectionKind
 
 @dataclass(frozen=True)
 class SectionSpan:
-    """A section in normalized-text offsets; the heading starts at ``start``."""
+    """A section in normalized-text offsets; the heading starts at ``start``.
+
+    ``rule`` is the id of the heading rule that opened it (None for the front matter
+    and for a continuation after a caption).
+    """
 
     label: str
     heading: str
     start: int
     end: int
+    rule: str | None = None
 
     @property
     def kind(self) -> SectionKind:

@@ -1,0 +1,100 @@
+"""Text-level assertion analysis shared by the pipeline component and ``assess``.
+
+Both split the normalized text with :func:`extractor.sentences.sentence_spans` and
+run :class:`~extractor.assertion.engine.ContextEngine` sentence by sentence, so a
+span gets the same assertion whichever way it is asked for.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from extractor.assertion.engine import ContextEngine, CueMatch, get_engine
+from extractor.assertion.findings import findings_in_scope
+from extractor.sentences import sentence_spans
+
+NEGATED = "NEGATED_EXISTENCE"
+
+
+@dataclass(frozen=True)
+class TextResult:
+    #: for each target, the cues that modify it (offsets into the whole text)
+    target_cues: list[list[CueMatch]]
+    #: every cue of the analysed sentences
+    cues: list[CueMatch]
+
+
+def _shift(cue: CueMatch, offset: int) -> CueMatch:
+    return replace(
+        cue,
+        start=cue.start + offset,
+        end=cue.end + offset,
+        scope_start=cue.scope_start + offset,
+        scope_end=cue.scope_end + offset,
+    )
+
+
+def _group_by_sentence(
+    sentences: list[tuple[int, int]], targets: Sequence[tuple[int, int]]
+) -> dict[int, list[int]]:
+    starts = [s for s, _ in sentences]
+    groups: dict[int, list[int]] = {}
+    for i, (start, _end) in enumerate(targets):
+        k = bisect.bisect_right(starts, start) - 1
+        if k >= 0:
+            groups.setdefault(k, []).append(i)
+    return groups
+
+
+def analyze_text(
+    text: str,
+    targets: Sequence[tuple[int, int]],
+    *,
+    all_sentences: bool = False,
+    engine: ContextEngine | None = None,
+) -> TextResult:
+    """Run ConText on the sentences of ``text`` holding a target (or on all of them).
+
+    ``engine`` defaults to the packaged rules; the benchmark passes another rule set.
+    """
+    engine = engine or get_engine()
+    sentences = sentence_spans(text)
+    groups = _group_by_sentence(sentences, targets)
+    target_cues: list[list[CueMatch]] = [[] for _ in targets]
+    cues: list[CueMatch] = []
+    for k, (s_start, s_end) in enumerate(sentences):
+        members = groups.get(k, [])
+        if not members and not all_sentences:
+            continue
+        local = [
+            (min(targets[i][0], s_end) - s_start, min(targets[i][1], s_end) - s_start)
+            for i in members
+        ]
+        result = engine.analyze(text[s_start:s_end], local)
+        shifted = [_shift(c, s_start) for c in result.cues]
+        for i, found in zip(members, result.target_cues, strict=True):
+            target_cues[i] = [_shift(c, s_start) for c in found]
+        cues.extend(shifted)
+    return TextResult(target_cues, cues)
+
+
+
+def _overlaps(a: int, b: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(a < e and s < b for s, e in spans)
+
+
+def negated_findings(
+    text: str, cues: Iterable[CueMatch], skip: Sequence[tuple[int, int]] = ()
+) -> list[tuple[str, int, int]]:
+    """Findings in the scope of every negation cue, minus those overlapping ``skip``."""
+    found: list[tuple[str, int, int]] = []
+    for cue in cues:
+        if cue.category != NEGATED or cue.direction not in ("FORWARD", "BACKWARD"):
+            continue
+        forward = cue.direction == "FORWARD"
+        for finding in findings_in_scope(text, cue.scope_start, cue.scope_end, forward):
+            if not _overlaps(finding[1], finding[2], skip):
+                found.append(finding)
+    return found

@@ -1,0 +1,147 @@
+"""Run medspaCy's ConText over one sentence at a time.
+
+ConText (Harkema et al., 2009, "ConText: an algorithm for determining negation,
+experiencer, and temporal status from clinical reports", J Biomed Inform 42:839)
+matches cue phrases, gives each a scope (to the end or the start of the sentence,
+cut by terminators, by another cue of the same category and by ``max_scope``) and
+lets a cue modify the targets inside its scope. We use medspaCy's implementation
+unchanged, with our own rule file (:mod:`extractor.assertion.rules`).
+
+The engine works on plain sentence strings, tokenized by its own blank English
+tokenizer, so the pipeline component and :func:`extractor.assertion.assess` run
+exactly the same code. ConText compares every pair of cues of a document, so each
+sentence is its own document; a sentence longer than :data:`MAX_TOKENS` tokens (a
+flattened table or junk, never prose) is only looked at in a window around each
+target, which keeps the cost linear in the length of the input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import spacy
+from medspacy.context import ConText
+from spacy.tokens import Doc, Span
+
+from extractor.assertion.rules import RuleSet, load_rules, rule_id
+
+MAX_TOKENS = 200
+WINDOW = 40
+_TARGETS_ATTR = "assertion_targets"
+
+if not Doc.has_extension(_TARGETS_ATTR):
+    Doc.set_extension(_TARGETS_ATTR, default=None)
+
+
+@dataclass(frozen=True)
+class CueMatch:
+    """One matched cue with its scope; character offsets into the analysed text."""
+
+    rule: str
+    category: str
+    direction: str
+    start: int
+    end: int
+    scope_start: int
+    scope_end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SentenceResult:
+    #: for each target, in input order, the cues that modify it
+    target_cues: list[list[CueMatch]]
+    #: every cue of the sentence (empty when the sentence was only windowed)
+    cues: list[CueMatch]
+
+
+def _cue(doc: Doc, modifier, offset: int) -> CueMatch:  # noqa: ANN001 - ConTextModifier
+    start, end = modifier.modifier_span
+    s_start, s_end = modifier.scope_span
+    span = doc[start:end]
+    scope = doc[s_start:s_end]
+    return CueMatch(
+        rule=rule_id(modifier.rule),
+        category=modifier.category,
+        direction=modifier.direction,
+        start=offset + span.start_char,
+        end=offset + span.end_char,
+        scope_start=offset + (scope.start_char if s_end > s_start else span.end_char),
+        scope_end=offset + (scope.end_char if s_end > s_start else span.end_char),
+        text=span.text,
+    )
+
+
+def _ending_in(span: Span, modifiers) -> list:  # noqa: ANN001 - ConTextModifier list
+    """Cues that start before ``span`` and end inside it: "was not [jaundiced]".
+
+    ConText never lets a cue modify a target it overlaps; a cue whose last word is the
+    target itself ("were not [involved by tumour]") nevertheless asserts it.
+    """
+    return [
+        m
+        for m in modifiers
+        if m.direction not in ("TERMINATE", "PSEUDO")
+        and m.modifier_span[0] < span.start < m.modifier_span[1]
+    ]
+
+
+class ContextEngine:
+    """A ConText component with our rules and a tokenizer, built once."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.nlp = spacy.blank("en")
+        self.ruleset = ruleset
+        self.context = ConText(
+            self.nlp,
+            rules=None,
+            span_attrs=None,
+            terminating_types=ruleset.terminating_types or None,
+        )
+        self.context.add(list(ruleset.rules))
+
+    def _run(self, text: str, targets: Sequence[tuple[int, int]], offset: int):  # noqa: ANN202
+        doc = self.nlp.make_doc(text)
+        for token in doc:
+            token.is_sent_start = token.i == 0
+        spans: list[Span | None] = [
+            doc.char_span(s - offset, e - offset, label="TARGET", alignment_mode="expand")
+            for s, e in targets
+        ]
+        doc._.set(_TARGETS_ATTR, [s for s in spans if s is not None])
+        self.context(doc, targets=_TARGETS_ATTR)
+        modifiers = doc._.context_graph.modifiers
+        target_cues = [
+            []
+            if span is None
+            else [_cue(doc, m, offset) for m in (*span._.modifiers, *_ending_in(span, modifiers))]
+            for span in spans
+        ]
+        cues = [_cue(doc, m, offset) for m in modifiers]
+        return target_cues, cues
+
+    def analyze(self, text: str, targets: Sequence[tuple[int, int]] = ()) -> SentenceResult:
+        """Cues of ``text`` (one sentence) and, for each target span, the cues modifying it."""
+        tokens = self.nlp.tokenizer(text)
+        if len(tokens) <= MAX_TOKENS:
+            target_cues, cues = self._run(text, targets, 0)
+            return SentenceResult(target_cues, cues)
+        return SentenceResult([self._windowed(text, tokens, t) for t in targets], [])
+
+    def _windowed(self, text: str, tokens: Doc, target: tuple[int, int]) -> list[CueMatch]:
+        span = tokens.char_span(target[0], target[1], alignment_mode="expand")
+        if span is None:
+            return []
+        a = tokens[max(0, span.start - WINDOW)].idx
+        last = tokens[min(len(tokens), span.end + WINDOW) - 1]
+        b = last.idx + len(last.text)
+        target_cues, _ = self._run(text[a:b], [target], a)
+        return target_cues[0]
+
+
+@lru_cache(maxsize=1)
+def get_engine() -> ContextEngine:
+    """The process-wide engine with the packaged rules."""
+    return ContextEngine(load_rules())

@@ -1,0 +1,142 @@
+"""Load the ConText cue rules (data) into medspaCy :class:`ConTextRule` objects.
+
+The rule file ``extractor/assertion/rules/context_rules.json`` uses medspaCy's
+ConText rule keys (``literal``, ``category``, ``pattern``, ``direction``,
+``max_scope``, ``max_targets``, ``allowed_types``, ``excluded_types``,
+``terminated_by``) plus two of ours: ``id`` (comes out on every cue as
+``Cue.rule``) and ``example`` (a sentence with one ``[bracketed]`` target that the
+test suite runs through the rule). The file is validated on load: an unknown key, a
+missing key, a duplicate id, an unknown category or an example without exactly one
+target fails with the file name and the rule id.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from medspacy.context import ConTextRule
+
+RULES_FILE = "context_rules.json"
+
+#: ConText category -> the :class:`extractor.schema.Assertion` field it sets
+CATEGORY_FIELDS: dict[str, str] = {
+    "NEGATED_EXISTENCE": "negated",
+    "POSSIBLE_EXISTENCE": "uncertain",
+    "HYPOTHETICAL": "hypothetical",
+    "HISTORICAL": "historical",
+    "FAMILY": "family",
+}
+#: categories of rules that never assert anything themselves
+CONTROL_CATEGORIES = frozenset({"TERMINATE", "PSEUDO", "NEGATION_TERMINATE"})
+CATEGORIES = frozenset(CATEGORY_FIELDS) | CONTROL_CATEGORIES
+
+REQUIRED_KEYS = frozenset({"id", "literal", "category", "direction", "example"})
+ALLOWED_KEYS = REQUIRED_KEYS | {
+    "pattern",
+    "max_scope",
+    "max_targets",
+    "allowed_types",
+    "excluded_types",
+    "terminated_by",
+}
+FILE_KEYS = frozenset({"description", "terminating_types", "context_rules"})
+_TARGET_RE = re.compile(r"\[([^\[\]]{1,200})\]")
+
+
+class RuleError(ValueError):
+    """A rule file that cannot be loaded; the message names the file and the rule."""
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[ConTextRule, ...]
+    terminating_types: dict[str, list[str]]
+    source: str
+
+
+def parse_example(example: str) -> tuple[str, tuple[int, int]]:
+    """``"no [fever]"`` -> ``("no fever", (3, 8))``: the sentence and its target span."""
+    matches = list(_TARGET_RE.finditer(example))
+    if len(matches) != 1:
+        raise ValueError(f"example needs exactly one [bracketed] target: {example!r}")
+    match = matches[0]
+    text = example[: match.start()] + match.group(1) + example[match.end() :]
+    start = match.start()
+    return text, (start, start + len(match.group(1)))
+
+
+def _check_rule(raw: Any, where: str) -> None:
+    if not isinstance(raw, dict):
+        raise RuleError(f"{where}: a rule must be a JSON object")
+    unknown = set(raw) - ALLOWED_KEYS
+    if unknown:
+        raise RuleError(
+            f"{where}: unknown key(s) {sorted(unknown)}; allowed keys: {sorted(ALLOWED_KEYS)}"
+        )
+    missing = REQUIRED_KEYS - set(raw)
+    if missing:
+        raise RuleError(f"{where}: missing key(s) {sorted(missing)}")
+    if raw["category"] not in CATEGORIES:
+        raise RuleError(
+            f"{where}: unknown category {raw['category']!r}; allowed: {sorted(CATEGORIES)}"
+        )
+    try:
+        parse_example(raw["example"])
+    except ValueError as err:
+        raise RuleError(f"{where}: {err}") from err
+
+
+def build_rule(raw: dict[str, Any], where: str = "<rule>") -> ConTextRule:
+    """One validated JSON rule -> a medspaCy ConTextRule carrying our id and example."""
+    _check_rule(raw, where)
+    options = {k: v for k, v in raw.items() if k not in ("id", "example")}
+    for key in ("allowed_types", "excluded_types", "terminated_by"):
+        if options.get(key) is not None:
+            options[key] = set(options[key])
+    try:
+        rule = ConTextRule(**options, metadata={"id": raw["id"], "example": raw["example"]})
+    except (ValueError, TypeError) as err:
+        raise RuleError(f"{where}: {err}") from err
+    return rule
+
+
+def parse_rules(data: Any, source: str) -> RuleSet:
+    """Validate the decoded JSON of a rule file and build its rules."""
+    if not isinstance(data, dict) or "context_rules" not in data:
+        raise RuleError(f"{source}: expected an object with a 'context_rules' list")
+    unknown = set(data) - FILE_KEYS
+    if unknown:
+        raise RuleError(f"{source}: unknown top-level key(s) {sorted(unknown)}; allowed: {sorted(FILE_KEYS)}")
+    rules: list[ConTextRule] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(data["context_rules"]):
+        rule_id = raw.get("id") if isinstance(raw, dict) else None
+        where = f"{source}: rule #{i} ({rule_id or 'no id'})"
+        if rule_id in seen:
+            raise RuleError(f"{where}: duplicate id")
+        seen.add(rule_id)
+        rules.append(build_rule(raw, where))
+    terminating = {k: list(v) for k, v in data.get("terminating_types", {}).items()}
+    return RuleSet(rules=tuple(rules), terminating_types=terminating, source=source)
+
+
+def load_rules(name: str = RULES_FILE) -> RuleSet:
+    """Load and validate a rule file shipped in ``extractor/assertion/rules/``.
+
+    Each call builds fresh rule objects (ConText mutates the rules it is given).
+    """
+    resource = resources.files("extractor.assertion") / "rules" / name
+    source = f"extractor/assertion/rules/{name}"
+    try:
+        data = json.loads(resource.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise RuleError(f"{source}: invalid JSON: {err}") from err
+    return parse_rules(data, source)
+
+
+def rule_id(rule: ConTextRule) -> str:
+    return (rule.metadata or {}).get("id", rule.literal)

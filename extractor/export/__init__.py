@@ -1,0 +1,49 @@
+"""From records to the registry: database load, flat tables and the HTML review page.
+
+- :mod:`extractor.export.db`: normalized, idempotent, transactional database load.
+- :mod:`extractor.export.tables`: report-level and mention-level pandas tables.
+- :mod:`extractor.export.review`: a self-contained HTML page to review one report.
+
+All three read the records JSONL written by ``python -m extractor run`` through
+:func:`read_records`, which validates every line against :class:`~extractor.schema.Record`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from extractor.schema import Record
+
+
+class RecordsFileError(ValueError):
+    """A records JSONL line that is not a valid :class:`Record` (names file and line)."""
+
+
+def read_records(path: str | Path) -> Iterator[Record]:
+    """Yield the records of a JSONL file lazily; a bad line raises :class:`RecordsFileError`.
+
+    Blank lines are skipped. Reading is lazy so that a caller holding a database
+    transaction sees a malformed line exactly where it is in the file.
+    """
+    with Path(path).open(encoding="utf-8") as handle:
+        for lineno, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield Record.model_validate_json(line)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                where = ".".join(str(p) for p in first["loc"]) or "<line>"
+                raise RecordsFileError(
+                    f"{path}:{lineno}: not a valid record ({where}: {first['msg']})"
+                ) from exc
+
+
+def as_records(records: Iterable[Record] | str | Path) -> list[Record]:
+    """Accept records or the path of a records JSONL file."""
+    if isinstance(records, str | Path):
+        return list(read_records(records))
+    return list(records)

@@ -1,0 +1,192 @@
+"""Records -> flat pandas tables: one row per report, one row per mention.
+
+The report table is the registry view of each summary: the first summary site is the
+primary site; multi-valued columns are ';'-joined in summary order; ``behaviour`` is
+the ICD-O-3 behaviour digit after the '/' of the final diagnosis morphology code.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from extractor.export import RecordsFileError, as_records
+from extractor.schema import SECTION_KINDS, Mention, Record
+
+REPORT_COLUMNS = (
+    "report_id",
+    "age_at_diagnosis",
+    "sex",
+    "primary_site",
+    "primary_site_icdo3_topography",
+    "laterality",
+    "other_sites",
+    "histology",
+    "histology_icdo3",
+    "behaviour",
+    "diagnosis_basis",
+    "tumour_size_mm",
+    "tumour_dims_mm",
+    "levels",
+    "stains_positive",
+    "stains_negative",
+    "differential_diagnoses",
+    "negated_findings",
+    "n_mentions",
+    "warnings_count",
+    "source_path",
+    "source_sha256",
+)
+MENTION_COLUMNS = (
+    "report_id",
+    "mention_index",
+    "field",
+    "text",
+    "start",
+    "end",
+    "section",
+    "section_kind",
+    "rule",
+    "value",
+    "negated",
+    "uncertain",
+    "hypothetical",
+    "historical",
+    "family",
+    "cue_text",
+    "cue_category",
+    "cue_rule",
+)
+FORMATS = ("csv", "parquet")
+
+
+def _join(items: Iterable[str]) -> str | None:
+    return ";".join(items) or None
+
+
+def behaviour_code(icdo3: str | None) -> str | None:
+    """'9560/0' -> '0'; None when there is no single behaviour digit after '/'."""
+    if not icdo3 or "/" not in icdo3:
+        return None
+    digit = icdo3.rsplit("/", 1)[1].strip()
+    return digit if len(digit) == 1 and digit.isdigit() else None
+
+
+def report_row(record: Record) -> dict[str, Any]:
+    s = record.summary
+    primary = s.sites[0] if s.sites else None
+    final = s.final_diagnosis
+    return {
+        "report_id": record.report_id,
+        "age_at_diagnosis": s.age_years,
+        "sex": s.sex,
+        "primary_site": primary.name if primary else None,
+        "primary_site_icdo3_topography": primary.icdo3_topography if primary else None,
+        "laterality": primary.laterality if primary else None,
+        "other_sites": _join(site.name for site in s.sites[1:]),
+        "histology": final.name if final else None,
+        "histology_icdo3": final.icdo3 if final else None,
+        "behaviour": behaviour_code(final.icdo3 if final else None),
+        "diagnosis_basis": final.basis if final else None,
+        "tumour_size_mm": s.size_max_mm,
+        "tumour_dims_mm": _join(f"{d:g}" for d in s.size_dims_mm),
+        "levels": _join(s.levels),
+        "stains_positive": _join(st.marker for st in s.stains if st.result == "positive"),
+        "stains_negative": _join(st.marker for st in s.stains if st.result == "negative"),
+        "differential_diagnoses": _join(d.name for d in s.differential_diagnoses),
+        "negated_findings": _join(s.negated_findings),
+        "n_mentions": len(record.mentions),
+        "warnings_count": len(record.warnings),
+        "source_path": record.source.path,
+        "source_sha256": record.source.sha256,
+    }
+
+
+def mention_row(report_id: str, index: int, m: Mention) -> dict[str, Any]:
+    a, cue = m.assertion, m.assertion.cue
+    kind = SECTION_KINDS.get(m.section)
+    return {
+        "report_id": report_id,
+        "mention_index": index,
+        "field": str(m.field),
+        "text": m.text,
+        "start": m.start,
+        "end": m.end,
+        "section": m.section,
+        "section_kind": str(kind) if kind else None,
+        "rule": m.rule,
+        "value": json.dumps(m.value, sort_keys=True, ensure_ascii=False),
+        "negated": a.negated,
+        "uncertain": a.uncertain,
+        "hypothetical": a.hypothetical,
+        "historical": a.historical,
+        "family": a.family,
+        "cue_text": cue.text if cue else None,
+        "cue_category": cue.category if cue else None,
+        "cue_rule": cue.rule if cue else None,
+    }
+
+
+def _frame(
+    rows: list[dict[str, Any]], columns: tuple[str, ...], numeric: tuple[str, ...]
+) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=list(columns))
+    for col in numeric:
+        df[col] = pd.to_numeric(df[col], errors="raise").astype("float64")
+    return df
+
+
+def to_dataframe(records: Iterable[Record] | str | Path) -> pd.DataFrame:
+    """One row per report (columns :data:`REPORT_COLUMNS`); accepts records or a JSONL path."""
+    rows = [report_row(r) for r in as_records(records)]
+    return _frame(rows, REPORT_COLUMNS, ("age_at_diagnosis", "tumour_size_mm"))
+
+
+def mentions_dataframe(records: Iterable[Record] | str | Path) -> pd.DataFrame:
+    """One row per mention (columns :data:`MENTION_COLUMNS`); ``value`` is JSON text."""
+    rows = [
+        mention_row(r.report_id, i, m)
+        for r in as_records(records)
+        for i, m in enumerate(r.mentions)
+    ]
+    df = pd.DataFrame(rows, columns=list(MENTION_COLUMNS))
+    flags = ["negated", "uncertain", "hypothetical", "historical", "family"]
+    return df.astype({c: "bool" for c in flags} | {"start": "int64", "end": "int64"})
+
+
+def write_tables(
+    records: Iterable[Record] | str | Path, out: Path, fmt: str = "csv"
+) -> dict[str, Path]:
+    """Write ``reports.<fmt>`` and ``mentions.<fmt>`` into ``out``; returns their paths."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown table format {fmt!r}; expected one of {FORMATS}")
+    recs = as_records(records)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for name, df in (("reports", to_dataframe(recs)), ("mentions", mentions_dataframe(recs))):
+        path = out / f"{name}.{fmt}"
+        if fmt == "csv":
+            df.to_csv(path, index=False)
+        else:
+            df.to_parquet(path, index=False)
+        paths[name] = path
+    return paths
+
+
+def table_command(records: Path, out: Path, fmt: str = "csv") -> int:
+    """CLI: 0 ok, 1 bad records file or unwritable format, 2 no such records file."""
+    if not records.is_file():
+        print(f"no such records file: {records}", file=sys.stderr)
+        return 2
+    try:
+        paths = write_tables(records, out, fmt)
+    except (RecordsFileError, ImportError) as exc:
+        print(f"cannot write tables: {exc}", file=sys.stderr)
+        return 1
+    print(" ".join(str(p) for p in paths.values()), file=sys.stderr)
+    return 0

@@ -1,0 +1,53 @@
+"""Where a field may report a mention: patient context, shared by the numeric fields.
+
+Age, sex, level and size mentions are the index patient's. They are reported in
+patient sections, the abstract and the title block, and in literature sections only
+in a sentence that refers to the patient ("our patient", "the present case"). Other
+articles, references and web chrome never yield them.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from spacy.tokens import Doc
+
+from extractor.schema import SectionKind
+from extractor.sections import section_at
+
+PATIENT_REFERENCE_RE = re.compile(
+    r"\b(?:our|the|this|present|index)\s+(?:patient|case)\b", re.IGNORECASE
+)
+OPEN_LABELS = frozenset({"abstract", "front_matter"})
+
+
+def sentence_bounds(doc: Doc, pos: int) -> tuple[int, int]:
+    """Character bounds of the sentence containing ``pos`` (cached per doc)."""
+    cached = doc.user_data.get("sentence_bounds")
+    if cached is None:
+        if doc.has_annotation("SENT_START"):
+            bounds = [(s.start_char, s.end_char) for s in doc.sents]
+        else:
+            bounds = [(0, len(doc.text))]
+        cached = ([b[0] for b in bounds], bounds)
+        doc.user_data["sentence_bounds"] = cached
+    starts, bounds = cached
+    if not bounds:
+        return 0, len(doc.text)
+    return bounds[max(bisect_right(starts, pos) - 1, 0)]
+
+
+def sentence_text(doc: Doc, pos: int) -> str:
+    start, end = sentence_bounds(doc, pos)
+    return doc.text[start:end]
+
+
+def in_patient_context(doc: Doc, pos: int) -> bool:
+    """True when a mention at ``pos`` may describe the index patient."""
+    section = section_at(doc._.sections or [], pos)
+    if section is None or section.kind == SectionKind.PATIENT or section.label in OPEN_LABELS:
+        return True
+    if section.kind == SectionKind.LITERATURE:
+        return bool(PATIENT_REFERENCE_RE.search(sentence_text(doc, pos)))
+    return False

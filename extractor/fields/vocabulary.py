@@ -1,0 +1,524 @@
+"""Package vocabularies (markers, diagnoses, sites, laterality words) and their matchers.
+
+The CSV files live in ``extractor/fields/vocab/`` (package data, read through
+importlib.resources). Lists inside a cell are ``|``-separated; leading ``#`` lines are
+a header note and are skipped. Every file is validated on load: a bad row raises
+:class:`VocabularyError` naming the file and the line; the same synonym under two
+canonical entries is an error (ambiguous abbreviations are allowed but never matched).
+
+Matching is a token trie (no spaCy needed, so the parsers stay pure):
+
+* text is split into word tokens (letters/digits; hyphens and apostrophes dropped, so
+  "S-100" == "S 100", "Ewing's" == "Ewing");
+* case-insensitive keys (canonical + ``synonyms``) compare *folded* tokens: lower
+  case, British spellings (tumour, haem-, oedema) to American, plural endings removed
+  ("lipomas", "metastases", "vertebrae");
+* case-sensitive keys (``case_sensitive_synonyms``, ``abbreviations``) compare the raw
+  tokens exactly ("ALK", "SMA");
+* the longest match wins, left to right, without overlaps;
+* optional approximate matching (:meth:`PhraseIndex.find_fuzzy`) for misspellings with a
+  bounded Damerau-Levenshtein distance.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, get_args
+
+from extractor.schema import Laterality
+
+VOCAB_PACKAGE = "extractor.fields.vocab"
+LIST_SEP = "|"
+
+
+class VocabularyError(ValueError):
+    """A vocabulary file that cannot be used; the message names the file and line."""
+
+
+# ---------------------------------------------------------------- tokens
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    raw: str
+    folded: str
+
+
+_TOKEN_RE = re.compile(r"[^\W\d_]{1,6}-\d{1,4}[^\W_]{0,3}|[^\W_]+(?:'s\b)?|[^\w\s'\-]")
+_SPELLING = (
+    ("tumour", "tumor"),
+    ("haem", "hem"),
+    ("oedem", "edem"),
+    ("oesoph", "esoph"),
+    ("aemia", "emia"),
+    ("ischaem", "ischem"),
+    ("labell", "label"),
+    ("paed", "ped"),
+    ("fibre", "fiber"),
+    ("centre", "center"),
+    ("colour", "color"),
+)
+
+
+def fold(word: str) -> str:
+    """Case- and spelling-insensitive form of one word ("Tumours" -> "tumor")."""
+    w = word.lower()
+    if w.endswith("'s"):
+        w = w[:-2]
+    for british, american in _SPELLING:
+        if british in w:
+            w = w.replace(british, american)
+    return _singular(w)
+
+
+def _singular(w: str) -> str:
+    if len(w) < 4 or not w.isalpha():
+        return w
+    if w.endswith("sses"):
+        return w[:-2]
+    if w.endswith(("ases", "oses", "eses")):
+        return w[:-2] + "is"
+    if w.endswith("ies") and len(w) > 5:
+        return w[:-3] + "y"
+    if w.endswith("ae") and len(w) > 5:
+        return w[:-1]
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+def tokenize(text: str) -> list[Token]:
+    """Word and punctuation tokens of ``text`` (hyphens and apostrophes dropped)."""
+    out = []
+    for m in _TOKEN_RE.finditer(text):
+        raw = m.group(0).replace("-", "")  # "S-100" == "S100", "Ki-67" == "Ki67"
+        out.append(Token(m.start(), m.end(), raw, fold(raw)))
+    return out
+
+
+def key_of(phrase: str) -> tuple[str, ...]:
+    return tuple(t.folded for t in tokenize(phrase))
+
+
+def raw_key_of(phrase: str) -> tuple[str, ...]:
+    return tuple(t.raw for t in tokenize(phrase))
+
+
+def joined_variant(key: tuple[str, ...]) -> tuple[str, ...]:
+    """``key`` with a word followed by a number joined ("s 100" -> "s100")."""
+    out: list[str] = []
+    for part in key:
+        if out and part.isdigit() and out[-1].isalpha() and len(out[-1]) <= 6:
+            out[-1] += part
+        else:
+            out.append(part)
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- entries
+
+
+@dataclass(frozen=True)
+class VocabEntry:
+    canonical: str
+    synonyms: tuple[str, ...]  # matched case-insensitively (includes the canonical)
+    exact: tuple[str, ...]  # matched case-sensitively
+    attrs: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    line: int = 0
+
+    def get(self, key: str) -> str | None:
+        return self.attrs.get(key) or None
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """Columns of one vocabulary file and how they are used."""
+
+    columns: tuple[str, ...]
+    key: str  # the canonical / word column
+    synonym_columns: tuple[str, ...] = ()
+    exact_columns: tuple[str, ...] = ()
+    #: exact keys that may repeat across entries (then they are ambiguous, not matched)
+    ambiguous_ok: bool = False
+    validators: dict[str, re.Pattern[str]] = field(default_factory=dict)
+
+
+_ICDO3_MORPHOLOGY = re.compile(r"\d{4}/[0-36-9]")
+_ICDO3_TOPOGRAPHY = re.compile(r"C\d{2}\.\d")
+_LATERALITY = re.compile("|".join(get_args(Laterality)))
+
+SPECS: dict[str, FileSpec] = {
+    "markers.csv": FileSpec(
+        ("canonical", "synonyms", "case_sensitive_synonyms", "kind", "note"),
+        "canonical",
+        ("synonyms",),
+        ("case_sensitive_synonyms",),
+    ),
+    "diagnoses.csv": FileSpec(
+        ("canonical", "synonyms", "abbreviations", "icdo3", "category", "note"),
+        "canonical",
+        ("synonyms",),
+        ("abbreviations",),
+        ambiguous_ok=True,
+        validators={"icdo3": _ICDO3_MORPHOLOGY},
+    ),
+    "sites.csv": FileSpec(
+        ("canonical", "synonyms", "icdo3_topography", "region", "note"),
+        "canonical",
+        ("synonyms",),
+        validators={"icdo3_topography": _ICDO3_TOPOGRAPHY},
+    ),
+    "laterality.csv": FileSpec(
+        ("word", "laterality", "note"),
+        "word",
+        validators={"laterality": _LATERALITY},
+    ),
+}
+
+
+def _split(cell: str | None) -> list[str]:
+    return [p.strip() for p in (cell or "").split(LIST_SEP) if p.strip()]
+
+
+def _data_lines(text: str) -> tuple[list[str], int]:
+    """Lines after the leading ``#`` note, and how many lines were skipped."""
+    lines = text.splitlines()
+    skip = 0
+    while skip < len(lines) and (lines[skip].startswith("#") or not lines[skip].strip()):
+        skip += 1
+    return lines[skip:], skip
+
+
+def _check_header(name: str, header: list[str], spec: FileSpec, line: int) -> None:
+    unknown = [c for c in header if c not in spec.columns]
+    missing = [c for c in spec.columns if c not in header]
+    if unknown or missing:
+        raise VocabularyError(
+            f"{name} line {line}: header has unknown columns {unknown} / missing {missing}; "
+            f"allowed columns: {list(spec.columns)}"
+        )
+
+
+def _entry(name: str, line: int, row: dict[str, str], spec: FileSpec) -> VocabEntry:
+    where = f"{name} line {line}"
+    canonical = (row.get(spec.key) or "").strip()
+    if not canonical:
+        raise VocabularyError(f"{where}: empty {spec.key!r}")
+    attrs = {c: (row.get(c) or "").strip() for c in spec.columns}
+    for column, pattern in spec.validators.items():
+        value = attrs[column]
+        if value and not pattern.fullmatch(value):
+            raise VocabularyError(f"{where}: invalid {column} {value!r} for {canonical!r}")
+    exact = [s for c in spec.exact_columns for s in _split(row.get(c))]
+    synonyms = [s for c in spec.synonym_columns for s in _split(row.get(c))]
+    if canonical not in exact:
+        synonyms.insert(0, canonical)
+    for phrase in synonyms + exact:
+        if not key_of(phrase):
+            raise VocabularyError(f"{where}: synonym {phrase!r} has no word characters")
+    return VocabEntry(
+        canonical, tuple(dict.fromkeys(synonyms)), tuple(dict.fromkeys(exact)), attrs, line
+    )
+
+
+def parse_vocabulary(name: str, text: str, spec: FileSpec | None = None) -> list[VocabEntry]:
+    """Parse and validate vocabulary file ``name`` whose content is ``text``."""
+    spec = spec or SPECS[name]
+    lines, skipped = _data_lines(text)
+    if not lines:
+        raise VocabularyError(f"{name}: no header line")
+    reader = csv.reader(lines)
+    header = [h.strip() for h in next(reader)]
+    _check_header(name, header, spec, skipped + 1)
+    entries: list[VocabEntry] = []
+    for cells in reader:
+        line = skipped + reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            raise VocabularyError(
+                f"{name} line {line}: expected {len(header)} fields, got {len(cells)}"
+            )
+        entries.append(_entry(name, line, dict(zip(header, cells, strict=True)), spec))
+    _check_duplicates(name, entries, spec)
+    return entries
+
+
+def _check_duplicates(name: str, entries: list[VocabEntry], spec: FileSpec) -> None:
+    seen: dict[tuple[str, ...], VocabEntry] = {}
+    seen_canonical: dict[str, VocabEntry] = {}
+    for entry in entries:
+        other = seen_canonical.get(entry.canonical.lower())
+        if other is not None:
+            raise VocabularyError(
+                f"{name} line {entry.line}: duplicate entry {entry.canonical!r} "
+                f"(also line {other.line})"
+            )
+        seen_canonical[entry.canonical.lower()] = entry
+        for phrase in entry.synonyms + (() if spec.ambiguous_ok else entry.exact):
+            key = key_of(phrase)
+            other = seen.get(key)
+            if other is not None and other.canonical != entry.canonical:
+                raise VocabularyError(
+                    f"{name} line {entry.line}: synonym {phrase!r} of {entry.canonical!r} "
+                    f"is also a synonym of {other.canonical!r} (line {other.line})"
+                )
+            seen[key] = entry
+
+
+# ---------------------------------------------------------------- matching
+
+
+@dataclass(frozen=True)
+class VocabMatch:
+    start: int  # character offsets into the matched text
+    end: int
+    entry: VocabEntry
+    how: str  # "synonym", "exact" or "fuzzy"
+    distance: int = 0
+
+    @property
+    def canonical(self) -> str:
+        return self.entry.canonical
+
+
+class _Trie:
+    def __init__(self) -> None:
+        self.root: dict[str, Any] = {}
+
+    def add(self, key: tuple[str, ...], entry: VocabEntry | None) -> None:
+        node = self.root
+        for part in key:
+            node = node.setdefault(part, {})
+        node["\0"] = entry
+
+    def longest(self, words: list[str], i: int) -> tuple[int, VocabEntry | None]:
+        """(number of tokens, entry) of the longest key starting at ``words[i]``."""
+        node, best, best_n = self.root, None, 0
+        for n in range(i, len(words)):
+            node = node.get(words[n])
+            if node is None:
+                break
+            if "\0" in node:
+                best, best_n = node["\0"], n - i + 1
+        return best_n, best
+
+
+def damerau_levenshtein(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance of ``a`` and ``b``; ``limit + 1`` once above it."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return min(prev[-1], limit + 1)
+
+
+def fuzzy_limit(key: str) -> int:
+    """Edits allowed for a vocabulary key: multi-word keys from 8 characters, single
+    words from 10; two edits from 14 characters."""
+    if len(key) >= 14:
+        return 2
+    if len(key) >= (8 if " " in key else 10):
+        return 1
+    return 0
+
+
+class PhraseIndex:
+    """Token-trie matcher over vocabulary entries."""
+
+    def __init__(self, entries: Iterable[VocabEntry], use_exact: bool = True) -> None:
+        self.entries = list(entries)
+        self._folded = _Trie()
+        self._raw = _Trie()
+        self._fuzzy: dict[str, list[tuple[str, VocabEntry]]] = {}
+        self.max_tokens = 1
+        self.keys: dict[tuple[str, ...], VocabEntry] = {}
+        exact_owner: dict[tuple[str, ...], VocabEntry | None] = {}
+        for entry in self.entries:
+            for phrase in entry.synonyms:
+                key = key_of(phrase)
+                for variant in {key, joined_variant(key)}:
+                    self._folded.add(variant, entry)
+                    self.keys.setdefault(variant, entry)
+                self.max_tokens = max(self.max_tokens, len(key))
+                self._add_fuzzy(" ".join(key), entry)
+            for phrase in entry.exact if use_exact else ():
+                key = raw_key_of(phrase)
+                owner = exact_owner.get(key, entry)
+                exact_owner[key] = entry if owner.canonical == entry.canonical else None
+        for key, owner in exact_owner.items():
+            if owner is not None:
+                self._raw.add(key, owner)
+                self.max_tokens = max(self.max_tokens, len(key))
+        self.ambiguous = sorted(" ".join(k) for k, v in exact_owner.items() if v is None)
+
+    def lookup(self, name: str) -> VocabEntry | None:
+        """The entry whose synonym is exactly ``name`` (case-insensitive), else None."""
+        found = self.find(name)
+        tokens = tokenize(name)
+        if (
+            len(found) == 1
+            and tokens
+            and (found[0].start, found[0].end)
+            == (
+                tokens[0].start,
+                tokens[-1].end,
+            )
+        ):
+            return found[0].entry
+        return self.keys.get(joined_variant(key_of(name)))
+
+    def _add_fuzzy(self, key: str, entry: VocabEntry) -> None:
+        if fuzzy_limit(key):
+            self._fuzzy.setdefault(key[:2], []).append((key, entry))
+
+    def find(self, text: str, tokens: list[Token] | None = None) -> list[VocabMatch]:
+        """Longest non-overlapping exact matches, left to right."""
+        tokens = tokenize(text) if tokens is None else tokens
+        folded = [t.folded for t in tokens]
+        raw = [t.raw for t in tokens]
+        out: list[VocabMatch] = []
+        i = 0
+        while i < len(tokens):
+            n1, e1 = self._folded.longest(folded, i)
+            n2, e2 = self._raw.longest(raw, i)
+            n, entry, how = (n2, e2, "exact") if n2 > n1 else (n1, e1, "synonym")
+            if entry is None:
+                i += 1
+                continue
+            out.append(VocabMatch(tokens[i].start, tokens[i + n - 1].end, entry, how))
+            i += n
+        return out
+
+    def find_fuzzy(
+        self, text: str, taken: list[tuple[int, int]], stop_keys: frozenset[str] = frozenset()
+    ) -> list[VocabMatch]:
+        """Approximate matches on tokens not covered by ``taken`` spans.
+
+        The window must start with the same two letters as the key, must not be a key
+        of any vocabulary itself (``stop_keys``), and stays within the edit limit of
+        :func:`fuzzy_limit`.
+        """
+        tokens = tokenize(text)
+        free = [not any(a < t.end and t.start < b for a, b in taken) for t in tokens]
+        out: list[VocabMatch] = []
+        i = 0
+        while i < len(tokens):
+            match = self._fuzzy_at(tokens, free, i, stop_keys)
+            if match is None:
+                i += 1
+                continue
+            out.append(match[0])
+            i += match[1]
+        return out
+
+    def _fuzzy_at(
+        self, tokens: list[Token], free: list[bool], i: int, stop_keys: frozenset[str]
+    ) -> tuple[VocabMatch, int] | None:
+        if not tokens[i].folded.isalpha():
+            return None
+        best: tuple[int, int, VocabEntry] | None = None
+        for n in range(1, self.max_tokens + 2):
+            if i + n > len(tokens) or not free[i + n - 1] or not tokens[i + n - 1].raw.isalpha():
+                break
+            window = " ".join(t.folded for t in tokens[i : i + n])
+            if window in stop_keys:
+                continue
+            for key, entry in self._fuzzy.get(window[:2], ()):
+                limit = fuzzy_limit(key)
+                d = damerau_levenshtein(window, key, limit)
+                if 0 < d <= limit and (best is None or d < best[0]):
+                    best = (d, n, entry)
+        if best is None:
+            return None
+        d, n, entry = best
+        return VocabMatch(tokens[i].start, tokens[i + n - 1].end, entry, "fuzzy", d), n
+
+
+# ---------------------------------------------------------------- loading
+
+
+def read_vocabulary_text(name: str) -> str:
+    try:
+        return resources.files(VOCAB_PACKAGE).joinpath(name).read_text(encoding="utf-8")
+    except (FileNotFoundError, ModuleNotFoundError) as exc:
+        raise VocabularyError(f"{name}: vocabulary file not found in {VOCAB_PACKAGE}") from exc
+
+
+def parse_vocabulary_file(path: Path, spec: FileSpec | None = None) -> list[VocabEntry]:
+    """Parse a vocabulary file from disk (its file name selects the column spec)."""
+    return parse_vocabulary(path.name, path.read_text(encoding="utf-8"), spec)
+
+
+@cache
+def load_vocabulary(name: str) -> tuple[VocabEntry, ...]:
+    """Validated entries of package vocabulary ``name`` (e.g. "markers.csv"), cached."""
+    return tuple(parse_vocabulary(name, read_vocabulary_text(name)))
+
+
+@cache
+def phrase_index(name: str) -> PhraseIndex:
+    """The cached matcher of package vocabulary ``name``."""
+    return PhraseIndex(load_vocabulary(name))
+
+
+@cache
+def all_keys() -> frozenset[str]:
+    """Folded keys of every synonym in every vocabulary (stop list for fuzzy matching)."""
+    keys: set[str] = set()
+    for name in ("markers.csv", "diagnoses.csv", "sites.csv"):
+        for entry in load_vocabulary(name):
+            keys.update(" ".join(key_of(p)) for p in entry.synonyms)
+    return frozenset(keys)
+
+
+def by_canonical(name: str) -> dict[str, VocabEntry]:
+    return {e.canonical: e for e in load_vocabulary(name)}
+
+
+@cache
+def laterality_words() -> dict[str, str]:
+    """Folded laterality word (e.g. "rt", "left sided") -> laterality value."""
+    return {
+        " ".join(key_of(e.canonical)): e.attrs["laterality"]
+        for e in load_vocabulary("laterality.csv")
+    }
+
+
+def _lookup(name: str, phrase: str) -> str | None:
+    try:
+        entry = phrase_index(name).lookup(phrase)
+    except VocabularyError:
+        return None
+    return entry.canonical if entry else None
+
+
+def canonical_marker(text: str) -> str | None:
+    """Canonical marker name of ``text`` ("S-100" -> the markers.csv canonical), or None."""
+    return _lookup("markers.csv", text)
+
+
+def canonical_diagnosis(text: str) -> str | None:
+    return _lookup("diagnoses.csv", text)
+
+
+def canonical_site(text: str) -> str | None:
+    return _lookup("sites.csv", text)

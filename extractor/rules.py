@@ -1,0 +1,86 @@
+"""Loading regex rule files shipped as package data, validated on load.
+
+A rule file is a JSON object ``{"description": ..., "rules": [ {rule}, ... ]}``; each
+rule has at least ``id``, ``pattern`` (a Python regex) and ``example`` (a sentence the
+pattern must match, checked by the tests). Unknown keys, duplicate ids and invalid
+regexes fail loudly, naming the file and the rule.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+REQUIRED_KEYS = frozenset({"id", "pattern", "example"})
+COMMON_KEYS = frozenset({"id", "pattern", "example", "note", "flags", "counter_examples"})
+_FLAGS = {"IGNORECASE": re.IGNORECASE, "MULTILINE": re.MULTILINE}
+
+
+class RuleFileError(ValueError):
+    """A rule file that cannot be used; the message names the file and the rule."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    regex: re.Pattern[str]
+    example: str
+    counter_examples: tuple[str, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def _compile(where: str, raw: dict[str, Any]) -> re.Pattern[str]:
+    flags = 0
+    for name in raw.get("flags", []):
+        if name not in _FLAGS:
+            raise RuleFileError(f"{where}: unknown flag {name!r}; allowed: {sorted(_FLAGS)}")
+        flags |= _FLAGS[name]
+    try:
+        return re.compile(raw["pattern"], flags)
+    except re.error as exc:
+        raise RuleFileError(f"{where}: invalid pattern: {exc}") from exc
+
+
+def parse_rules(name: str, data: Any, extra_keys: frozenset[str] = frozenset()) -> list[Rule]:
+    """Validate and compile the rules of file ``name`` (already JSON-decoded)."""
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise RuleFileError(f"{name}: expected an object with a 'rules' list")
+    allowed = COMMON_KEYS | extra_keys
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(data["rules"]):
+        rid = raw.get("id", f"#{i}") if isinstance(raw, dict) else f"#{i}"
+        where = f"{name}: rule {rid}"
+        if not isinstance(raw, dict):
+            raise RuleFileError(f"{where}: a rule must be an object")
+        missing = REQUIRED_KEYS - raw.keys()
+        if missing:
+            raise RuleFileError(f"{where}: missing keys {sorted(missing)}")
+        unknown = raw.keys() - allowed
+        if unknown:
+            raise RuleFileError(f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(allowed)}")
+        if rid in seen:
+            raise RuleFileError(f"{where}: duplicate id")
+        seen.add(rid)
+        options = {k: v for k, v in raw.items() if k in extra_keys}
+        rules.append(Rule(rid, _compile(where, raw), raw["example"],
+                          tuple(raw.get("counter_examples", ())), options))
+    return rules
+
+
+@lru_cache(maxsize=None)
+def load_rules(package: str, filename: str, extra_keys: frozenset[str] = frozenset()) -> list[Rule]:
+    """Load ``filename`` from ``package`` (importlib.resources) and validate it."""
+    name = f"{package.replace('.', '/')}/{filename}"
+    try:
+        text = resources.files(package).joinpath(filename).read_text(encoding="utf-8")
+        data = json.loads(text)
+    except FileNotFoundError as exc:
+        raise RuleFileError(f"{name}: rule file not found") from exc
+    except json.JSONDecodeError as exc:
+        raise RuleFileError(f"{name}: invalid JSON at line {exc.lineno}: {exc.msg}") from exc
+    return parse_rules(name, data, extra_keys)

@@ -1,0 +1,1 @@
+"""Section heading rules (package data)."""

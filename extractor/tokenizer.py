@@ -1,0 +1,56 @@
+"""A guard around spaCy's tokenizer for pathological input.
+
+spaCy splits prefixes and suffixes off a whitespace-free chunk one at a time, copying
+the rest each time: 50,000 "(" followed by 50,000 "x" takes minutes. Chunks longer
+than :data:`MAX_CHUNK` characters are pre-split into runs of word characters (at most
+:data:`MAX_CHUNK` long) and single other characters; everything else goes through the
+normal tokenizer unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc
+
+MAX_CHUNK = 100
+_LONG_CHUNK_RE = re.compile(rf"\S{{{MAX_CHUNK + 1},}}")
+_CHUNK_RE = re.compile(r"\S+|\s+")
+_PIECE_RE = re.compile(rf"\w{{1,{MAX_CHUNK}}}|\W")
+
+
+class SafeTokenizer:
+    """Callable like a spaCy tokenizer; linear time on any input."""
+
+    def __init__(self, tokenizer: Tokenizer) -> None:
+        self.tokenizer = tokenizer
+        self.vocab = tokenizer.vocab
+
+    def __call__(self, text: str) -> Doc:
+        if not _LONG_CHUNK_RE.search(text):
+            return self.tokenizer(text)
+        words: list[str] = []
+        spaces: list[bool] = []
+        for chunk in _CHUNK_RE.findall(text):
+            if chunk.isspace():
+                self._add_space(chunk, words, spaces)
+                continue
+            pieces = (_PIECE_RE.findall(chunk) if len(chunk) > MAX_CHUNK
+                      else [t.text for t in self.tokenizer(chunk)])
+            words.extend(pieces)
+            spaces.extend([False] * len(pieces))
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+    @staticmethod
+    def _add_space(chunk: str, words: list[str], spaces: list[bool]) -> None:
+        if words and not spaces[-1] and chunk.startswith(" "):
+            spaces[-1] = True
+            chunk = chunk[1:]
+        if chunk:
+            words.append(chunk)
+            spaces.append(False)
+
+    def pipe(self, texts, batch_size: int = 1000):  # noqa: ANN001, ANN201 - spaCy protocol
+        for text in texts:
+            yield self(text)

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import pytest
+
+from extractor.fields.age import find_ages, parse_age
+from extractor.text import normalize
+
+
+def ages(text: str) -> list[tuple[str, float | None, int | None]]:
+    clean = normalize(text).text
+    return [(clean[s:e], v.years, v.decade) for s, e, v, _ in find_ages(clean)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A 45 yrs. female was admitted with the history of pain", [("45 yrs.", 45.0, None)]),
+        ("the case of a 56-year-old male patient with an IMT", [("56-year-old", 56.0, None)]),
+        ("a 35 year old man", [("35 year old", 35.0, None)]),
+        ("a woman aged 45 presented", [("aged 45", 45.0, None)]),
+        ("a 45 y/o woman", [("45 y/o", 45.0, None)]),
+        ("a forty-five-year-old man", [("forty-five-year-old", 45.0, None)]),
+        ("an 18-month-old boy", [("18-month-old", 1.5, None)]),
+        ("a 2 weeks old girl", [("2 weeks old", 0.0383, None)]),
+        ("A newborn girl", [("newborn", 0.0, None)]),
+        ("a woman in her 60s", [("in her 60s", None, 60)]),
+        ("a man in his sixth decade of life", [("in his sixth decade", None, 50)]),
+        ("45M with a paraspinal mass", [("45", 45.0, None)]),
+        ("She presented at the age of 45 years", [("at the age of 45 years", 45.0, None)]),
+        ("The patient was an 81-year-old woman who had hypertension",
+         [("81-year-old", 81.0, None)]),
+        # rejected: durations, relative times, other people, cohorts
+        ("pain in the right lumbar region on & off since 1 year.", []),
+        ("She had symptoms for 5 years.", []),
+        ("a 2-year history of worsening back pain", []),
+        ("the primary tumor removed 8 years earlier", []),
+        ("her 70-year-old mother had breast cancer", []),
+        ("patients aged 20 to 40 years are affected", []),
+        ("survival rates of 60% at 5 years", []),
+        ("a known case of hyperthyroidism since 4yrs. and", []),
+    ],
+)
+def test_age_table(text: str, expected: list) -> None:
+    assert ages(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("groups", "years"),
+    [
+        ({"num": "45"}, 45.0),
+        ({"num": "18", "unit": "months"}, 1.5),
+        ({"num": "10", "unit": "days"}, 0.0274),
+        ({"word": "seven", "unit": "year"}, 7.0),
+        ({"word": "a hundred"}, None),
+        ({"num": "200"}, None),
+    ],
+)
+def test_parse_age(groups: dict, years: float | None) -> None:
+    value = parse_age(groups)
+    assert (value.years if value else None) == years

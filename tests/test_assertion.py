@@ -1,0 +1,356 @@
+"""Assertions: ConText cue rules (data), the assess() API, negated findings, the component."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from spacy.tokens import Doc
+
+from extractor.assertion import assess
+from extractor.assertion.core import analyze_text, negated_findings
+from extractor.assertion.engine import get_engine
+from extractor.assertion.findings import findings_in_scope, load_vocab, split_items, tokenize
+from extractor.assertion.rules import (
+    CATEGORY_FIELDS,
+    CONTROL_CATEGORIES,
+    RuleError,
+    load_rules,
+    parse_example,
+    parse_rules,
+    rule_id,
+)
+from extractor.schema import FieldName
+
+FLAGS = ("negated", "uncertain", "hypothetical", "historical", "family")
+
+
+def _assess_example(example: str):
+    text, target = parse_example(example)
+    return text, target, assess(text, [target])[0]
+
+
+# sentence with one [target] | flags expected True | cue text (None: no cue)
+CASES = [
+    # pre-negation
+    ("There was no [fever].", {"negated"}, "no"),
+    ("The wound healed without [infection].", {"negated"}, "without"),
+    ("She denies [headache].", {"negated"}, "denies"),
+    ("She denied [dizziness] and nausea.", {"negated"}, "denied"),
+    ("The ECG showed absence of [epsilon waves].", {"negated"}, "absence of"),
+    ("The margins were free of [tumour].", {"negated"}, "free of"),
+    ("The margins were negative for [tumour].", {"negated"}, "were negative for"),
+    ("Imaging ruled out [fracture].", {"negated"}, "ruled out"),
+    ("There was no evidence of [necrosis].", {"negated"}, "no evidence of"),
+    ("The biopsy did not reveal [malignancy].", {"negated"}, "did not reveal"),
+    ("There was no palor, icterus, oedema or [cyanosis].", {"negated"}, "no"),
+    ("There was no [palor], icterus, oedema or cyanosis.", {"negated"}, "no"),
+    ("There was no palor, [icterus], oedema or cyanosis.", {"negated"}, "no"),
+    ("He had no history of [trauma] or other illness.", {"negated"}, "no history of"),
+    ("She no longer reports [pain].", {"negated"}, "no longer"),
+    ("On examination he was not [jaundiced].", {"negated"}, "was not jaundiced"),
+    ("The tumour was not accompanied by [metastases].", {"negated"}, None),
+    ("The patient was not [tachypnoeic].", {"negated"}, "not"),
+    ("Examination showed neither murmur nor [oedema].", {"negated"}, "nor"),
+    # post-negation
+    ("[Capsular and lympho-vascular invasion] were not observed.", {"negated"}, "were not observed"),
+    ("[Pedal pulses] were absent.", {"negated"}, "were absent"),
+    ("[Mitoses] were not identified.", {"negated"}, "were not identified"),
+    ("The [abdomen] was unremarkable.", {"negated"}, "was unremarkable"),
+    ("[Renal function] was within normal limits.", {"negated"}, "was within normal limits"),
+    ("[Calcifications] were not seen.", {"negated"}, "were not seen"),
+    ("[Tuberculosis] was ruled out.", {"negated"}, "was ruled out"),
+    ("Her [symptoms] resolved completely.", {"negated"}, "resolved"),
+    ("Liver [dysfunction] did not appear.", {"negated"}, "did not appear"),
+    # pseudo-triggers: no negation
+    ("The tumour caused not only [pain] but also weakness.", set(), None),
+    ("There was no increase in the size of the [mass].", set(), None),
+    ("There was no change in the [lesion].", set(), None),
+    ("Cultures grew gram-negative [bacilli].", set(), None),
+    ("No further [surgery] was needed.", set(), None),
+    ("This is not necessarily [malignant].", set(), None),
+    ("There was no improvement in his [anaemia].", set(), None),
+    ("A man with no significant past medical history presented with [hemiparesis].", set(), None),
+    # not ruled out: uncertain, not negated
+    ("[Metastasis] was not ruled out.", {"uncertain"}, "was not ruled out"),
+    ("[Malignancy] cannot be excluded.", {"uncertain"}, "cannot be excluded"),
+    # terminators
+    ("There was no fever but [cough] was present.", set(), None),
+    ("No fever; [cough] persisted.", set(), None),
+    ("No symptoms, however [weakness] developed.", set(), None),
+    ("No lesion was seen, although [oedema] was noted.", set(), None),
+    ("No symptoms except [headache] were reported.", set(), None),
+    ("There was no mass which compressed the [cord].", set(), None),
+    ("No murmur was heard and [crackles] were present.", set(), None),
+    # uncertainty
+    ("MRI showed a ?[schwannoma].", {"uncertain"}, "?"),
+    ("A suspected [schwannoma] was resected.", {"uncertain"}, "suspected"),
+    ("The findings indicated a possible [meningioma].", {"uncertain"}, "possible"),
+    ("The lesion was a probable [neurofibroma].", {"uncertain"}, "probable"),
+    ("The MRI was suggestive of [schwannoma].", {"uncertain"}, "suggestive of"),
+    ("The MRI suggested a [neurofibroma].", {"uncertain"}, "suggested"),
+    ("The differential diagnosis included [meningioma].", {"uncertain"}, None),
+    ("The lesion was mimicking a [schwannoma].", {"uncertain"}, "mimicking"),
+    ("A biopsy was performed to rule out [malignancy].", {"uncertain"}, "to rule out"),
+    ("[Schwannoma] was suspected.", {"uncertain"}, "was suspected"),
+    # hypothetical
+    ("Surgery is indicated if [weakness] develops.", {"hypothetical"}, "if"),
+    ("[Schwannoma] should be considered in this setting.", {"hypothetical"}, None),
+    ("Reoperation is advised in case of [recurrence].", {"hypothetical"}, "in case of"),
+    # historical
+    ("She had a history of [breast cancer].", {"historical"}, "history of"),
+    ("He had previously undergone [laminectomy].", {"historical"}, "previously"),
+    ("A [schwannoma] had been resected 8 years earlier.", {"historical"}, "8 years earlier"),
+    ("He was a known case of [tuberculosis].", {"historical"}, "known case of"),
+    # family
+    ("Her mother had [breast cancer].", {"family"}, "mother"),
+    ("His father died of [lung cancer].", {"family"}, "father"),
+    ("There was a family history of [neurofibromatosis].", {"family"}, "family history of"),
+    ("There was no family history of [neurofibromatosis].", {"negated"}, None),
+    # counter-examples: plain affirmed mentions
+    ("MRI showed a [schwannoma] at L4.", set(), None),
+    ("The patient presented with [back pain] and no fever.", set(), None),
+    ("Histology showed a [neurofibroma].", set(), None),
+    ("The [tumour] was excised completely.", set(), None),
+]
+
+
+@pytest.mark.parametrize(("example", "flags", "cue"), CASES)
+def test_assertion_table(example: str, flags: set[str], cue: str | None) -> None:
+    text, _target, assertion = _assess_example(example)
+    assert {f for f in FLAGS if getattr(assertion, f)} == flags
+    if not flags:
+        assert assertion.cue is None
+    elif cue is not None:
+        assert assertion.cue is not None
+        assert assertion.cue.text == cue
+        assert text[assertion.cue.start : assertion.cue.end] == cue
+
+
+RULES = load_rules().rules
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[rule_id(r) for r in RULES])
+def test_every_rule_example_fires_its_rule(rule) -> None:  # noqa: ANN001 - ConTextRule
+    text, target = parse_example(rule.metadata["example"])
+    result = get_engine().analyze(text, [target])
+    assert rule_id(rule) in {c.rule for c in result.cues}, "the rule does not match its example"
+    modifying = {c.rule for c in result.target_cues[0]}
+    if rule.category in CONTROL_CATEGORIES:
+        assert rule_id(rule) not in modifying
+    else:
+        assert rule_id(rule) in modifying, "the rule matches but does not assert the target"
+        field = CATEGORY_FIELDS[rule.category]
+        assert getattr(assess(text, [target])[0], field)
+
+
+# ---------------------------------------------------------------- rule file validation
+
+GOOD_RULE = {
+    "id": "x",
+    "literal": "no",
+    "category": "NEGATED_EXISTENCE",
+    "direction": "FORWARD",
+    "example": "no [fever]",
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"colour": "red"}, "allowed keys"),
+        ({"example": "no fever"}, "exactly one [bracketed] target"),
+        ({"category": "MAYBE"}, "unknown category"),
+        ({"direction": "SIDEWAYS"}, "Direction"),
+        ({"max_scope": 0}, "max_scope"),
+    ],
+)
+def test_bad_rule_fails_naming_file_and_rule(change: dict, message: str) -> None:
+    data = {"context_rules": [{**GOOD_RULE, **change}]}
+    with pytest.raises(RuleError, match="rules.json: rule #0 \\(x\\)") as err:
+        parse_rules(data, "rules.json")
+    assert message in str(err.value)
+
+
+@pytest.mark.parametrize("missing", ["id", "literal", "example"])
+def test_rule_missing_key_fails(missing: str) -> None:
+    rule = {k: v for k, v in GOOD_RULE.items() if k != missing}
+    with pytest.raises(RuleError, match="missing key"):
+        parse_rules({"context_rules": [rule]}, "rules.json")
+
+
+@pytest.mark.parametrize("data", [{"context_rules": [GOOD_RULE, GOOD_RULE]}])
+def test_duplicate_rule_id_fails(data: dict) -> None:
+    with pytest.raises(RuleError, match="duplicate id"):
+        parse_rules(data, "rules.json")
+
+
+@pytest.mark.parametrize("data", [{"context_rules": [], "extra": 1}, {"rules": []}])
+def test_bad_rule_file_shape_fails(data: dict) -> None:
+    with pytest.raises(RuleError, match="rules.json"):
+        parse_rules(data, "rules.json")
+
+
+# ---------------------------------------------------------------- assess() API
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "negated", "cue"),
+    [
+        ("Pt  had no\n fever,   but a\nsuspected schwannoma.", "fever", True, "no"),
+        ("Pt  had no\n fever,   but a\nsuspected schwannoma.", "schwannoma", False, "suspected"),
+        ("MRI:\n\nno   signs\tof cord\u00a0compression.", "cord\u00a0compression", True, None),
+        ("Mitoses were\n  not   observed.", "Mitoses", True, "were\n  not   observed"),
+        ("The mass was\n   non-tender.", "tender", True, "non-"),
+    ],
+)
+def test_assess_returns_cues_in_original_offsets(
+    text: str, target: str, negated: bool, cue: str | None
+) -> None:
+    start = text.index(target)
+    [assertion] = assess(text, [(start, start + len(target))])
+    assert assertion.negated is negated
+    assert assertion.cue is not None
+    assert text[assertion.cue.start : assertion.cue.end] == assertion.cue.text
+    if cue is not None:
+        assert assertion.cue.text == cue
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["No fever. Cough was present.\nNo oedema.", "There was no fever; cough persisted."],
+)
+def test_assess_keeps_input_order_and_sentence_scope(text: str) -> None:
+    words = ["oedema", "fever", "Cough"] if "oedema" in text else ["cough", "fever"]
+    spans = [(text.index(w), text.index(w) + len(w)) for w in words]
+    result = assess(text, spans)
+    assert [a.negated for a in result] == [w != w.capitalize() and w != "cough" for w in words]
+
+
+@pytest.mark.parametrize("spans", [[], [(0, 0)], [(3, 5), (3, 5)]])
+def test_assess_edge_spans(spans: list[tuple[int, int]]) -> None:
+    result = assess("No fever at all.", spans)
+    assert len(result) == len(spans)
+    if spans and spans[0] == (3, 5):
+        assert result[0] == result[1]
+
+
+@pytest.mark.parametrize("junk", ["no " * 30_000, "(" * 50_000 + "x" * 50_000])
+def test_assess_is_linear_on_pathological_text(junk: str) -> None:
+    text = junk + " fever."
+    start = text.index("fever")
+    started = time.perf_counter()
+    [assertion] = assess(text, [(start, start + 5)])
+    assert time.perf_counter() - started < 10
+    assert assertion.negated is junk.startswith("no")
+
+
+# ---------------------------------------------------------------- negated findings
+
+
+def _findings(sentence: str) -> list[str]:
+    result = analyze_text(sentence, [], all_sentences=True)
+    return [text for text, _s, _e in negated_findings(sentence, result.cues)]
+
+
+FINDING_EXAMPLES = [
+    (ex["sentence"], ex["findings"])
+    for ex in __import__("json").loads(
+        __import__("importlib.resources", fromlist=["files"])
+        .files("extractor.assertion")
+        .joinpath("rules/findings.json")
+        .read_text()
+    )["examples"]
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), FINDING_EXAMPLES)
+def test_findings_vocabulary_examples(sentence: str, expected: list[str]) -> None:
+    assert _findings(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("MRI showed a schwannoma at L4.", []),
+        ("There was no fever but cough was present.", ["fever"]),
+        ("The tumour caused not only pain but also weakness.", []),
+        ("No mitoses were seen in the specimen.", ["mitoses"]),
+        ("Mitoses and necrosis were not identified.", ["mitoses and necrosis"]),
+    ],
+)
+def test_negated_findings(sentence: str, expected: list[str]) -> None:
+    assert _findings(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("scope", "forward", "expected"),
+    [
+        ("palor, icterus, oedema or cyanosis", True, ["palor", "icterus", "oedema", "cyanosis"]),
+        ("fever, chills and night sweats", True, ["fever", "chills", "night sweats"]),
+        ("capsular and vascular invasion", True, ["capsular and vascular invasion"]),
+        ("any necrosis was seen in the tumour", True, ["necrosis"]),
+        ("In the specimen, mitoses", False, ["mitoses"]),
+        ("a b c d e f g h", True, []),
+    ],
+)
+def test_findings_in_scope(scope: str, forward: bool, expected: list[str]) -> None:
+    assert [f[0] for f in findings_in_scope(scope, 0, len(scope), forward)] == expected
+
+
+@pytest.mark.parametrize("text", ["fever, cough", "fever or cough"])
+def test_split_items_keeps_offsets(text: str) -> None:
+    items = split_items(tokenize(text), load_vocab())
+    assert [text[i[0][1] : i[-1][2]] for i in items] == ["fever", "cough"]
+
+
+# ---------------------------------------------------------------- component
+
+
+def _doc_with_candidates(nlp, text: str, targets: list[tuple[str, frozenset[str]]]) -> Doc:  # noqa: ANN001
+    from extractor.fields.base import Candidate
+
+    doc = nlp.make_doc(text)
+    doc._.candidates = [
+        Candidate(
+            field=FieldName.STAIN,
+            start=text.index(word),
+            end=text.index(word) + len(word),
+            value={},
+            rule="test",
+            exempt=exempt,
+        )
+        for word, exempt in targets
+    ]
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("text", "targets", "negated", "findings"),
+    [
+        (
+            "Tumour cells were negative for CD34. There was no necrosis or mitoses.",
+            [("CD34", frozenset({"negated"})), ("necrosis", frozenset())],
+            [False, True],
+            ["necrosis", "mitoses"],
+        ),
+        (
+            "No fever. The tumour was S100 positive and negative for SOX10.",
+            [("S100", frozenset()), ("SOX10", frozenset({"negated"}))],
+            [False, False],
+            ["fever"],
+        ),
+    ],
+)
+def test_component_honours_exempt_and_collects_findings(
+    nlp,  # noqa: ANN001 - session fixture from conftest
+    text: str,
+    targets: list,
+    negated: list[bool],
+    findings: list[str],
+) -> None:
+    doc = nlp.get_pipe("case_assertions")(_doc_with_candidates(nlp, text, targets))
+    assert [c.assertion.negated for c in doc._.candidates] == negated
+    assert [f[0] for f in doc._.negated_findings] == findings
+    for finding, start, end in doc._.negated_findings:
+        assert doc.text[start:end].lower() == finding

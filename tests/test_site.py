@@ -1,0 +1,160 @@
+"""Lesion-locating sites and laterality (inline vocabularies, no spaCy)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from extractor.fields.site import (
+    Anchor,
+    config,
+    default_laterality,
+    link_rule,
+    locate_sites,
+    sentence_anchors,
+    summarize_sites,
+)
+from extractor.fields.vocabulary import PhraseIndex, VocabEntry, VocabMatch, parse_vocabulary
+
+SITES = """canonical,synonyms,icdo3_topography,region,note
+paraspinal soft tissue,paraspinal|para spinal|extraspinal,C49.6,,
+paraspinal subcutaneous fat,,C49.6,,
+spinal canal,intraspinal|lumbar canal,,,
+retroperitoneum,retroperitoneal,C48.0,,
+vertebral column,vertebra|spine,C41.2,,
+neck,cervical|paracervical,C49.0,,
+paravertebral muscle,,C49.0,,
+psoas muscle,psoas,C49.4,,
+lung,pulmonary,C34.9,,
+lumbar region,,C76.7,,
+soft tissue,,C49.9,,
+"""
+LATERALITY = {
+    "right": "right",
+    "rt": "right",
+    "left": "left",
+    "lt": "left",
+    "left sided": "left",
+    "bilateral": "bilateral",
+    "both": "bilateral",
+    "midline": "midline",
+}
+
+
+@pytest.fixture(scope="module")
+def index() -> PhraseIndex:
+    return PhraseIndex(parse_vocabulary("sites.csv", SITES))
+
+
+def sites(
+    text: str, index: PhraseIndex, diagnoses: list[tuple[int, int, bool]] = ()
+) -> list[tuple]:
+    anchors = sentence_anchors(text, config(), list(diagnoses))
+    found = locate_sites(text, index.find(text), anchors, config(), LATERALITY)
+    return [(text[f.start : f.end], f.name, f.laterality) for f in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "a soft tissue mass lesion in Right paraspinal subcutaneous fat at L4 level",
+            [("Right paraspinal subcutaneous fat", "paraspinal subcutaneous fat", "right")],
+        ),
+        (
+            "Excision of rt. Paraspinal lesion at L4 was done",
+            [("rt. Paraspinal", "paraspinal soft tissue", "right")],
+        ),
+        (
+            "a solid and painful 4cm mass fixed to deep tissue on the left side of her neck",
+            [("left side of her neck", "neck", "left")],
+        ),
+        ("a painful left cervical mass", [("left cervical", "neck", "left")]),
+        (
+            "a large retroperitoneal mass on the left with invasion into the L2 vertebra",
+            [
+                ("retroperitoneal", "retroperitoneum", "left"),
+                ("L2 vertebra", "vertebral column", None),
+            ],
+        ),
+        (
+            "a large left-sided dumbbell-shaped intraspinal and extraspinal tumor",
+            [
+                ("intraspinal", "spinal canal", "left"),
+                ("extraspinal", "paraspinal soft tissue", "left"),
+            ],
+        ),
+        (
+            "identical features to the primary cranial meningeal tumor removed 8 years earlier",
+            [],
+        ),
+        (
+            "a massive calcification of the paravertebral muscles at C3",
+            [("paravertebral muscles", "paravertebral muscle", None)],
+        ),
+    ],
+)
+def test_lesion_sites(text: str, expected: list[tuple], index: PhraseIndex) -> None:
+    assert sites(text, index) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pain and burning sensation in the right lumbar region",
+        "MRI of Lumbo-sacral spine including SI joints",
+        "a mass with central necrosis, closely related to the left psoas muscle",
+        "bilateral pulmonary metastases",
+        "a heterogenous lobulated soft tissue mass",
+    ],
+)
+def test_not_index_lesion_sites(text: str, index: PhraseIndex) -> None:
+    assert sites(text, index) == []
+
+
+def test_comorbidity_blocks_the_link(index: PhraseIndex) -> None:
+    text = "revealed soft tissue calcification and osteoarthritis of the neck"
+    start = text.index("osteoarthritis")
+    blocked = sites(text, index, [(start, start + len("osteoarthritis"), True)])
+    assert blocked == []
+
+
+def test_final_diagnosis_is_an_anchor(index: PhraseIndex) -> None:
+    text = "the diagnosis was an IMT of the lumbar canal"
+    start = text.index("IMT")
+    assert sites(text, index, [(start, start + 3, False)]) == [
+        ("lumbar canal", "spinal canal", None)
+    ]
+
+
+def strip_marks(marked: str) -> tuple[str, tuple[int, int], tuple[int, int]]:
+    text = marked.replace("[", "").replace("]", "").replace("{", "").replace("}", "")
+    site_text = re.search(r"\[([^\]]+)\]", marked).group(1)
+    anchor_text = re.search(r"\{([^}]+)\}", marked).group(1)
+    s, a = text.index(site_text), text.index(anchor_text)
+    return text, (s, s + len(site_text)), (a, a + len(anchor_text))
+
+
+@pytest.mark.parametrize("rule", [config().before, config().after], ids=lambda r: r.id)
+def test_rule_example_is_decided_by_its_rule(rule) -> None:
+    text, (s, e), (a, b) = strip_marks(rule.example)
+    site = VocabMatch(s, e, VocabEntry("x", ("x",), ()), "synonym")
+    found = link_rule(text, site, [Anchor(a, b)], config())
+    assert found is not None and found[0] == rule.id
+
+
+def test_default_laterality_words_cover_the_values() -> None:
+    assert set(default_laterality().values()) <= {"right", "left", "bilateral", "midline"}
+
+
+def test_summary_unique_by_name_first_laterality() -> None:
+    values = [
+        {"name": "retroperitoneum", "laterality": "left", "icdo3_topography": "C48.0"},
+        {"name": "vertebral column", "laterality": None, "icdo3_topography": "C41.2"},
+        {"name": "vertebral column", "laterality": "left", "icdo3_topography": "C41.2"},
+    ]
+    assert summarize_sites(values) == [
+        {"name": "retroperitoneum", "laterality": "left", "icdo3_topography": "C48.0"},
+        {"name": "vertebral column", "laterality": "left", "icdo3_topography": "C41.2"},
+    ]

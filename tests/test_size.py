@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import pytest
+
+from extractor.fields.size import find_sizes, parse_size
+from extractor.text import normalize
+
+
+def sizes(text: str) -> list[tuple[str, list[float], str]]:
+    clean = normalize(text).text
+    return [(clean[s:e], v.dims_mm, v.unit) for s, e, v, _ in find_sizes(clean)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a mass measuring 4.5 X 3.5 X 2.6 Cm. The", [("4.5 X 3.5 X 2.6 Cm", [45.0, 35.0, 26.0], "cm")]),
+        ("16.4\u00d712.4\u00d719.4 cm mass", [("16.4x12.4x19.4 cm", [164.0, 124.0, 194.0], "cm")]),
+        ("a solid and painful 4cm mass", [("4cm", [40.0], "cm")]),
+        ("32 \u00d7 15 \u00d7 14 mm", [("32 x 15 x 14 mm", [32.0, 15.0, 14.0], "mm")]),
+        ("3.0 by 2.6 cm", [("3.0 by 2.6 cm", [30.0, 26.0], "cm")]),
+        ("multiple 2- to 3-cm nodules", [("2- to 3-cm", [30.0], "cm")]),
+        ("measuring up to 5 cm", [("5 cm", [50.0], "cm")]),
+        ("12\u2009\u00d7\u20094 cm", [("12 x 4 cm", [120.0, 40.0], "cm")]),
+        ("a 4-cm mass", [("4-cm", [40.0], "cm")]),
+        ("3 cm x 2 cm", [("3 cm x 2 cm", [30.0, 20.0], "cm")]),
+        ("a 2,5 cm nodule", [("2,5 cm", [25.0], "cm")]),
+        # rejected: files, doses, volumes, percentages, magnification, landmarks, pressure
+        ("Cervical CT (0.08MB).", []),
+        ("palliative radiotherapy (30 Gy and 10 fractions)", []),
+        ("nifedipine 10mg every 8h", []),
+        ("drained 350 mL of pus", []),
+        ("Ki-67 index of 5%", []),
+        ("HPE image [400X]", []),
+        ("5 cm from the anal verge", []),
+        ("a resection margin of 1 cm", []),
+        ("blood pressure 120/80 mm Hg", []),
+        ("a volume of 12 cm3", []),
+    ],
+)
+def test_size_table(text: str, expected: list) -> None:
+    assert sizes(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "dims"),
+    [("4.5 X 3.5 X 2.6 Cm", [45.0, 35.0, 26.0]), ("7 mm", [7.0]), ("1.2 m", [1200.0]),
+     ("3 x 2", None), ("1 x 2 x 3 x 4 cm", None), ("0 cm", None)],
+)
+def test_parse_size(text: str, dims: list[float] | None) -> None:
+    value = parse_size(text)
+    assert (value.dims_mm if value else None) == dims

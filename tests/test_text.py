@@ -1,0 +1,95 @@
+"""Normalization: clean text for the components, exact offsets back to the original."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractor.text import is_soft_break, normalize
+
+NOISY_ALPHABET = st.sampled_from(
+    list("ab Cd.-,(1)2x\n\t") + ["\u2009", "\u00a0", "\u00d7", "\u2013", "\u2014", "\u00ad",
+                                 "-\n\n", "\r\n", "\u200b", "\u2019", "\ufeff"]
+)
+
+
+@pytest.mark.parametrize(
+    ("original", "expected"),
+    [
+        ("12\u2009\u00d7\u20094 cm", "12 x 4 cm"),
+        ("C6\u2013T2 and T11\u2014L1", "C6-T2 and T11-L1"),
+        ("S-100(\u2212)", "S-100(-)"),
+        ("non-\n\ncontributory", "noncontributory"),
+        ("lympho-\nvascular invasion", "lymphovascular invasion"),
+        ("Clinico- radiological", "Clinico- radiological"),
+        ("soft\u00adtissue", "softtissue"),
+        ("a  mass \t here", "a mass here"),
+        ("with the history of \n\npain and burning", "with the history of pain and burning"),
+        ("Case Report \n\nA 45 yrs. female", "Case Report\nA 45 yrs. female"),
+        ("was normal.\n\nThe mass", "was normal.\nThe mass"),
+        ("neoplasms\n(1)\n\n. \n\nAlthough", "neoplasms (1) .\nAlthough"),
+        ("\u2018Red flag\u2019 symptoms", "'Red flag' symptoms"),
+    ],
+)
+def test_normalize_table(original: str, expected: str) -> None:
+    assert normalize(original).text == expected
+
+
+@pytest.mark.parametrize(
+    ("prev", "nxt", "soft"),
+    [
+        ("with the history of", "pain and burning", True),
+        ("Case Report", "A 45 yrs. female", False),
+        ("Routine blood parameters were normal.", "Thyroid status", False),
+        ("soft tissue neoplasm like", "Peripheral nerve sheath tumour", True),
+        ("Similar articles", "- Inflammatory myofibroblastic tumor", False),
+        ("MRI of Lumbo-sacral spine including SI joints", "(Plain & Contrast) reveals", True),
+        ("", "anything", False),
+    ],
+)
+def test_soft_break_table(prev: str, nxt: str, soft: bool) -> None:
+    assert is_soft_break(prev, nxt) is soft
+
+
+@pytest.mark.parametrize(
+    ("original", "needle"),
+    [
+        ("a mass measuring 12\u2009\u00d7\u20094 cm was", "12 x 4 cm"),
+        ("other parameters are non-\n\ncontributory.", "noncontributory"),
+        ("from C6\u2013T2 at", "C6-T2"),
+    ],
+)
+def test_span_maps_back_to_original_evidence(original: str, needle: str) -> None:
+    norm = normalize(original)
+    start = norm.text.index(needle)
+    s, e = norm.to_original(start, start + len(needle))
+    assert normalize(original[s:e]).text == needle
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(NOISY_ALPHABET, max_size=80).map("".join))
+def test_offset_map_round_trips(original: str) -> None:
+    norm = normalize(original)
+    assert len(norm.starts) == len(norm.ends) == len(norm.text)
+    for i in range(len(norm.text)):
+        s, e = norm.to_original(i, i + 1)
+        assert 0 <= s < e <= len(original)
+        if norm.text[i] == original[s] and e - s == 1:
+            continue
+        # a replaced character stands for a non-empty original slice
+        assert original[s:e]
+    for i in range(len(norm.text)):
+        for j in range(i + 1, min(len(norm.text), i + 6) + 1):
+            s, e = norm.to_original(i, j)
+            assert norm.to_normalized(s, e) == (i, j)
+    assert all(a <= b for a, b in zip(norm.starts, norm.starts[1:], strict=False))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_arbitrary_text_maps_inside_original(original: str) -> None:
+    norm = normalize(original)
+    if norm.text:
+        s, e = norm.to_original(0, len(norm.text))
+        assert 0 <= s <= e <= len(original)
