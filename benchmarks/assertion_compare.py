@@ -127,7 +127,9 @@ def negspacy_default() -> Predictor:
             members = [i for i, (s, _) in enumerate(targets) if s_start <= s < s_end]
             if not members:
                 continue
-            local = [(targets[i][0] - s_start, min(targets[i][1], s_end) - s_start) for i in members]
+            local = [
+                (targets[i][0] - s_start, min(targets[i][1], s_end) - s_start) for i in members
+            ]
             for i, value in zip(members, sentence(norm.text[s_start:s_end], local), strict=True):
                 result[i] = value
         return result

@@ -1,7 +1,7 @@
 """``python -m extractor``: a thin wrapper over importable functions.
 
-Exit codes: 0 success; 1 some inputs failed (every good record is still written);
-2 usage error or nothing to process; 130 interrupted.
+Exit codes: 0 every input became a record; 1 some inputs failed (every good record is
+still written, the failures are in the errors file); 2 usage error; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
         f"{result.n_errors} errors -> {result.errors_path}",
         file=sys.stderr,
     )
-    if result.n_inputs == 0:
-        return EXIT_USAGE
     return EXIT_SOME_FAILED if result.n_errors else EXIT_OK
 
 

@@ -39,6 +39,7 @@ _TOKEN_RE = re.compile(
 _SENT_END_RE = re.compile(r"[.!?:;][\"')\]]*$")
 _CITATION_LINE_RE = re.compile(r"^[(\[]\s*\d+(?:\s*[,\u2013-]\s*\d+)*\s*[)\]]$")
 _BLANK_LINES_RE = re.compile(r"\s+")
+_REFERENCE_ITEM_RE = re.compile(r"^[(\[]\d{1,3}[)\]]\s+[A-Z]")
 _BULLET_RE = re.compile(r"^(?:[-\u2022\u25cf\u25aa*]|\d+\.\s|\(?[a-z]\)\s)")
 _JOINING_WORDS = frozenset(
     "a an and as at by for from in into of on or the to with without was were is are "
@@ -89,7 +90,8 @@ def is_soft_break(prev_line: str, next_line: str, line_after_next: str = "") -> 
     newline so that the sectionizer and the sentence splitter still see them. A
     citation line ("(1)", "[2]") joins the text around it, except a reference-list
     number: one followed by a line starting with a capital ("References / [1] /
-    N. Boulman, ..."), which keeps its breaks so the heading stays alone on its line.
+    N. Boulman, ..."), which keeps its breaks so the heading stays alone on its line;
+    so does a numbered reference item ("REFERENCES / (1) McMaster ML, ...").
     """
     if not prev_line or not next_line:
         return False
@@ -98,6 +100,8 @@ def is_soft_break(prev_line: str, next_line: str, line_after_next: str = "") -> 
     if _CITATION_LINE_RE.match(prev_line):
         return not next_line[0].isupper()
     if _SENT_END_RE.search(prev_line) or _BULLET_RE.match(next_line):
+        return False
+    if _REFERENCE_ITEM_RE.match(next_line):
         return False
     if next_line[0].islower() or next_line[0] in "/(":
         return True

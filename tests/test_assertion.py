@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
+from importlib import resources
 
 import pytest
 from spacy.tokens import Doc
@@ -53,7 +55,11 @@ CASES = [
     ("The patient was not [tachypnoeic].", {"negated"}, "not"),
     ("Examination showed neither murmur nor [oedema].", {"negated"}, "nor"),
     # post-negation
-    ("[Capsular and lympho-vascular invasion] were not observed.", {"negated"}, "were not observed"),
+    (
+        "[Capsular and lympho-vascular invasion] were not observed.",
+        {"negated"},
+        "were not observed",
+    ),
     ("[Pedal pulses] were absent.", {"negated"}, "were absent"),
     ("[Mitoses] were not identified.", {"negated"}, "were not identified"),
     ("The [abdomen] was unremarkable.", {"negated"}, "was unremarkable"),
@@ -255,11 +261,8 @@ def _findings(sentence: str) -> list[str]:
 
 FINDING_EXAMPLES = [
     (ex["sentence"], ex["findings"])
-    for ex in __import__("json").loads(
-        __import__("importlib.resources", fromlist=["files"])
-        .files("extractor.assertion")
-        .joinpath("rules/findings.json")
-        .read_text()
+    for ex in json.loads(
+        resources.files("extractor.assertion").joinpath("rules/findings.json").read_text()
     )["examples"]
 ]
 

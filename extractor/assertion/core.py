@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from extractor.assertion.engine import ContextEngine, CueMatch, get_engine
+from extractor.assertion.engine import ContextEngine, CueMatch, get_engine, shift_cue
 from extractor.assertion.findings import findings_in_scope
 from extractor.sentences import sentence_spans
 
@@ -24,16 +24,6 @@ class TextResult:
     target_cues: list[list[CueMatch]]
     #: every cue of the analysed sentences
     cues: list[CueMatch]
-
-
-def _shift(cue: CueMatch, offset: int) -> CueMatch:
-    return replace(
-        cue,
-        start=cue.start + offset,
-        end=cue.end + offset,
-        scope_start=cue.scope_start + offset,
-        scope_end=cue.scope_end + offset,
-    )
 
 
 def _group_by_sentence(
@@ -73,12 +63,11 @@ def analyze_text(
             for i in members
         ]
         result = engine.analyze(text[s_start:s_end], local)
-        shifted = [_shift(c, s_start) for c in result.cues]
+        shifted = [shift_cue(c, s_start) for c in result.cues]
         for i, found in zip(members, result.target_cues, strict=True):
-            target_cues[i] = [_shift(c, s_start) for c in found]
+            target_cues[i] = [shift_cue(c, s_start) for c in found]
         cues.extend(shifted)
     return TextResult(target_cues, cues)
-
 
 
 def _overlaps(a: int, b: int, spans: Iterable[tuple[int, int]]) -> bool:

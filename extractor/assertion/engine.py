@@ -10,15 +10,15 @@ unchanged, with our own rule file (:mod:`extractor.assertion.rules`).
 The engine works on plain sentence strings, tokenized by its own blank English
 tokenizer, so the pipeline component and :func:`extractor.assertion.assess` run
 exactly the same code. ConText compares every pair of cues of a document, so each
-sentence is its own document; a sentence longer than :data:`MAX_TOKENS` tokens (a
-flattened table or junk, never prose) is only looked at in a window around each
-target, which keeps the cost linear in the length of the input.
+sentence is its own document; a sentence longer than :data:`MAX_CHARS` characters or
+:data:`MAX_TOKENS` tokens (a flattened table or junk, never prose) is only looked at
+in a window around each target, which keeps the cost linear in the input length.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import spacy
@@ -29,6 +29,8 @@ from extractor.assertion.rules import RuleSet, load_rules, rule_id
 
 MAX_TOKENS = 200
 WINDOW = 40
+MAX_CHARS = 3000
+WINDOW_CHARS = 300
 _TARGETS_ATTR = "assertion_targets"
 
 if not Doc.has_extension(_TARGETS_ATTR):
@@ -55,6 +57,16 @@ class SentenceResult:
     target_cues: list[list[CueMatch]]
     #: every cue of the sentence (empty when the sentence was only windowed)
     cues: list[CueMatch]
+
+
+def shift_cue(cue: CueMatch, offset: int) -> CueMatch:
+    return replace(
+        cue,
+        start=cue.start + offset,
+        end=cue.end + offset,
+        scope_start=cue.scope_start + offset,
+        scope_end=cue.scope_end + offset,
+    )
 
 
 def _cue(doc: Doc, modifier, offset: int) -> CueMatch:  # noqa: ANN001 - ConTextModifier
@@ -102,8 +114,10 @@ class ContextEngine:
         )
         self.context.add(list(ruleset.rules))
 
-    def _run(self, text: str, targets: Sequence[tuple[int, int]], offset: int):  # noqa: ANN202
-        doc = self.nlp.make_doc(text)
+    def _run(  # noqa: ANN202
+        self, text: str, targets: Sequence[tuple[int, int]], offset: int, doc: Doc | None = None
+    ):
+        doc = doc if doc is not None else self.nlp.make_doc(text)
         for token in doc:
             token.is_sent_start = token.i == 0
         spans: list[Span | None] = [
@@ -124,11 +138,26 @@ class ContextEngine:
 
     def analyze(self, text: str, targets: Sequence[tuple[int, int]] = ()) -> SentenceResult:
         """Cues of ``text`` (one sentence) and, for each target span, the cues modifying it."""
+        if len(text) > MAX_CHARS:
+            return SentenceResult([self._char_window(text, t) for t in targets], [])
         tokens = self.nlp.tokenizer(text)
         if len(tokens) <= MAX_TOKENS:
-            target_cues, cues = self._run(text, targets, 0)
+            target_cues, cues = self._run(text, targets, 0, tokens)
             return SentenceResult(target_cues, cues)
         return SentenceResult([self._windowed(text, tokens, t) for t in targets], [])
+
+    def _char_window(self, text: str, target: tuple[int, int]) -> list[CueMatch]:
+        # spaCy's tokenizer is quadratic on long runs of affixes ("((((..."): look only
+        # at the characters around the target, cut at whitespace
+        a = max(0, target[0] - WINDOW_CHARS)
+        b = min(len(text), target[1] + WINDOW_CHARS)
+        if a > 0:
+            space = text.find(" ", a, target[0])
+            a = space + 1 if space >= 0 else target[0]
+        space = text.rfind(" ", target[1], b)
+        b = space if space >= 0 and b < len(text) else b
+        result = self.analyze(text[a:b], [(target[0] - a, target[1] - a)])
+        return [shift_cue(c, a) for c in result.target_cues[0]]
 
     def _windowed(self, text: str, tokens: Doc, target: tuple[int, int]) -> list[CueMatch]:
         span = tokens.char_span(target[0], target[1], alignment_mode="expand")

@@ -22,8 +22,16 @@ from importlib import resources
 _WORD_RE = re.compile(r"[^\W_][\w'/+-]{0,80}|[,;]")
 FINDINGS_FILE = "findings.json"
 _KEYS = frozenset(
-    {"description", "max_words", "separators", "list_and", "trim_leading", "boundary_words",
-     "examples"}
+    {
+        "description",
+        "max_words",
+        "separators",
+        "list_and",
+        "trim_leading",
+        "trim_trailing",
+        "boundary_words",
+        "examples",
+    }
 )
 
 
@@ -33,6 +41,7 @@ class FindingVocab:
     separators: frozenset[str]
     list_and: frozenset[str]
     trim_leading: frozenset[str]
+    trim_trailing: frozenset[str]
     boundaries: frozenset[tuple[str, ...]]
 
 
@@ -42,7 +51,12 @@ Token = tuple[str, int, int]
 @lru_cache(maxsize=1)
 def load_vocab() -> FindingVocab:
     source = f"extractor/assertion/rules/{FINDINGS_FILE}"
-    data = json.loads((resources.files("extractor.assertion") / "rules" / FINDINGS_FILE).read_text())
+    data = json.loads(
+        (resources.files("extractor.assertion") / "rules" / FINDINGS_FILE).read_text()
+    )
+    missing = _KEYS - {"description", "examples"} - set(data)
+    if missing:
+        raise ValueError(f"{source}: missing key(s) {sorted(missing)}")
     unknown = set(data) - _KEYS
     if unknown:
         raise ValueError(f"{source}: unknown key(s) {sorted(unknown)}; allowed: {sorted(_KEYS)}")
@@ -51,12 +65,15 @@ def load_vocab() -> FindingVocab:
         separators=frozenset(data["separators"]),
         list_and=frozenset(data["list_and"]),
         trim_leading=frozenset(data["trim_leading"]),
+        trim_trailing=frozenset(data["trim_trailing"]),
         boundaries=frozenset(tuple(p.split()) for p in data["boundary_words"]),
     )
 
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
-    return [(m.group(0).lower(), offset + m.start(), offset + m.end()) for m in _WORD_RE.finditer(text)]
+    return [
+        (m.group(0).lower(), offset + m.start(), offset + m.end()) for m in _WORD_RE.finditer(text)
+    ]
 
 
 def _boundary_at(tokens: list[Token], i: int, vocab: FindingVocab) -> bool:
@@ -94,11 +111,15 @@ def split_items(tokens: list[Token], vocab: FindingVocab) -> list[list[Token]]:
 
 
 def clean_item(item: list[Token], vocab: FindingVocab) -> list[Token]:
-    """Trim leading determiners; empty when the item is too long or not a phrase."""
+    """Trim leading determiners and trailing conjunctions; empty when the item is too
+    long or not a phrase."""
     i = 0
     while i < len(item) and item[i][0] in vocab.trim_leading:
         i += 1
-    item = item[i:]
+    j = len(item)
+    while j > i and item[j - 1][0] in vocab.trim_trailing:
+        j -= 1
+    item = item[i:j]
     if not item or len(item) > vocab.max_words or _boundary_at(item, 0, vocab):
         return []
     if not any(c.isalpha() for c in item[0][0]):

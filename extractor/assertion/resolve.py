@@ -31,5 +31,7 @@ def to_assertion(
         return Assertion()
     best_field = next(f for f in CUE_PRIORITY if f in by_field)
     best = min(by_field[best_field], key=lambda c: _distance(c, target))
-    cue = Cue(text=best.text, start=best.start, end=best.end, category=best.category, rule=best.rule)
+    cue = Cue(
+        text=best.text, start=best.start, end=best.end, category=best.category, rule=best.rule
+    )
     return Assertion(**{name: True for name in by_field}, cue=cue)

@@ -110,7 +110,9 @@ def parse_rules(data: Any, source: str) -> RuleSet:
         raise RuleError(f"{source}: expected an object with a 'context_rules' list")
     unknown = set(data) - FILE_KEYS
     if unknown:
-        raise RuleError(f"{source}: unknown top-level key(s) {sorted(unknown)}; allowed: {sorted(FILE_KEYS)}")
+        raise RuleError(
+            f"{source}: unknown top-level key(s) {sorted(unknown)}; allowed: {sorted(FILE_KEYS)}"
+        )
     rules: list[ConTextRule] = []
     seen: set[str] = set()
     for i, raw in enumerate(data["context_rules"]):

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -236,46 +237,60 @@ def coordination_chains(text: str, spans: list[tuple[int, int]]) -> list[int]:
 def _cue_targets(
     text: str, rule: Rule, m: re.Match[str], spans: list[tuple[int, int]], chains: list[int]
 ) -> list[tuple[int, int]]:
-    """(mention index, distance) pairs a cue match applies to."""
+    """(mention index, distance) pairs a cue match applies to: the nearest mention on
+    the cue's side and the mentions coordinated with it."""
     window = int(rule.options.get("window", 60))
     if rule.options.get("direction") == "after":
-        before = [i for i, (_s, e) in enumerate(spans) if e <= m.start()]
-        if not before:
+        j = bisect_right([e for _s, e in spans], m.start()) - 1
+        if j < 0:
             return []
-        j = before[-1]
         gap = m.start() - spans[j][1]
         if gap > window or ";" in text[spans[j][1] : m.start()]:
             return []
-        return [(i, gap) for i in range(j + 1) if chains[i] == chains[j]]
-    after = [i for i, (s, _e) in enumerate(spans) if s >= m.end()]
-    if not after:
+        return [(i, gap) for i in _chain_members(chains, j, -1)]
+    j = bisect_left([s for s, _e in spans], m.end())
+    if j >= len(spans):
         return []
-    j = after[0]
     gap = spans[j][0] - m.end()
     if gap > window or ";" in text[m.end() : spans[j][0]]:
         return []
-    return [(i, gap) for i in range(j, len(spans)) if chains[i] == chains[j]]
+    return [(i, gap) for i in _chain_members(chains, j, 1)]
+
+
+def _chain_members(chains: list[int], j: int, step: int) -> list[int]:
+    out = [j]
+    i = j + step
+    while 0 <= i < len(chains) and chains[i] == chains[j]:
+        out.append(i)
+        i += step
+    return out
+
+
+def _basis_cues(
+    text: str, spans: list[tuple[int, int]], rules: tuple[Rule, ...]
+) -> list[tuple[int, int, str]]:
+    """Basis cues of a sentence outside the diagnosis spans, in order."""
+    cues = [(m.start(), m.end(), r.options["basis"]) for r in rules for m in r.regex.finditer(text)]
+    return sorted(c for c in cues if not _covered(spans, c[0], c[1]))
 
 
 def _basis_near(
-    text: str,
-    start: int,
-    end: int,
-    spans: list[tuple[int, int]],
-    rules: tuple[Rule, ...],
-    after_too: bool = True,
+    cues: list[tuple[int, int, str]], start: int, end: int, after_too: bool = True
 ) -> str | None:
-    cues = sorted(
-        (m.start(), m.end(), r.options["basis"])
-        for r in rules
-        for m in r.regex.finditer(text)
-        if not _overlaps(m.start(), m.end(), spans)
-    )
-    before = [c for c in cues if c[1] <= start]
-    if before:
-        return before[-1][2]
+    """The nearest basis cue before the span, else (``after_too``) the first after it."""
+    i = bisect_right([c[1] for c in cues], start) - 1
+    if i >= 0:
+        return cues[i][2]
     after = [c for c in cues if c[0] >= end]
     return after[0][2] if after and after_too else None
+
+
+def _covered(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """[start, end) overlaps one of the sorted, non-overlapping ``spans``."""
+    i = bisect_right(spans, (start, float("inf"))) - 1
+    if i >= 0 and spans[i][1] > start:
+        return True
+    return i + 1 < len(spans) and spans[i + 1][0] < end
 
 
 def classify_sentence(
@@ -287,29 +302,27 @@ def classify_sentence(
     best: dict[int, tuple[int, int, Rule]] = {}
     for rule in cfg.role_rules:
         for m in rule.regex.finditer(text):
-            if _overlaps(m.start(), m.end(), spans):
+            if _covered(spans, m.start(), m.end()):
                 continue
             for i, gap in _cue_targets(text, rule, m, spans, chains):
                 key = (int(rule.options.get("priority", 0)), -gap)
                 if i not in best or key > best[i][:2]:
                     best[i] = (*key, rule)
-    return [_role_of(text, spans, i, best.get(i), cfg) for i in range(len(spans))]
+    basis = _basis_cues(text, spans, cfg.basis_rules)
+    return [_role_of(spans, i, best.get(i), basis) for i in range(len(spans))]
 
 
 def _role_of(
-    text: str,
     spans: list[tuple[int, int]],
     i: int,
     hit: tuple[int, int, Rule] | None,
-    cfg: DxConfig,
+    basis_cues: list[tuple[int, int, str]],
 ) -> DxRole:
     start, end = spans[i]
     if hit is None:
-        return DxRole(
-            None, _basis_near(text, start, end, spans, cfg.basis_rules, False), DEFAULT_RULE
-        )
+        return DxRole(None, _basis_near(basis_cues, start, end, False), DEFAULT_RULE)
     rule = hit[2]
-    basis = rule.options.get("basis") or _basis_near(text, start, end, spans, cfg.basis_rules)
+    basis = rule.options.get("basis") or _basis_near(basis_cues, start, end)
     return DxRole(rule.options["role"], basis or rule.options.get("default_basis"), rule.id)
 
 
@@ -424,8 +437,10 @@ def diagnosis_mentions(doc: Doc) -> list[tuple[DxMatch, DxRole]]:
     if index is not None:
         cfg = config()
         matches = find_diagnoses(doc.text, index, abbreviation_map(doc), cfg, default_stop_keys())
+        starts = [m.start for m in matches]
         for s_start, s_end in _sentences(doc):
-            inside = [m for m in matches if s_start <= m.start and m.end <= s_end]
+            lo, hi = bisect_left(starts, s_start), bisect_left(starts, s_end)
+            inside = [m for m in matches[lo:hi] if m.end <= s_end]
             if inside:
                 out.extend(_sentence_roles(doc, s_start, s_end, inside, cfg))
     doc.user_data["diagnosis_mentions"] = out

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -47,6 +48,7 @@ from spacy.tokens import Doc
 
 from extractor.fields.base import BaseField, Candidate
 from extractor.fields.diagnosis import FRONT_MATTER_SKIP_RE, diagnosis_mentions
+from extractor.fields.diagnosis import _covered as covered
 from extractor.fields.scope import PATIENT_REFERENCE_RE
 from extractor.fields.vocabulary import (
     PhraseIndex,
@@ -156,19 +158,27 @@ def sentence_anchors(
 ) -> list[Anchor]:
     """Anchor words plus diagnosis spans (``blocks`` for non-index diagnoses)."""
     found = [Anchor(s, e, blocks) for s, e, blocks in diagnoses]
+    spans = sorted((s, e) for s, e, _b in diagnoses)
     for m in cfg.anchor.finditer(text):
-        if not any(a.start < m.end() and m.start() < a.end for a in found):
+        if not covered(spans, m.start(), m.end()):
             found.append(Anchor(m.start(), m.end()))
     return sorted(found, key=lambda a: a.start)
 
 
 def link_rule(
-    text: str, site: VocabMatch, anchors: list[Anchor], cfg: SiteConfig
+    text: str,
+    site: VocabMatch,
+    anchors: list[Anchor],
+    cfg: SiteConfig,
+    keys: tuple[list[int], list[int]] | None = None,
 ) -> tuple[str, Anchor] | None:
-    """(rule id, anchor) linking the site to a lesion anchor, else None."""
+    """(rule id, anchor) linking the site to a lesion anchor, else None. ``keys`` are the
+    anchors' starts and ends (sorted, for bisection)."""
     if _EARLIER_RE.search(text[max(0, site.start - 40) : site.start]):
         return None  # the site of an earlier (primary / previous) tumour
-    nxt = [a for a in anchors if a.start >= site.end]
+    starts, ends = keys or ([a.start for a in anchors], [a.end for a in anchors])
+    i = bisect_left(starts, site.end)
+    nxt = anchors[i : i + 1]
     if (
         nxt
         and not nxt[0].blocks
@@ -183,7 +193,8 @@ def link_rule(
             and not cfg.blocking.search(gap)
         ):
             return cfg.before.id, nxt[0]
-    prev = [a for a in anchors if a.end <= site.start]
+    j = bisect_right(ends, site.start)
+    prev = anchors[max(0, j - 1) : j]
     if prev and not prev[-1].blocks:
         gap = text[prev[-1].end : site.start]
         if (
@@ -263,8 +274,9 @@ def locate_sites(
 ) -> list[SiteFinding]:
     """Lesion-locating sites of one sentence (offsets into it)."""
     out: list[SiteFinding] = []
+    keys = ([a.start for a in anchors], [a.end for a in anchors])
     for site in sites:
-        link = link_rule(text, site, anchors, cfg)
+        link = link_rule(text, site, anchors, cfg, keys)
         if link is None:
             continue
         rule, anchor = link
@@ -323,19 +335,22 @@ class SiteField(BaseField):
         if index is None:
             return []
         cfg, lat_words = config(), default_laterality()
-        dx = [
+        dx = sorted(
             (m.start, m.end, role.role not in ANCHOR_ROLES) for m, role in diagnosis_mentions(doc)
-        ]
+        )
+        dx_starts = [d[0] for d in dx]
         out: list[Candidate] = []
         for s_start, s_end in _sentences(doc):
             text = doc.text[s_start:s_end]
             if not sentence_allowed(doc, s_start, text, cfg):
                 continue
-            local = [(s - s_start, e - s_start, b) for s, e, b in dx if s_start <= s and e <= s_end]
+            lo, hi = bisect_left(dx_starts, s_start), bisect_left(dx_starts, s_end)
+            local = [(s - s_start, e - s_start, b) for s, e, b in dx[lo:hi] if e <= s_end]
+            spans = [(s, e) for s, e, _b in local]
             sites = [
                 m
                 for m in merge_adjacent(text, index.find(text))
-                if not any(m.start < e and s < m.end for s, e, _b in local)
+                if not covered(spans, m.start, m.end)
             ]
             if not sites:
                 continue

@@ -30,8 +30,9 @@ discussion stay mentions and never reach the summary (see :mod:`extractor.summar
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from spacy.tokens import Doc
@@ -203,13 +204,54 @@ def _is_modifier_gap(gap: str, limit: int = 30) -> bool:
     return len(gap) <= limit and all(w.lower() in _MODIFIER_WORDS for w in words)
 
 
-def _has_cue(cues: list[StainCue], start: int, end: int) -> bool:
-    return any(start < c.end and c.start < end for c in cues)
+@dataclass(frozen=True)
+class CueIndex:
+    """Sorted, non-overlapping cues with bisect keys (linear-time lookups per group)."""
+
+    cues: list[StainCue]
+
+    @cached_property
+    def ends(self) -> list[int]:
+        return [c.end for c in self.cues]
+
+    @cached_property
+    def starts(self) -> list[int]:
+        return [c.start for c in self.cues]
+
+    @cached_property
+    def strong(self) -> list[StainCue]:
+        return [c for c in self.cues if not c.adjacent_only]
+
+    @cached_property
+    def strong_ends(self) -> list[int]:
+        return [c.end for c in self.strong]
+
+    @cached_property
+    def strong_starts(self) -> list[int]:
+        return [c.start for c in self.strong]
+
+    def last_before(self, pos: int, strong: bool = False) -> StainCue | None:
+        cues, ends = (self.strong, self.strong_ends) if strong else (self.cues, self.ends)
+        i = bisect_right(ends, pos) - 1
+        return cues[i] if i >= 0 else None
+
+    def first_after_end(self, pos: int) -> StainCue | None:
+        """The first cue ending after ``pos``."""
+        i = bisect_right(self.ends, pos)
+        return self.cues[i] if i < len(self.cues) else None
+
+    def first_after(self, pos: int, strong: bool = False) -> StainCue | None:
+        cues, starts = (self.strong, self.strong_starts) if strong else (self.cues, self.starts)
+        i = bisect_left(starts, pos)
+        return cues[i] if i < len(cues) else None
 
 
-def group_markers(
-    text: str, markers: list[MarkerSpan], cues: list[StainCue]
-) -> list[list[MarkerSpan]]:
+def _has_cue(cues: CueIndex, start: int, end: int) -> bool:
+    cue = cues.first_after_end(start)
+    return cue is not None and cue.start < end
+
+
+def group_markers(text: str, markers: list[MarkerSpan], cues: CueIndex) -> list[list[MarkerSpan]]:
     """Coordinated markers, in order."""
     groups: list[list[MarkerSpan]] = []
     for marker in markers:
@@ -235,43 +277,40 @@ def _clause_end(text: str, pos: int) -> int:
     return min(ends, default=len(text))
 
 
-def _adjacent_forward(text: str, cues: list[StainCue], start: int) -> StainCue | None:
-    before = [c for c in cues if c.end <= start and c.direction == "forward"]
-    if before and _is_modifier_gap(text[before[-1].end : start]):
-        return before[-1]
+def _adjacent_forward(text: str, cues: CueIndex, start: int) -> StainCue | None:
+    cue = cues.last_before(start)
+    if cue and cue.direction == "forward" and _is_modifier_gap(text[cue.end : start]):
+        return cue
     return None
 
 
-def _adjacent_backward(text: str, cues: list[StainCue], end: int) -> StainCue | None:
-    after = [c for c in cues if c.start >= end and c.direction == "backward"]
-    if not after:
+def _adjacent_backward(text: str, cues: CueIndex, end: int) -> StainCue | None:
+    cue = cues.first_after(end)
+    if cue is None or cue.direction != "backward":
         return None
-    gap = _PAREN_RE.sub(" ", text[end : after[0].start])
+    gap = _PAREN_RE.sub(" ", text[end : cue.start])
     words = [w for w in _GAP_WORD_RE.findall(gap) if w not in "+-"]
     if len(gap) <= 40 and len(words) <= 3 and all(w.isalpha() for w in words):
-        return after[0]
+        return cue
     return None
 
 
-def _earlier_forward(cues: list[StainCue], start: int) -> StainCue | None:
-    before = [c for c in cues if c.end <= start and not c.adjacent_only]
-    if before and before[-1].direction == "forward":
-        return before[-1]
-    return None
+def _earlier_forward(cues: CueIndex, start: int) -> StainCue | None:
+    cue = cues.last_before(start, strong=True)
+    return cue if cue and cue.direction == "forward" else None
 
 
-def _later_backward(text: str, cues: list[StainCue], end: int) -> StainCue | None:
-    stop = _clause_end(text, end)
-    for cue in cues:
-        if cue.start >= end and not cue.adjacent_only and cue.end <= stop:
-            return cue if cue.direction == "backward" else None
+def _later_backward(text: str, cues: CueIndex, end: int) -> StainCue | None:
+    cue = cues.first_after(end, strong=True)
+    if cue and cue.end <= _clause_end(text, end) and cue.direction == "backward":
+        return cue
     return None
 
 
 _CLAUSE_JOIN_RE = re.compile(r",\s*(?:and|while|whereas)\b", re.IGNORECASE)
 
 
-def split_group(text: str, cues: list[StainCue], group: list[MarkerSpan]) -> list[list[MarkerSpan]]:
+def split_group(text: str, cues: CueIndex, group: list[MarkerSpan]) -> list[list[MarkerSpan]]:
     """Split "positive for A and B, and C and D were negative" at the ", and" where a
     group has a forward cue before it and a conflicting backward cue after it."""
     fwd = _adjacent_forward(text, cues, group[0].start)
@@ -284,7 +323,7 @@ def split_group(text: str, cues: list[StainCue], group: list[MarkerSpan]) -> lis
     return [group]
 
 
-def group_cue(text: str, cues: list[StainCue], group: list[MarkerSpan]) -> StainCue | None:
+def group_cue(text: str, cues: CueIndex, group: list[MarkerSpan]) -> StainCue | None:
     """The cue deciding the result of a coordinated group (rules 2-5 of the module)."""
     start, end = group[0].start, group[-1].end
     return (
@@ -337,18 +376,19 @@ def parse_stains(text: str, index: PhraseIndex | None = None) -> list[StainFindi
     index = index if index is not None else default_index()
     rules = stain_rules()
     markers = find_markers(text, index)
-    cues = find_cues(text, rules)
+    cues = CueIndex(find_cues(text, rules))
     markers = [m for m in markers if not _has_cue(cues, m.start, m.end)]
     markers = [m for i, m in enumerate(markers) if not _restates(text, markers[:i], m)]
     findings: list[StainFinding] = []
     groups = group_markers(text, markers, cues)
-    for group in [part for g in groups for part in split_group(text, cues, g)]:
-        cue = group_cue(text, cues, group)
+    index_cues = cues
+    starts = [m.start for m in markers]
+    for group in [part for g in groups for part in split_group(text, index_cues, g)]:
+        cue = group_cue(text, index_cues, group)
         base = modifiers(cue_window(text, cue, group)) if cue else (None, None)
-        for i, marker in enumerate(group):
-            limit = group[i + 1].start if i + 1 < len(group) else len(text)
-            nxt = [m.start for m in markers if m.start >= marker.end]
-            limit = min([limit, *nxt[:1]])
+        for marker in group:
+            nxt = bisect_left(starts, marker.end)
+            limit = starts[nxt] if nxt < len(starts) else len(text)
             finding = _finding(text, marker, cue, base, percent_after(text, marker, limit), rules)
             if finding is not None:
                 findings.append(finding)

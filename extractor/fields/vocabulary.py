@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -341,6 +342,14 @@ def fuzzy_limit(key: str) -> int:
     return 0
 
 
+def _covered(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """True when [start, end) overlaps one of the sorted, non-overlapping ``spans``."""
+    i = bisect_right(spans, (start, float("inf"))) - 1
+    if i >= 0 and spans[i][1] > start:
+        return True
+    return i + 1 < len(spans) and spans[i + 1][0] < end
+
+
 class PhraseIndex:
     """Token-trie matcher over vocabulary entries."""
 
@@ -348,7 +357,8 @@ class PhraseIndex:
         self.entries = list(entries)
         self._folded = _Trie()
         self._raw = _Trie()
-        self._fuzzy: dict[str, list[tuple[str, VocabEntry]]] = {}
+        self._fuzzy: dict[tuple[str, int], list[tuple[str, VocabEntry]]] = {}
+        self._fuzzy_max_len = 0
         self.max_tokens = 1
         self.keys: dict[tuple[str, ...], VocabEntry] = {}
         exact_owner: dict[tuple[str, ...], VocabEntry | None] = {}
@@ -388,7 +398,8 @@ class PhraseIndex:
 
     def _add_fuzzy(self, key: str, entry: VocabEntry) -> None:
         if fuzzy_limit(key):
-            self._fuzzy.setdefault(key[:2], []).append((key, entry))
+            self._fuzzy.setdefault((key[:2], len(key)), []).append((key, entry))
+            self._fuzzy_max_len = max(self._fuzzy_max_len, len(key))
 
     def find(self, text: str, tokens: list[Token] | None = None) -> list[VocabMatch]:
         """Longest non-overlapping exact matches, left to right."""
@@ -418,7 +429,8 @@ class PhraseIndex:
         :func:`fuzzy_limit`.
         """
         tokens = tokenize(text)
-        free = [not any(a < t.end and t.start < b for a, b in taken) for t in tokens]
+        covered = sorted(taken)
+        free = [not _covered(covered, t.start, t.end) for t in tokens]
         out: list[VocabMatch] = []
         i = 0
         while i < len(tokens):
@@ -440,13 +452,16 @@ class PhraseIndex:
             if i + n > len(tokens) or not free[i + n - 1] or not tokens[i + n - 1].raw.isalpha():
                 break
             window = " ".join(t.folded for t in tokens[i : i + n])
+            if len(window) > self._fuzzy_max_len + 2:
+                break
             if window in stop_keys:
                 continue
-            for key, entry in self._fuzzy.get(window[:2], ()):
-                limit = fuzzy_limit(key)
-                d = damerau_levenshtein(window, key, limit)
-                if 0 < d <= limit and (best is None or d < best[0]):
-                    best = (d, n, entry)
+            for length in range(len(window) - 2, len(window) + 3):
+                for key, entry in self._fuzzy.get((window[:2], length), ()):
+                    limit = fuzzy_limit(key)
+                    d = damerau_levenshtein(window, key, limit)
+                    if 0 < d <= limit and (best is None or d < best[0]):
+                        best = (d, n, entry)
         if best is None:
             return None
         d, n, entry = best

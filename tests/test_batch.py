@@ -1,0 +1,176 @@
+"""Batch CLI: every input becomes a record or an error entry; bad input never stops a batch."""
+
+from __future__ import annotations
+
+import codecs
+import json
+from pathlib import Path
+
+import pytest
+
+from extractor import batch
+from extractor.batch import collect_inputs, errors_path_for, run_batch
+from extractor.cli import main
+from extractor.reader import InputError, decode_bytes, read_bytes
+
+REPORT = "A 45-year-old woman had a 4 cm paraspinal mass at L4.\n"
+
+
+def _write(folder: Path, name: str, data: bytes) -> Path:
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+def _lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+BAD_INPUTS = [
+    ("empty.txt", b"", "empty", "empty"),
+    ("blank.txt", b"  \n\t\n  ", "empty", "whitespace"),
+    ("binary.txt", b"\x7fELF\x02\x01\x01\x00\x00\x00\x00" * 50, "binary", "NUL"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "kind", "words"), BAD_INPUTS)
+def test_bad_input_becomes_an_error_entry(tmp_path: Path, name, data, kind, words) -> None:
+    path = _write(tmp_path, name, data)
+    result = run_batch([str(path)], tmp_path / "out.jsonl", progress=False)
+    errors = _lines(errors_path_for(tmp_path / "out.jsonl"))
+    assert (result.n_records, result.n_errors) == (0, 1)
+    assert errors[0]["path"] == str(path) and errors[0]["error"] == kind
+    assert words in errors[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding", "warning"),
+    [
+        (REPORT.replace("woman", "femme\u00e9").encode("cp1252") + b"\x93quoted\x94", "cp1252",
+         "not valid UTF-8"),
+        (codecs.BOM_UTF8 + REPORT.encode("utf-8"), "utf-8-sig", "byte-order mark"),
+        (REPORT.encode("utf-16"), "utf-16", "UTF-16"),
+        (REPORT.encode("utf-16-le"), "utf-16-le", "UTF-16-LE"),
+        (REPORT.encode("utf-8"), "utf-8", None),
+    ],
+)
+def test_encodings_are_decoded_and_recorded(tmp_path: Path, data, encoding, warning) -> None:
+    path = _write(tmp_path, "r.txt", data)
+    run_batch([str(path)], tmp_path / "out.jsonl", progress=False)
+    (record,) = _lines(tmp_path / "out.jsonl")
+    assert record["source"]["encoding"] == encoding
+    decoding = [w for w in record["warnings"] if "UTF" in w or "decoded" in w or "byte" in w]
+    assert any(warning in w for w in decoding) if warning else not decoding
+    text = decode_bytes(data, "r.txt").text
+    for m in record["mentions"]:
+        assert text[m["start"] : m["end"]] == m["text"]
+    assert any(m["field"] == "age" and m["value"]["years"] == 45.0 for m in record["mentions"])
+
+
+def test_too_large_file_is_refused_with_its_size(tmp_path: Path) -> None:
+    path = _write(tmp_path, "big.txt", (REPORT * 400_000).encode())  # about 21 MB
+    result = run_batch([str(path)], tmp_path / "out.jsonl", progress=False)
+    (error,) = _lines(errors_path_for(tmp_path / "out.jsonl"))
+    assert result.n_errors == 1 and error["error"] == "too_large"
+    assert "exceeds the limit" in error["message"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["(" * 50_000 + "x" * 50_000, "no " * 50_000, "C1-" * 20_000, "1 x " * 20_000 + "cm"],
+    ids=["parens", "no-no-no", "level-chain", "size-chain"],
+)
+def test_pathological_text_gives_a_record(tmp_path: Path, text: str) -> None:
+    path = _write(tmp_path, "patho.txt", text.encode())
+    result = run_batch([str(path)], tmp_path / "out.jsonl", progress=False)
+    assert (result.n_records, result.n_errors) == (1, 0)
+
+
+def test_missing_paths_and_empty_folders_are_errors(tmp_path: Path) -> None:
+    (tmp_path / "empty_folder").mkdir()
+    paths, errors = collect_inputs([str(tmp_path / "nope.txt"), str(tmp_path / "empty_folder")])
+    assert paths == []
+    assert [(e.error, Path(e.path).name) for e in errors] == [
+        ("not_found", "nope.txt"), ("no_input", "empty_folder")
+    ]
+
+
+def test_every_input_is_a_record_or_an_error(tmp_path: Path) -> None:
+    good = [_write(tmp_path, f"good{i}.txt", REPORT.encode()) for i in range(3)]
+    bad = [_write(tmp_path, name, data) for name, data, _, _ in BAD_INPUTS]
+    inputs = [str(p) for p in good + bad] + [str(tmp_path / "missing.txt")]
+    result = run_batch(inputs, tmp_path / "out.jsonl", jobs=2, progress=False)
+    records = _lines(tmp_path / "out.jsonl")
+    errors = _lines(errors_path_for(tmp_path / "out.jsonl"))
+    assert len(inputs) == result.n_inputs == len(records) + len(errors) == 7
+    assert [r["report_id"] for r in records] == ["good0", "good1", "good2"]
+
+
+def test_internal_failure_of_one_file_does_not_stop_the_batch(tmp_path, monkeypatch) -> None:
+    real = batch.build_record
+
+    def flaky(text, report_id, source, warnings=None):
+        if report_id == "b":
+            raise RuntimeError("boom")
+        return real(text, report_id, source, warnings)
+
+    monkeypatch.setattr(batch, "build_record", flaky)
+    for name in "abc":
+        _write(tmp_path, f"{name}.txt", REPORT.encode())
+    result = run_batch([str(tmp_path)], tmp_path / "out" / "r.jsonl", progress=False)
+    (error,) = _lines(tmp_path / "out" / "r.errors.jsonl")
+    assert (result.n_records, error["error"]) == (2, "internal")
+    assert "RuntimeError: boom" in error["message"]
+
+
+def test_interrupted_batch_leaves_no_partial_output(tmp_path, monkeypatch) -> None:
+    real = batch.process_one
+
+    def interrupt(path, *args, **kwargs):
+        if path.endswith("b.txt"):
+            raise KeyboardInterrupt
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(batch, "process_one", interrupt)
+    for name in "abc":
+        _write(tmp_path, f"{name}.txt", REPORT.encode())
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(KeyboardInterrupt):
+        run_batch([str(tmp_path)], out, progress=False)
+    assert not out.exists() and not list(tmp_path.glob(".out*"))
+
+
+def test_stdin_input(tmp_path: Path) -> None:
+    result = run_batch(["-"], tmp_path / "out.jsonl", progress=False, stdin_data=REPORT.encode())
+    (record,) = _lines(tmp_path / "out.jsonl")
+    assert result.n_records == 1 and record["report_id"] == "stdin"
+
+
+@pytest.mark.parametrize(
+    ("files", "code"),
+    [({"a.txt": REPORT.encode()}, 0), ({"a.txt": REPORT.encode(), "b.txt": b""}, 1), ({}, 1)],
+)
+def test_cli_exit_codes(tmp_path: Path, files: dict, code: int) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, data in files.items():
+        _write(folder, name, data)
+    assert main(["run", str(folder), "--out", str(tmp_path / "o.jsonl"), "--no-progress"]) == code
+    assert (tmp_path / "o.jsonl").exists()
+
+
+def test_read_bytes_names_the_file() -> None:
+    with pytest.raises(InputError) as err:
+        read_bytes(b"\x00\x01\x02\x03" * 10, "reports/x.txt")
+    assert str(err.value).startswith("reports/x.txt: ")
+
+
+@pytest.mark.slow
+def test_corpus_output_is_byte_identical_across_runs_and_jobs(tmp_path: Path) -> None:
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    run_batch([str(corpus)], tmp_path / "a.jsonl", jobs=1, progress=False)
+    run_batch([str(corpus)], tmp_path / "b.jsonl", jobs=2, progress=False)
+    run_batch([str(corpus)], tmp_path / "c.jsonl", jobs=1, progress=False)
+    a = (tmp_path / "a.jsonl").read_bytes()
+    assert a == (tmp_path / "b.jsonl").read_bytes() == (tmp_path / "c.jsonl").read_bytes()
+    assert len(a.splitlines()) == len(list(corpus.rglob("*.txt")))
