@@ -18,11 +18,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from extractor.pipeline import get_nlp
 from extractor.reader import DEFAULT_MAX_CHARS, InputError, read_bytes, read_file
 from extractor.record import build_record
 from extractor.schema import ErrorEntry, Record
 
 STDIN = "-"
+ENGINES = ("local", "dask")
 
 
 @dataclass(frozen=True)
@@ -89,19 +91,33 @@ def to_json_line(item: Record | ErrorEntry) -> str:
 
 
 def iter_results(paths: list[str], jobs: int = 1, max_chars: int = DEFAULT_MAX_CHARS,
-                 stdin_data: bytes | None = None) -> Iterator[tuple[bool, str]]:
-    """(is_error, JSON line) per input, in the order of ``paths``."""
+                 stdin_data: bytes | None = None, engine: str = "local",
+                 scheduler: str | None = None) -> Iterator[tuple[bool, str]]:
+    """(is_error, JSON line) per input, in the order of ``paths``.
+
+    ``engine="dask"`` runs :func:`process_one` on a dask.distributed cluster (the one at
+    ``scheduler``, or a local one with ``jobs`` workers); stdin is always read here.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
     if STDIN in paths:
         result = process_one(STDIN, max_chars, stdin_data)
         yield isinstance(result, ErrorEntry), to_json_line(result)
-    rest = [(p, max_chars) for p in paths if p != STDIN]
-    if jobs <= 1 or len(rest) <= 1:
-        for args in rest:
-            yield _worker(args)
+    rest = [p for p in paths if p != STDIN]
+    if engine == "dask":
+        from extractor.distributed import iter_results_dask
+
+        yield from iter_results_dask(rest, jobs, max_chars, scheduler)
         return
+    if jobs <= 1 or len(rest) <= 1:
+        for path in rest:
+            yield _worker((path, max_chars))
+        return
+    if sys.platform != "win32":
+        get_nlp()  # build once before forking: workers inherit it instead of each building it
     ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
     with ctx.Pool(processes=jobs) as pool:
-        yield from pool.imap(_worker, rest, chunksize=1)
+        yield from pool.imap(_worker, [(p, max_chars) for p in rest], chunksize=1)
 
 
 class _AtomicWriter:
@@ -130,8 +146,12 @@ class _AtomicWriter:
 
 def run_batch(inputs: Iterable[str], out: Path, jobs: int = 1,
               max_chars: int = DEFAULT_MAX_CHARS, progress: bool | None = None,
-              stdin_data: bytes | None = None) -> BatchResult:
-    """Process ``inputs`` into ``out`` (records) and its ``.errors.jsonl`` sibling."""
+              stdin_data: bytes | None = None, engine: str = "local",
+              scheduler: str | None = None) -> BatchResult:
+    """Process ``inputs`` into ``out`` (records) and its ``.errors.jsonl`` sibling.
+
+    ``engine``/``scheduler``: see :func:`iter_results`; the output is the same bytes.
+    """
     from tqdm import tqdm
 
     paths, errors = collect_inputs(inputs)
@@ -145,7 +165,7 @@ def run_batch(inputs: Iterable[str], out: Path, jobs: int = 1,
     try:
         for error in errors:
             errors_w.write_line(to_json_line(error))
-        results = iter_results(paths, jobs, max_chars, stdin_data)
+        results = iter_results(paths, jobs, max_chars, stdin_data, engine, scheduler)
         for is_error, line in tqdm(results, total=len(paths), disable=not show, unit="report"):
             if is_error:
                 errors_w.write_line(line)

@@ -16,9 +16,18 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from extractor.batch import run_batch
+    from extractor.distributed import DaskUnavailable
 
-    result = run_batch(args.inputs, Path(args.out), jobs=args.jobs, max_chars=args.max_chars,
-                       progress=False if args.no_progress else None)
+    if args.scheduler and args.engine != "dask":
+        print("--scheduler needs --engine dask", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        result = run_batch(args.inputs, Path(args.out), jobs=args.jobs, max_chars=args.max_chars,
+                           progress=False if args.no_progress else None, engine=args.engine,
+                           scheduler=args.scheduler)
+    except DaskUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
     print(
         f"{result.n_inputs} inputs: {result.n_records} records -> {result.records_path}, "
         f"{result.n_errors} errors -> {result.errors_path}",

@@ -58,3 +58,20 @@ def test_age_table(text: str, expected: list) -> None:
 def test_parse_age(groups: dict, years: float | None) -> None:
     value = parse_age(groups)
     assert (value.years if value else None) == years
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A 5-year-old boy was admitted. At the age of 9 months he had seizures.",
+         ["5-year-old"]),
+        ("At 65 years of age, she developed HCC. At the age of 70 she relapsed.",
+         ["65 years of age"]),
+        ("His sister had a stroke in her 30s. She was admitted for headache.", []),
+        ("A male newborn was delivered to a 27-year-old primigravida.", ["newborn"]),
+    ],
+)
+def test_age_mentions_describe_the_patient(text: str, expected: list[str]) -> None:
+    from extractor import extract
+
+    assert [m.text for m in extract(text).mentions if m.field == "age"] == expected

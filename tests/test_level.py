@@ -69,3 +69,23 @@ def test_parse_level_expression(expr: str, expected: list | None, region: str | 
     value = parse_level_expression(expr)
     assert (value.levels if value else None) == expected
     assert (value.region if value else None) == region
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("involvement of the L3-4 and L4-5 discs", [("L3-4", ["L3", "L4"], "disc"),
+                                                    ("L4-5", ["L4", "L5"], "disc")]),
+        ("a mass from T9 to T11, 4.2 cm long", [("T9 to T11", ["T9", "T10", "T11"], "range")]),
+        ("posterior fixation from D10 to L2", []),
+        ("He underwent L4 laminectomy", []),
+        ("with C5-C7 lateral mass fixation", []),
+        ("a sensory level at T6", []),
+        ("CD20(-) and cyclin D1 negative", []),
+        ("a dorsal epidural mass", []),
+        ("of the left thoracic paraspinal muscles", []),
+        ("a destructive lesion of the D12 vertebral body", [("D12", ["T12"], "vertebra")]),
+    ],
+)
+def test_level_lists_and_surgical_levels(text: str, expected: list) -> None:
+    assert levels(text) == expected

@@ -21,6 +21,7 @@ FINDERS = {
     "size_rules.json": find_sizes,
 }
 EXTRA = {
+    "age_rules.json": frozenset({"tier"}),
     "level_rules.json": frozenset({"kind", "scope", "applies_to", "target"}),
     "size_rules.json": frozenset({"kind", "scope", "target"}),
 }

@@ -43,3 +43,20 @@ def test_sex_table(text: str, expected: list) -> None:
 def test_pronoun_fallback(text: str, expected: str | None) -> None:
     found = pronoun_sex(text)
     assert (found[2] if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A 5-year-old Caucasian male presented. A normal male karyotype was found.", ["male"]),
+        ("In June, this man became ill. The man recovered.", ["man"]),
+        ("Liveborn female and male twins were delivered. A 29-year-old primipara presented.",
+         ["primipara"]),
+        ("An elderly gentleman had a mass. The gentleman declined surgery.", ["gentleman"]),
+        ("PET with 18F-FDG showed the JAK2V617F clone.", []),
+    ],
+)
+def test_sex_mentions_introduce_the_patient(text: str, expected: list[str]) -> None:
+    from extractor import extract
+
+    assert [m.text for m in extract(text).mentions if m.field == "sex"] == expected

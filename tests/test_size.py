@@ -50,3 +50,17 @@ def test_size_table(text: str, expected: list) -> None:
 def test_parse_size(text: str, dims: list[float] | None) -> None:
     value = parse_size(text)
     assert (value.dims_mm if value else None) == dims
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("45M with a paraspinal mass", []),
+        ("Margins were clear (closest 4 mm).", []),
+        ("The Mantoux test was 4 mm", []),
+        ("Para-aortic lymph nodes up to 2.2 cm were present", []),
+        ("a 2 m long drain", [("2 m", [2000.0], "m")]),
+    ],
+)
+def test_size_non_lesion_measurements(text: str, expected: list) -> None:
+    assert sizes(text) == expected

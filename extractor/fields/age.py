@@ -5,7 +5,10 @@ Parser: :func:`parse_age` turns the groups of a rule match into an :class:`AgeVa
 "in her 60s" -> ``years=None, decade=60``). Rules: ``rules/age_rules.json``.
 
 Rejected: durations (no rule matches "since 1 year"), ages followed by a relative
-("her 70-year-old mother"), cohort ages ("patients aged 20 to 40").
+("her 70-year-old mother"), cohort ages ("patients aged 20 to 40"). Time points in the
+history ("at the age of 9 months", "65 years of age") are tier-2 rules: they are
+reported only when no rule describes the patient directly ("a 56-year-old man"), and
+then only the first one.
 
 Summary rule: the first age mention in patient sections that is not about a family
 member or hypothetical; a decade-only age gives ``age_years`` null.
@@ -25,11 +28,20 @@ from extractor.rules import Rule, load_rules
 from extractor.schema import AgeValue, FieldName, Mention
 
 DAYS_PER_YEAR = 365.25
+#: an age or sex word is never negated or uncertain itself ("a 45-year-old woman with no
+#: fever"); only "family" (whose age/sex it is) applies
+PERSON_EXEMPT = frozenset({"negated", "uncertain", "hypothetical", "historical"})
 _UNIT_YEARS = {"y": 1.0, "m": 1 / 12, "w": 7 / DAYS_PER_YEAR, "d": 1 / DAYS_PER_YEAR}
 OTHER_PERSON_RE = re.compile(
     r"\W{0,3}(?:(?:old|female|male|caucasian)\s+)?(?:mother|father|sister|brother|son|daughter|"
     r"husband|wife|sibling|parent|grandmother|grandfather|aunt|uncle|cousin|twin|"
-    r"relative|friend|neighbou?r|spouse|partner)s?\b",
+    r"relative|friend|neighbou?r|spouse|partner|primigravida|multigravida|gravida|donor)s?\b",
+    re.IGNORECASE,
+)
+OTHER_PERSON_BEFORE_RE = re.compile(
+    r"(?:\b(?:his|her|their|patient's) (?:mother|father|sister|brother|son|daughter|husband|"
+    r"wife|sibling|parent|grandmother|grandfather|aunt|uncle|cousin|twin)\b[^.;]{0,30}"
+    r"|\b(?:born|delivered)\b[^.;]{0,40}\bto an?) ?$",
     re.IGNORECASE,
 )
 
@@ -63,7 +75,12 @@ def parse_age(groups: dict[str, str | None]) -> AgeValue | None:
 
 
 def _rules() -> list[Rule]:
-    return load_rules("extractor.fields.rules", "age_rules.json")
+    return load_rules("extractor.fields.rules", "age_rules.json", frozenset({"tier"}))
+
+
+def rule_tier(rule_id: str) -> int:
+    """1 for ages that describe the patient, 2 for time points in the history."""
+    return next(r.options.get("tier", 1) for r in _rules() if r.id == rule_id)
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -83,6 +100,8 @@ def find_ages(text: str) -> list[tuple[int, int, AgeValue, str]]:
             start, end = trim_span(text, *match.span())
             if value is None or OTHER_PERSON_RE.match(text, end, min(len(text), end + 40)):
                 continue
+            if OTHER_PERSON_BEFORE_RE.search(text, max(0, start - 60), start):
+                continue
             found.append((start, end, value, rule.id))
     return drop_overlaps(found)
 
@@ -91,10 +110,12 @@ class AgeField(BaseField):
     name = FieldName.AGE
 
     def find(self, doc: Doc) -> list[Candidate]:
+        found = [f for f in find_ages(doc.text) if in_patient_context(doc, f[0])]
+        descriptive = [f for f in found if rule_tier(f[3]) == 1]
+        chosen = descriptive or found[:1]
         return [
-            Candidate(self.name, s, e, value.model_dump(), rule)
-            for s, e, value, rule in find_ages(doc.text)
-            if in_patient_context(doc, s)
+            Candidate(self.name, s, e, value.model_dump(), rule, exempt=PERSON_EXEMPT)
+            for s, e, value, rule in chosen
         ]
 
     def summarize(self, mentions: list[Mention]) -> dict[str, Any]:

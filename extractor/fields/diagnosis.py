@@ -372,10 +372,11 @@ def _sentences(doc: Doc) -> list[tuple[int, int]]:
     if not doc.has_annotation("SENT_START"):
         return [(0, len(doc.text))]
     sections = doc._.sections or []
+    full = doc.text
     out: list[tuple[int, int]] = []
     for sent in doc.sents:
         start, end = sent.start_char, sent.end_char
-        if out and _joins(doc.text, out[-1], start, sections):
+        if out and _joins(full, out[-1], start, sections):
             out[-1] = (out[-1][0], end)
         else:
             out.append((start, end))
@@ -399,18 +400,23 @@ def _value(entry: VocabEntry, role: DxRole) -> dict[str, Any]:
 
 
 def _sentence_roles(
-    doc: Doc, s_start: int, s_end: int, inside: list[DxMatch], cfg: DxConfig
+    full: str,
+    s_start: int,
+    s_end: int,
+    inside: list[DxMatch],
+    cfg: DxConfig,
+    sections: list[SectionSpan],
 ) -> list[tuple[DxMatch, DxRole]]:
-    text = doc.text[s_start:s_end]
+    text = full[s_start:s_end]
     spans = [(m.start - s_start, m.end - s_start) for m in inside]
     about_patient = bool(PATIENT_REFERENCE_RE.search(text))
     out: list[tuple[DxMatch, DxRole]] = []
     for match, role in zip(inside, classify_sentence(text, spans, cfg), strict=True):
-        section = section_at(doc._.sections or [], match.start)
+        section = section_at(sections, match.start)
         if (
             section is not None
             and section.label == "front_matter"
-            and _skip_line(doc.text, match.start)
+            and _skip_line(full, match.start)
         ):
             continue
         final = resolve_role(role, match.entry, section, cfg, about_patient)
@@ -421,9 +427,10 @@ def _sentence_roles(
 
 def _skip_line(text: str, pos: int) -> bool:
     """Affiliation and journal lines of the title block name no diagnosis of the case."""
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    return bool(FRONT_MATTER_SKIP_RE.search(text[start : end if end >= 0 else len(text)]))
+    start = text.rfind("\n", max(0, pos - 300), pos) + 1
+    end = text.find("\n", pos, pos + 300)
+    line = text[max(start, pos - 300) : end if end >= 0 else pos + 300]
+    return bool(FRONT_MATTER_SKIP_RE.search(line))
 
 
 def diagnosis_mentions(doc: Doc) -> list[tuple[DxMatch, DxRole]]:
@@ -436,13 +443,15 @@ def diagnosis_mentions(doc: Doc) -> list[tuple[DxMatch, DxRole]]:
     out: list[tuple[DxMatch, DxRole]] = []
     if index is not None:
         cfg = config()
-        matches = find_diagnoses(doc.text, index, abbreviation_map(doc), cfg, default_stop_keys())
+        full = doc.text
+        matches = find_diagnoses(full, index, abbreviation_map(doc), cfg, default_stop_keys())
         starts = [m.start for m in matches]
+        sections = doc._.sections or []
         for s_start, s_end in _sentences(doc):
             lo, hi = bisect_left(starts, s_start), bisect_left(starts, s_end)
             inside = [m for m in matches[lo:hi] if m.end <= s_end]
             if inside:
-                out.extend(_sentence_roles(doc, s_start, s_end, inside, cfg))
+                out.extend(_sentence_roles(full, s_start, s_end, inside, cfg, sections))
     doc.user_data["diagnosis_mentions"] = out
     return out
 
@@ -460,8 +469,9 @@ class DiagnosisField(BaseField):
         return out
 
     def finalize(self, doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
+        sections = doc._.sections or []
         for cand in candidates:
-            section = section_at(doc._.sections or [], cand.start)
+            section = section_at(sections, cand.start)
             if (
                 section is None
                 or section.kind == SectionKind.PATIENT

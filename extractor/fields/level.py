@@ -191,21 +191,46 @@ def _value(rule: Rule, match: re.Match[str]) -> LevelValue | None:
     return None
 
 
+_LIST_SPLIT_RE = re.compile(r" ?, ?(?:and |& )?|,? (?:and|&) ")
+_SPAN_CONNECTOR_RE = re.compile(r"-|/|\bto\b|\bthrough\b|\btill\b|\buntil\b")
+
+
+def list_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split "L3-4 and L4-5" into its discs/ranges; keep "L3, L4 and L5" whole."""
+    pieces, pos = [], start
+    for sep in _LIST_SPLIT_RE.finditer(text, start, end):
+        pieces.append((pos, sep.start()))
+        pos = sep.end()
+    pieces.append((pos, end))
+    if len(pieces) > 1 and any(_SPAN_CONNECTOR_RE.search(text, a, b) for a, b in pieces):
+        return pieces
+    return [(start, end)]
+
+
+def _matches(text: str, rule: Rule) -> list[tuple[int, int, LevelValue | None]]:
+    out = []
+    for match in rule.regex.finditer(text):
+        start, end = match.start(), match.end()
+        while end > start and text[end - 1] == " ":
+            end -= 1
+        if rule.options.get("kind") != "levels":
+            out.append((start, end, _value(rule, match)))
+            continue
+        for a, b in list_parts(text, start, end):
+            out.append((a, b, parse_level_expression(text[a:b])))
+    return out
+
+
 def find_levels(text: str) -> list[tuple[int, int, LevelValue, str]]:
     """(start, end, value, rule id) for every accepted level mention in ``text``."""
     found: list[tuple[int, int, LevelValue, str]] = []
     for rule in _rules():
         if rule.options.get("kind") == "reject":
             continue
-        for match in rule.regex.finditer(text):
-            start, end = match.start(), match.end()
-            while end > start and text[end - 1] == " ":
-                end -= 1
-            value = _value(rule, match)
-            target = "region" if rule.options.get("kind") == "region" else "levels"
-            if value is None or rejected_by(text, start, end, target):
-                continue
-            found.append((start, end, value, rule.id))
+        target = "region" if rule.options.get("kind") == "region" else "levels"
+        for start, end, value in _matches(text, rule):
+            if value is not None and not rejected_by(text, start, end, target):
+                found.append((start, end, value, rule.id))
     return drop_overlaps(found)
 
 

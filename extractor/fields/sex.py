@@ -3,6 +3,12 @@
 Parser: :func:`find_sex` over plain text with ``rules/sex_rules.json`` (explicit
 nouns and adjectives: woman, man, female, male, girl, boy, lady, gentleman, "45M").
 
+Which words are mentions: those that introduce the patient — after "a"/"an" ("a 45
+yrs. female", "an elderly man"), right after an age ("5-year-old Caucasian male"), or
+"45M"/"Mrs". Anaphoric uses ("the man", "this lady") and genetics ("normal male
+karyotype") are not; when a report has no introducing word, its first explicit sex
+word is used.
+
 Pronoun fallback: only when no explicit word describes the patient anywhere in the
 patient context, the finalize step adds one mention at the first "she"/"he" of a
 patient section, provided the pronouns there are all of one sex (rule
@@ -16,11 +22,16 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from extractor.fields.age import PERSON_EXEMPT, find_ages
 from extractor.fields.base import BaseField, Candidate
 from extractor.fields.scope import in_patient_context
 from extractor.rules import Rule, load_rules
 from extractor.schema import FieldName, Mention, SectionKind
 
+#: an indefinite noun phrase introduces the patient: "a 45 yrs. female", "an elderly man"
+INTRODUCED_RE = re.compile(r"\b(?:a|an)\s+(?:[\w.,'-]+\s+){0,4}$", re.IGNORECASE)
+SENTENCE_BREAK_RE = re.compile(r"[.!?;]\s+[A-Z]")
+DESCRIPTOR_RULES = frozenset({"sex.age_letter", "sex.title"})
 PRONOUN_RE = re.compile(r"\b(?P<female>she|her|hers)\b|\b(?P<male>he|his|him)\b", re.IGNORECASE)
 
 
@@ -38,6 +49,17 @@ def find_sex(text: str) -> list[tuple[int, int, str, str]]:
     return sorted(found)
 
 
+def is_descriptor(text: str, start: int, rule_id: str) -> bool:
+    """True for a sex word that introduces the patient ("A 45 yrs. female", "45M")."""
+    if rule_id in DESCRIPTOR_RULES:
+        return True
+    before = text[max(0, start - 40) : start]
+    boundaries = list(SENTENCE_BREAK_RE.finditer(before))
+    if boundaries:
+        before = before[boundaries[-1].end() - 1 :]
+    return bool(INTRODUCED_RE.search(before) or find_ages(before[-25:]))
+
+
 def pronoun_sex(text: str) -> tuple[int, int, str] | None:
     """The first pronoun's span and sex, when all pronouns in ``text`` agree."""
     matches = list(PRONOUN_RE.finditer(text))
@@ -52,10 +74,11 @@ class SexField(BaseField):
     name = FieldName.SEX
 
     def find(self, doc: Doc) -> list[Candidate]:
+        found = [f for f in find_sex(doc.text) if in_patient_context(doc, f[0])]
+        chosen = [f for f in found if is_descriptor(doc.text, f[0], f[3])] or found[:1]
         return [
-            Candidate(self.name, s, e, {"sex": sex}, rule)
-            for s, e, sex, rule in find_sex(doc.text)
-            if in_patient_context(doc, s)
+            Candidate(self.name, s, e, {"sex": sex}, rule, exempt=PERSON_EXEMPT)
+            for s, e, sex, rule in chosen
         ]
 
     def finalize(self, doc: Doc, candidates: list[Candidate]) -> list[Candidate]:

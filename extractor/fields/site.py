@@ -62,7 +62,7 @@ from extractor.fields.vocabulary import (
 )
 from extractor.rules import Rule, load_rules
 from extractor.schema import FieldName, Mention, SectionKind
-from extractor.sections import section_at
+from extractor.sections import SectionSpan, section_at
 
 RULES_PACKAGE = "extractor.fields.rules"
 RULES_FILE = "site_rules.json"
@@ -314,9 +314,9 @@ def _sentences(doc: Doc) -> list[tuple[int, int]]:
     return [(0, len(doc.text))]
 
 
-def sentence_allowed(doc: Doc, start: int, text: str, cfg: SiteConfig) -> bool:
+def sentence_allowed(sections: list[SectionSpan], start: int, text: str, cfg: SiteConfig) -> bool:
     """Patient sections, abstract and title; literature only about the patient."""
-    section = section_at(doc._.sections or [], start)
+    section = section_at(sections, start)
     about_patient = bool(PATIENT_REFERENCE_RE.search(text))
     if cfg.general.search(text) and not about_patient:
         return False
@@ -339,10 +339,12 @@ class SiteField(BaseField):
             (m.start, m.end, role.role not in ANCHOR_ROLES) for m, role in diagnosis_mentions(doc)
         )
         dx_starts = [d[0] for d in dx]
+        sections = doc._.sections or []
+        full = doc.text  # a property that joins the tokens: read it once
         out: list[Candidate] = []
         for s_start, s_end in _sentences(doc):
-            text = doc.text[s_start:s_end]
-            if not sentence_allowed(doc, s_start, text, cfg):
+            text = full[s_start:s_end]
+            if not sentence_allowed(sections, s_start, text, cfg):
                 continue
             lo, hi = bisect_left(dx_starts, s_start), bisect_left(dx_starts, s_end)
             local = [(s - s_start, e - s_start, b) for s, e, b in dx[lo:hi] if e <= s_end]

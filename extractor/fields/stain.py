@@ -41,7 +41,7 @@ from extractor.fields.base import BaseField, Candidate
 from extractor.fields.vocabulary import PhraseIndex, VocabularyError, phrase_index
 from extractor.rules import Rule, load_rules
 from extractor.schema import FieldName, Mention, SectionKind
-from extractor.sections import section_at
+from extractor.sections import SectionSpan, section_at
 
 RULE_KEYS = frozenset({"direction", "result", "adjacent_only"})
 _CD_RE = re.compile(r"\bCD-?(\d{1,3}[a-z]?)\b")
@@ -428,9 +428,9 @@ def _sentences(doc: Doc) -> list[tuple[int, int]]:
     return [(0, len(doc.text))]
 
 
-def stain_section_allowed(doc: Doc, pos: int) -> bool:
+def stain_section_allowed(sections: list[SectionSpan], pos: int) -> bool:
     """Stains are reported anywhere but in other articles and non-content (title kept)."""
-    section = section_at(doc._.sections or [], pos)
+    section = section_at(sections, pos)
     if section is None or section.label == "front_matter":
         return True
     return section.kind not in _EXCLUDED_KINDS
@@ -441,11 +441,13 @@ class StainField(BaseField):
 
     def find(self, doc: Doc) -> list[Candidate]:
         index = default_index()
+        sections = doc._.sections or []
+        full = doc.text  # a property that joins the tokens: read it once
         out: list[Candidate] = []
         for start, end in _sentences(doc):
-            if not stain_section_allowed(doc, start):
+            if not stain_section_allowed(sections, start):
                 continue
-            text = doc.text[start:end]
+            text = full[start:end]
             suffix = GENERAL_SUFFIX if GENERAL_RE.search(text) else ""
             for f in parse_stains(text, index):
                 out.append(

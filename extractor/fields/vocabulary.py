@@ -314,22 +314,32 @@ class _Trie:
 
 
 def damerau_levenshtein(a: str, b: str, limit: int) -> int:
-    """Optimal-string-alignment distance of ``a`` and ``b``; ``limit + 1`` once above it."""
+    """Optimal-string-alignment distance of ``a`` and ``b``; ``limit + 1`` once above it.
+
+    Only the diagonal band |i - j| <= limit is computed: O(len(a) * limit).
+    """
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    big = limit + 1
     prev2: list[int] = []
-    prev = list(range(len(b) + 1))
+    prev = [j if j <= limit else big for j in range(len(b) + 1)]
     for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
+        cur = [big] * (len(b) + 1)
+        cur[0] = i if i <= limit else big
+        for j in range(max(1, i - limit), min(len(b), i + limit) + 1):
             cost = 0 if a[i - 1] == b[j - 1] else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            value = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
+                value = min(value, prev2[j - 2] + 1)
+            cur[j] = min(value, big)
         if min(cur) > limit:
-            return limit + 1
+            return big
         prev2, prev = prev, cur
-    return min(prev[-1], limit + 1)
+    return min(prev[-1], big)
+
+
+def bigrams(text: str) -> frozenset[str]:
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
 
 
 def fuzzy_limit(key: str) -> int:
@@ -357,7 +367,7 @@ class PhraseIndex:
         self.entries = list(entries)
         self._folded = _Trie()
         self._raw = _Trie()
-        self._fuzzy: dict[tuple[str, int], list[tuple[str, VocabEntry]]] = {}
+        self._fuzzy: dict[tuple[str, int], list[tuple[str, VocabEntry, frozenset[str]]]] = {}
         self._fuzzy_max_len = 0
         self.max_tokens = 1
         self.keys: dict[tuple[str, ...], VocabEntry] = {}
@@ -398,7 +408,7 @@ class PhraseIndex:
 
     def _add_fuzzy(self, key: str, entry: VocabEntry) -> None:
         if fuzzy_limit(key):
-            self._fuzzy.setdefault((key[:2], len(key)), []).append((key, entry))
+            self._fuzzy.setdefault((key[:2], len(key)), []).append((key, entry, bigrams(key)))
             self._fuzzy_max_len = max(self._fuzzy_max_len, len(key))
 
     def find(self, text: str, tokens: list[Token] | None = None) -> list[VocabMatch]:
@@ -456,9 +466,12 @@ class PhraseIndex:
                 break
             if window in stop_keys:
                 continue
+            grams = bigrams(window)
             for length in range(len(window) - 2, len(window) + 3):
-                for key, entry in self._fuzzy.get((window[:2], length), ()):
+                for key, entry, key_grams in self._fuzzy.get((window[:2], length), ()):
                     limit = fuzzy_limit(key)
+                    if len(key_grams - grams) > 3 * limit:
+                        continue  # each edit changes at most three bigrams
                     d = damerau_levenshtein(window, key, limit)
                     if 0 < d <= limit and (best is None or d < best[0]):
                         best = (d, n, entry)

@@ -1,12 +1,14 @@
 """The ``case_sections`` component: medspaCy's Sectionizer with case-report rules.
 
-medspaCy matches our heading rules (``rules/section_rules.json``; its default
-clinical-note rules are not loaded). Its ``filter_start_lines`` hook is where we keep
-only matches written as headings (:mod:`extractor.sections.headings`); the accepted
-headings then become labelled sections tiling the text
-(:mod:`extractor.sections.tiling`), stored as ``doc._.sections`` (a list of
-:class:`~extractor.sections.SectionSpan` in ``doc.text`` offsets). No sentence
-boundaries are set here.
+medspaCy's Sectionizer holds our heading rules as ``SectionRule`` objects
+(``rules/section_rules.json``; its default clinical-note rules are not loaded) and
+matches them (phrase and token patterns). We keep only the matches written as
+headings (:mod:`extractor.sections.headings`; the same filter is medspaCy's
+``filter_start_lines`` hook) and turn them into labelled sections tiling the text
+(:mod:`extractor.sections.tiling`), stored as ``doc._.sections``: a list of
+:class:`~extractor.sections.SectionSpan` in ``doc.text`` offsets. medspaCy's own
+section objects and per-token attributes are not built (they cost most of the
+time), and no sentence boundaries are set.
 
 (No ``from __future__ import annotations``: spaCy resolves the factory's type hints.)
 """
