@@ -118,6 +118,11 @@ class SizeValue(_Model):
     dims_mm: list[float]
     max_mm: float
     unit: str
+    measured_on: Literal["specimen", "biopsy"] | None = Field(
+        default=None,
+        description="'specimen' when the sentence measures the resected specimen, "
+        "'biopsy' for cores/fragments; null for clinical or imaging sizes",
+    )
 
 
 class StainValue(_Model):

@@ -64,3 +64,34 @@ def test_parse_size(text: str, dims: list[float] | None) -> None:
 )
 def test_size_non_lesion_measurements(text: str, expected: list) -> None:
     assert sizes(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The resected tumour measured 4.1 x 3.4 x 3.0 cm.", "specimen"),
+        ("Gross specimen: a mass measuring 4.5 X 3.5 X 2.6 Cm.", "specimen"),
+        ("Multiple grey-white friable cores, the largest 1.2 cm in length.", "biopsy"),
+        ("CT showed a lesion measuring 4.6 x 3.8 x 3.5 cm.", None),
+    ],
+)
+def test_measured_on(sentence: str, expected: str | None) -> None:
+    from extractor.fields.size import measured_on
+
+    assert measured_on(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "size_max_mm"),
+    [
+        ("Case report\nMRI showed a 12 x 4 cm mass. The resected tumour measured "
+         "11.5 x 4.2 x 3.6 cm.", 115.0),
+        ("Case report\nCT showed psoas collections measuring 8.2 x 4.1 cm. Biopsy cores, the "
+         "largest 1.2 cm in length, were taken.", 82.0),
+        ("Case report\nA 4cm mass was found.", 40.0),
+    ],
+)
+def test_size_summary_prefers_the_specimen(text: str, size_max_mm: float) -> None:
+    from extractor import extract
+
+    assert extract(text).summary.size_max_mm == size_max_mm

@@ -7,9 +7,14 @@ handles "2- to 3-cm" (the upper bound). Units are converted with pint. The
 normalized text already has "x" for the multiplication sign and plain spaces for
 thin spaces. Rules: ``rules/size_rules.json``.
 
+Each mention records what was measured (``measured_on``): "specimen" when its
+sentence speaks of the resected/excised specimen, "biopsy" for cores and fragments,
+null for clinical and imaging sizes.
+
 Summary rule: among patient-context size mentions that are not negated, hypothetical
-or historical, the largest one measured in a pathology section (the resected
-specimen) wins; without one, the largest overall. ``size_dims_mm`` are its dims.
+or historical, the largest specimen measurement wins (pathology measures the whole
+resected lesion); without one, the largest clinical/imaging size; biopsy cores only
+when nothing else exists. ``size_dims_mm`` are its dims.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from extractor.fields.base import BaseField, Candidate, drop_overlaps
-from extractor.fields.scope import in_patient_context
+from extractor.fields.scope import in_patient_context, sentence_text
 from extractor.rules import Rule, load_rules
 from extractor.schema import FieldName, Mention, SizeValue
 
@@ -32,6 +37,12 @@ _UNIT_RE = re.compile(
 )
 _SEPARATOR_RE = re.compile(r"\s*(?:x|\*|by)\s*", re.IGNORECASE)
 _EXTRA_KEYS = frozenset({"kind", "scope", "target"})
+SPECIMEN_RE = re.compile(
+    r"\b(?:resected|excised|excision specimen|specimen|gross(?:ly)?|en bloc|surgical(?:ly)? "
+    r"removed|removed (?:tumou?r|mass|lesion))\b",
+    re.IGNORECASE,
+)
+BIOPSY_RE = re.compile(r"\b(?:cores?|fragments?|chips?|curettings?)\b", re.IGNORECASE)
 PINT_UNITS = {"mm": "millimeter", "cm": "centimeter", "m": "meter"}
 
 
@@ -100,6 +111,15 @@ def _rules() -> list[Rule]:
     return load_rules("extractor.fields.rules", "size_rules.json", _EXTRA_KEYS)
 
 
+def measured_on(sentence: str) -> str | None:
+    """What a size in ``sentence`` measures: 'biopsy', 'specimen' or None."""
+    if BIOPSY_RE.search(sentence):
+        return "biopsy"
+    if SPECIMEN_RE.search(sentence):
+        return "specimen"
+    return None
+
+
 def rejected_by(text: str, start: int, end: int) -> str | None:
     before, after = text[max(0, start - 40) : start], text[end : end + 40]
     for rule in _rules():
@@ -132,11 +152,12 @@ class SizeField(BaseField):
     name = FieldName.SIZE
 
     def find(self, doc: Doc) -> list[Candidate]:
-        return [
-            Candidate(self.name, s, e, value.model_dump(), rule)
-            for s, e, value, rule in find_sizes(doc.text)
-            if in_patient_context(doc, s)
-        ]
+        out = []
+        for s, e, value, rule in find_sizes(doc.text):
+            if in_patient_context(doc, s):
+                value.measured_on = measured_on(sentence_text(doc, s))
+                out.append(Candidate(self.name, s, e, value.model_dump(), rule))
+        return out
 
     def summarize(self, mentions: list[Mention]) -> dict[str, Any]:
         usable = [
@@ -144,8 +165,10 @@ class SizeField(BaseField):
             for m in mentions
             if not (m.assertion.negated or m.assertion.hypothetical or m.assertion.historical)
         ]
-        pathology = [m for m in usable if m.section == "pathology"]
-        pool = pathology or usable
+        on = [m.value.get("measured_on") for m in usable]
+        specimen = [m for m, o in zip(usable, on, strict=True) if o == "specimen"]
+        clinical = [m for m, o in zip(usable, on, strict=True) if o is None]
+        pool = specimen or clinical or usable
         if not pool:
             return {"size_max_mm": None, "size_dims_mm": []}
         best = max(pool, key=lambda m: m.value["max_mm"])
