@@ -107,12 +107,11 @@ def child_load(_args: argparse.Namespace) -> dict:
 
 def child_batch(args: argparse.Namespace) -> dict:
     """Fresh process: run_batch over a folder (the pipeline built first, timed apart)."""
-    from extractor.batch import run_batch
-    from extractor.pipeline import get_nlp
+    from extractor.batch import run_batch, warm_up
 
     t0 = time.perf_counter()
     if args.engine == "local":
-        get_nlp()  # dask workers build their own
+        warm_up()  # pipeline + lazily loaded data; dask workers build their own
     t1 = time.perf_counter()
     out = Path(args.out)
     result = run_batch([args.folder], out, jobs=args.jobs, progress=False, engine=args.engine)

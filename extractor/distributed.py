@@ -80,9 +80,9 @@ def warm_pipeline() -> None:
 
     Workers that join later build it on their first task: ``get_nlp`` is cached per process.
     """
-    from extractor.pipeline import get_nlp
+    from extractor.batch import warm_up
 
-    get_nlp()
+    warm_up()
 
 
 @contextmanager

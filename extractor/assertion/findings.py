@@ -30,6 +30,8 @@ _KEYS = frozenset(
         "trim_leading",
         "trim_trailing",
         "boundary_words",
+        "not_findings",
+        "not_finding_starts",
         "examples",
     }
 )
@@ -43,6 +45,8 @@ class FindingVocab:
     trim_leading: frozenset[str]
     trim_trailing: frozenset[str]
     boundaries: frozenset[tuple[str, ...]]
+    not_findings: frozenset[str] = frozenset()
+    not_finding_starts: frozenset[str] = frozenset()
 
 
 Token = tuple[str, int, int]
@@ -54,7 +58,7 @@ def load_vocab() -> FindingVocab:
     data = json.loads(
         (resources.files("extractor.assertion") / "rules" / FINDINGS_FILE).read_text()
     )
-    missing = _KEYS - {"description", "examples"} - set(data)
+    missing = _KEYS - {"description", "examples", "not_findings", "not_finding_starts"} - set(data)
     if missing:
         raise ValueError(f"{source}: missing key(s) {sorted(missing)}")
     unknown = set(data) - _KEYS
@@ -67,6 +71,8 @@ def load_vocab() -> FindingVocab:
         trim_leading=frozenset(data["trim_leading"]),
         trim_trailing=frozenset(data["trim_trailing"]),
         boundaries=frozenset(tuple(p.split()) for p in data["boundary_words"]),
+        not_findings=frozenset(data.get("not_findings", [])),
+        not_finding_starts=frozenset(data.get("not_finding_starts", [])),
     )
 
 
@@ -123,6 +129,8 @@ def clean_item(item: list[Token], vocab: FindingVocab) -> list[Token]:
     if not item or len(item) > vocab.max_words or _boundary_at(item, 0, vocab):
         return []
     if not any(c.isalpha() for c in item[0][0]):
+        return []
+    if item[0][0] in vocab.not_finding_starts or item[-1][0] in vocab.not_findings:
         return []
     return item
 
