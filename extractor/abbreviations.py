@@ -6,12 +6,10 @@ long form (Schwartz & Hearst, 2003). scispaCy's detector matches "(" + any token
 algorithm but bound the parenthesised short form to at most 8 tokens.
 """
 
-
+from scispacy.abbreviation import AbbreviationDetector
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
-
-from scispacy.abbreviation import AbbreviationDetector
 
 MAX_SHORT_FORM_TOKENS = 8
 
@@ -22,11 +20,13 @@ def make_case_abbreviations(nlp: Language, name: str) -> AbbreviationDetector:
     detector.matcher = Matcher(nlp.vocab)
     detector.matcher.add(
         "parenthesis",
-        [[
-            {"ORTH": "("},
-            {"ORTH": {"NOT_IN": ["(", ")"]}, "OP": f"{{1,{MAX_SHORT_FORM_TOKENS}}}"},
-            {"ORTH": ")"},
-        ]],
+        [
+            [
+                {"ORTH": "("},
+                {"ORTH": {"NOT_IN": ["(", ")"]}, "OP": f"{{1,{MAX_SHORT_FORM_TOKENS}}}"},
+                {"ORTH": ")"},
+            ]
+        ],
     )
     return detector
 

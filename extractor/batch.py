@@ -52,19 +52,23 @@ def collect_inputs(inputs: Iterable[str]) -> tuple[list[str], list[ErrorEntry]]:
         if path.is_dir():
             found = sorted(str(p) for p in path.rglob("*.txt") if p.is_file())
             if not found:
-                errors.append(ErrorEntry(path=item, error="no_input",
-                                         message="folder contains no .txt files"))
+                errors.append(
+                    ErrorEntry(path=item, error="no_input", message="folder contains no .txt files")
+                )
             paths.extend(found)
         elif path.exists():
             paths.append(str(path))
         else:
-            errors.append(ErrorEntry(path=item, error="not_found", message="no such file or folder"))
+            errors.append(
+                ErrorEntry(path=item, error="not_found", message="no such file or folder")
+            )
     unique = sorted(set(paths), key=lambda p: (p != STDIN, p))
     return unique, errors
 
 
-def process_one(path: str, max_chars: int = DEFAULT_MAX_CHARS,
-                stdin_data: bytes | None = None) -> Record | ErrorEntry:
+def process_one(
+    path: str, max_chars: int = DEFAULT_MAX_CHARS, stdin_data: bytes | None = None
+) -> Record | ErrorEntry:
     """One input -> its record, or an error entry naming the file and the problem."""
     try:
         if path == STDIN:
@@ -101,9 +105,14 @@ def to_json_line(item: Record | ErrorEntry) -> str:
     return json.dumps(item.model_dump(mode="json"), ensure_ascii=False, sort_keys=False)
 
 
-def iter_results(paths: list[str], jobs: int = 1, max_chars: int = DEFAULT_MAX_CHARS,
-                 stdin_data: bytes | None = None, engine: str = "local",
-                 scheduler: str | None = None) -> Iterator[tuple[bool, str]]:
+def iter_results(
+    paths: list[str],
+    jobs: int = 1,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    stdin_data: bytes | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+) -> Iterator[tuple[bool, str]]:
     """(is_error, JSON line) per input, in the order of ``paths``.
 
     ``engine="dask"`` runs :func:`process_one` on a dask.distributed cluster (the one at
@@ -155,10 +164,16 @@ class _AtomicWriter:
         self.tmp.unlink(missing_ok=True)
 
 
-def run_batch(inputs: Iterable[str], out: Path, jobs: int = 1,
-              max_chars: int = DEFAULT_MAX_CHARS, progress: bool | None = None,
-              stdin_data: bytes | None = None, engine: str = "local",
-              scheduler: str | None = None) -> BatchResult:
+def run_batch(
+    inputs: Iterable[str],
+    out: Path,
+    jobs: int = 1,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    progress: bool | None = None,
+    stdin_data: bytes | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+) -> BatchResult:
     """Process ``inputs`` into ``out`` (records) and its ``.errors.jsonl`` sibling.
 
     ``engine``/``scheduler``: see :func:`iter_results`; the output is the same bytes.

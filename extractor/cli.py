@@ -22,9 +22,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print("--scheduler needs --engine dask", file=sys.stderr)
         return EXIT_USAGE
     try:
-        result = run_batch(args.inputs, Path(args.out), jobs=args.jobs, max_chars=args.max_chars,
-                           progress=False if args.no_progress else None, engine=args.engine,
-                           scheduler=args.scheduler)
+        result = run_batch(
+            args.inputs,
+            Path(args.out),
+            jobs=args.jobs,
+            max_chars=args.max_chars,
+            progress=False if args.no_progress else None,
+            engine=args.engine,
+            scheduler=args.scheduler,
+        )
     except DaskUnavailable as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE

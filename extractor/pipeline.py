@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import logging
 import warnings
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import spacy
 from spacy.language import Language
@@ -63,7 +63,7 @@ def silence_third_party_logging() -> None:
         pass
 
 
-@lru_cache(maxsize=None)
+@cache
 def field_extractor(name: FieldName) -> FieldExtractor:
     """The ``EXTRACTOR`` object of module ``extractor.fields.<name>``."""
     module = importlib.import_module(f"extractor.fields.{name.value}")

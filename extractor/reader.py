@@ -46,8 +46,11 @@ def _looks_utf16(data: bytes) -> str | None:
 def decode_bytes(data: bytes, path: str) -> Decoded:
     """Decode report bytes: UTF-8 (BOM removed), UTF-16, else cp1252/latin-1 with a warning."""
     if data.startswith(codecs.BOM_UTF8):
-        return Decoded(data[3:].decode("utf-8", errors="strict"), "utf-8-sig",
-                       ["UTF-8 byte-order mark removed"])
+        return Decoded(
+            data[3:].decode("utf-8", errors="strict"),
+            "utf-8-sig",
+            ["UTF-8 byte-order mark removed"],
+        )
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return Decoded(data.decode("utf-16"), "utf-16", ["decoded as UTF-16"])
@@ -70,9 +73,11 @@ def decode_bytes(data: bytes, path: str) -> Decoded:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return Decoded(text, encoding, [
-            f"not valid UTF-8 (first bad byte at offset {first_bad}); decoded as {encoding}"
-        ])
+        return Decoded(
+            text,
+            encoding,
+            [f"not valid UTF-8 (first bad byte at offset {first_bad}); decoded as {encoding}"],
+        )
     raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
 
 
@@ -88,7 +93,9 @@ def check_text(text: str, path: str, max_chars: int) -> None:
         raise InputError(path, "binary", "mostly control characters; not a text file")
 
 
-def read_bytes(data: bytes, path: str, max_chars: int = DEFAULT_MAX_CHARS) -> tuple[str, Source, list[str]]:
+def read_bytes(
+    data: bytes, path: str, max_chars: int = DEFAULT_MAX_CHARS
+) -> tuple[str, Source, list[str]]:
     """Decode and check one report's bytes; raise :class:`InputError` when unusable."""
     if not data:
         raise InputError(path, "empty", "file is empty (0 bytes)")
@@ -103,7 +110,9 @@ def read_bytes(data: bytes, path: str, max_chars: int = DEFAULT_MAX_CHARS) -> tu
     return decoded.text, source, decoded.warnings
 
 
-def read_file(path: str | Path, max_chars: int = DEFAULT_MAX_CHARS) -> tuple[str, Source, list[str]]:
+def read_file(
+    path: str | Path, max_chars: int = DEFAULT_MAX_CHARS
+) -> tuple[str, Source, list[str]]:
     name = str(path)
     try:
         data = Path(path).read_bytes()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -62,17 +62,26 @@ def parse_rules(name: str, data: Any, extra_keys: frozenset[str] = frozenset()) 
             raise RuleFileError(f"{where}: missing keys {sorted(missing)}")
         unknown = raw.keys() - allowed
         if unknown:
-            raise RuleFileError(f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(allowed)}")
+            raise RuleFileError(
+                f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(allowed)}"
+            )
         if rid in seen:
             raise RuleFileError(f"{where}: duplicate id")
         seen.add(rid)
         options = {k: v for k, v in raw.items() if k in extra_keys}
-        rules.append(Rule(rid, _compile(where, raw), raw["example"],
-                          tuple(raw.get("counter_examples", ())), options))
+        rules.append(
+            Rule(
+                rid,
+                _compile(where, raw),
+                raw["example"],
+                tuple(raw.get("counter_examples", ())),
+                options,
+            )
+        )
     return rules
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_rules(package: str, filename: str, extra_keys: frozenset[str] = frozenset()) -> list[Rule]:
     """Load ``filename`` from ``package`` (importlib.resources) and validate it."""
     name = f"{package.replace('.', '/')}/{filename}"

@@ -36,8 +36,11 @@ class SafeTokenizer:
             if chunk.isspace():
                 self._add_space(chunk, words, spaces)
                 continue
-            pieces = (_PIECE_RE.findall(chunk) if len(chunk) > MAX_CHUNK
-                      else [t.text for t in self.tokenizer(chunk)])
+            pieces = (
+                _PIECE_RE.findall(chunk)
+                if len(chunk) > MAX_CHUNK
+                else [t.text for t in self.tokenizer(chunk)]
+            )
             words.extend(pieces)
             spaces.extend([False] * len(pieces))
         return Doc(self.vocab, words=words, spaces=spaces)

@@ -27,8 +27,10 @@ def ages(text: str) -> list[tuple[str, float | None, int | None]]:
         ("a man in his sixth decade of life", [("in his sixth decade", None, 50)]),
         ("45M with a paraspinal mass", [("45", 45.0, None)]),
         ("She presented at the age of 45 years", [("at the age of 45 years", 45.0, None)]),
-        ("The patient was an 81-year-old woman who had hypertension",
-         [("81-year-old", 81.0, None)]),
+        (
+            "The patient was an 81-year-old woman who had hypertension",
+            [("81-year-old", 81.0, None)],
+        ),
         # rejected: durations, relative times, other people, cohorts
         ("pain in the right lumbar region on & off since 1 year.", []),
         ("She had symptoms for 5 years.", []),
@@ -63,10 +65,11 @@ def test_parse_age(groups: dict, years: float | None) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("A 5-year-old boy was admitted. At the age of 9 months he had seizures.",
-         ["5-year-old"]),
-        ("At 65 years of age, she developed HCC. At the age of 70 she relapsed.",
-         ["65 years of age"]),
+        ("A 5-year-old boy was admitted. At the age of 9 months he had seizures.", ["5-year-old"]),
+        (
+            "At 65 years of age, she developed HCC. At the age of 70 she relapsed.",
+            ["65 years of age"],
+        ),
         ("His sister had a stroke in her 30s. She was admitted for headache.", []),
         ("A male newborn was delivered to a 27-year-old primigravida.", ["newborn"]),
     ],

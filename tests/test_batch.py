@@ -46,8 +46,11 @@ def test_bad_input_becomes_an_error_entry(tmp_path: Path, name, data, kind, word
 @pytest.mark.parametrize(
     ("data", "encoding", "warning"),
     [
-        (REPORT.replace("woman", "femme\u00e9").encode("cp1252") + b"\x93quoted\x94", "cp1252",
-         "not valid UTF-8"),
+        (
+            REPORT.replace("woman", "femme\u00e9").encode("cp1252") + b"\x93quoted\x94",
+            "cp1252",
+            "not valid UTF-8",
+        ),
         (codecs.BOM_UTF8 + REPORT.encode("utf-8"), "utf-8-sig", "byte-order mark"),
         (REPORT.encode("utf-16"), "utf-16", "UTF-16"),
         (REPORT.encode("utf-16-le"), "utf-16-le", "UTF-16-LE"),
@@ -91,7 +94,8 @@ def test_missing_paths_and_empty_folders_are_errors(tmp_path: Path) -> None:
     paths, errors = collect_inputs([str(tmp_path / "nope.txt"), str(tmp_path / "empty_folder")])
     assert paths == []
     assert [(e.error, Path(e.path).name) for e in errors] == [
-        ("not_found", "nope.txt"), ("no_input", "empty_folder")
+        ("not_found", "nope.txt"),
+        ("no_input", "empty_folder"),
     ]
 
 

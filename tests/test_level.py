@@ -14,7 +14,10 @@ def levels(text: str) -> list[tuple[str, list[str], str]]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("a dumbbell-shaped tumor from C6 to T2.", [("C6 to T2", ["C6", "C7", "T1", "T2"], "range")]),
+        (
+            "a dumbbell-shaped tumor from C6 to T2.",
+            [("C6 to T2", ["C6", "C7", "T1", "T2"], "range")],
+        ),
         ("extending C6\u2013T2", [("C6-T2", ["C6", "C7", "T1", "T2"], "range")]),
         ("at T11-L1", [("T11-L1", ["T11", "T12", "L1"], "range")]),
         ("from L1 to S1", [("L1 to S1", ["L1", "L2", "L3", "L4", "L5", "S1"], "range")]),
@@ -74,8 +77,10 @@ def test_parse_level_expression(expr: str, expected: list | None, region: str | 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("involvement of the L3-4 and L4-5 discs", [("L3-4", ["L3", "L4"], "disc"),
-                                                    ("L4-5", ["L4", "L5"], "disc")]),
+        (
+            "involvement of the L3-4 and L4-5 discs",
+            [("L3-4", ["L3", "L4"], "disc"), ("L4-5", ["L4", "L5"], "disc")],
+        ),
         ("a mass from T9 to T11, 4.2 cm long", [("T9 to T11", ["T9", "T10", "T11"], "range")]),
         ("posterior fixation from D10 to L2", []),
         ("He underwent L4 laminectomy", []),

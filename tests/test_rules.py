@@ -31,7 +31,9 @@ REJECTERS = {"level_rules.json": level.rejected_by, "size_rules.json": size.reje
 def _cases() -> list[tuple[str, object]]:
     cases = []
     for filename in FINDERS:
-        for rule in load_rules("extractor.fields.rules", filename, EXTRA.get(filename, frozenset())):
+        for rule in load_rules(
+            "extractor.fields.rules", filename, EXTRA.get(filename, frozenset())
+        ):
             cases.append(pytest.param(filename, rule, id=rule.id))
     return cases
 
@@ -56,7 +58,10 @@ def test_rule_example_fires_its_rule(filename: str, rule) -> None:
     ("data", "message"),
     [
         ({"rules": [{"id": "x", "pattern": "a"}]}, "missing keys ['example']"),
-        ({"rules": [{"id": "x", "pattern": "a", "example": "a", "bogus": 1}]}, "unknown keys ['bogus']"),
+        (
+            {"rules": [{"id": "x", "pattern": "a", "example": "a", "bogus": 1}]},
+            "unknown keys ['bogus']",
+        ),
         ({"rules": [{"id": "x", "pattern": "(", "example": "a"}]}, "rule x: invalid pattern"),
         ({"rules": [{"id": "x", "pattern": "a", "example": "a"}] * 2}, "rule x: duplicate id"),
         ({"nope": []}, "expected an object with a 'rules' list"),

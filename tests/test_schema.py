@@ -22,8 +22,16 @@ def test_committed_schema_is_current() -> None:
 
 def test_summary_has_exactly_the_registry_keys() -> None:
     assert SUMMARY_KEYS == (
-        "age_years", "sex", "sites", "levels", "size_max_mm", "size_dims_mm", "stains",
-        "final_diagnosis", "differential_diagnoses", "negated_findings",
+        "age_years",
+        "sex",
+        "sites",
+        "levels",
+        "size_max_mm",
+        "size_dims_mm",
+        "stains",
+        "final_diagnosis",
+        "differential_diagnoses",
+        "negated_findings",
     )
 
 
@@ -33,8 +41,11 @@ def test_corpus_records_are_schema_valid_and_offsets_exact(corpus_records) -> No
     for report_id, record in corpus_records.items():
         data = json.loads(record.model_dump_json())
         validator.validate(data)
-        original = (ROOT / record.source.path).read_text(encoding="utf-8") if not Path(
-            record.source.path).is_absolute() else Path(record.source.path).read_text("utf-8")
+        original = (
+            (ROOT / record.source.path).read_text(encoding="utf-8")
+            if not Path(record.source.path).is_absolute()
+            else Path(record.source.path).read_text("utf-8")
+        )
         assert record.source.n_chars == len(original)
         for m in record.mentions:
             assert original[m.start : m.end] == m.text, (report_id, m)

@@ -8,15 +8,23 @@ from extractor.sentences import sentence_spans
 @pytest.mark.parametrize(
     ("text", "sentences"),
     [
-        ("A 45 yrs. female was admitted. She was well.",
-         ["A 45 yrs. female was admitted.", "She was well."]),
-        ("See Fig. 2 for details. Dr. Smith agreed.",
-         ["See Fig. 2 for details.", "Dr. Smith agreed."]),
+        (
+            "A 45 yrs. female was admitted. She was well.",
+            ["A 45 yrs. female was admitted.", "She was well."],
+        ),
+        (
+            "See Fig. 2 for details. Dr. Smith agreed.",
+            ["See Fig. 2 for details.", "Dr. Smith agreed."],
+        ),
         ("Case Report\nA 45 yrs. female", ["Case Report", "A 45 yrs. female"]),
-        ("Excision of rt. Paraspinal lesion was done.",
-         ["Excision of rt. Paraspinal lesion was done."]),
-        ("Johannes Woitzik et al. Clin Neurol Neurosurg.",
-         ["Johannes Woitzik et al. Clin Neurol Neurosurg."]),
+        (
+            "Excision of rt. Paraspinal lesion was done.",
+            ["Excision of rt. Paraspinal lesion was done."],
+        ),
+        (
+            "Johannes Woitzik et al. Clin Neurol Neurosurg.",
+            ["Johannes Woitzik et al. Clin Neurol Neurosurg."],
+        ),
         ("It was 4.5 cm. Margins were clear.", ["It was 4.5 cm.", "Margins were clear."]),
         ("", []),
     ],
@@ -28,5 +36,7 @@ def test_sentence_table(text: str, sentences: list[str]) -> None:
 def test_pipeline_sentences_follow_the_splitter(nlp) -> None:
     doc = nlp("Gross specimen: a mass.\nHPE findings: Microscopic examination. No necrosis.")
     assert [s.text.strip() for s in doc.sents] == [
-        "Gross specimen: a mass.", "HPE findings: Microscopic examination.", "No necrosis."
+        "Gross specimen: a mass.",
+        "HPE findings: Microscopic examination.",
+        "No necrosis.",
     ]

@@ -50,8 +50,10 @@ def test_pronoun_fallback(text: str, expected: str | None) -> None:
     [
         ("A 5-year-old Caucasian male presented. A normal male karyotype was found.", ["male"]),
         ("In June, this man became ill. The man recovered.", ["man"]),
-        ("Liveborn female and male twins were delivered. A 29-year-old primipara presented.",
-         ["primipara"]),
+        (
+            "Liveborn female and male twins were delivered. A 29-year-old primipara presented.",
+            ["primipara"],
+        ),
         ("An elderly gentleman had a mass. The gentleman declined surgery.", ["gentleman"]),
         ("PET with 18F-FDG showed the JAK2V617F clone.", []),
     ],

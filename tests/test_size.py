@@ -14,7 +14,10 @@ def sizes(text: str) -> list[tuple[str, list[float], str]]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("a mass measuring 4.5 X 3.5 X 2.6 Cm. The", [("4.5 X 3.5 X 2.6 Cm", [45.0, 35.0, 26.0], "cm")]),
+        (
+            "a mass measuring 4.5 X 3.5 X 2.6 Cm. The",
+            [("4.5 X 3.5 X 2.6 Cm", [45.0, 35.0, 26.0], "cm")],
+        ),
         ("16.4\u00d712.4\u00d719.4 cm mass", [("16.4x12.4x19.4 cm", [164.0, 124.0, 194.0], "cm")]),
         ("a solid and painful 4cm mass", [("4cm", [40.0], "cm")]),
         ("32 \u00d7 15 \u00d7 14 mm", [("32 x 15 x 14 mm", [32.0, 15.0, 14.0], "mm")]),
@@ -44,8 +47,14 @@ def test_size_table(text: str, expected: list) -> None:
 
 @pytest.mark.parametrize(
     ("text", "dims"),
-    [("4.5 X 3.5 X 2.6 Cm", [45.0, 35.0, 26.0]), ("7 mm", [7.0]), ("1.2 m", [1200.0]),
-     ("3 x 2", None), ("1 x 2 x 3 x 4 cm", None), ("0 cm", None)],
+    [
+        ("4.5 X 3.5 X 2.6 Cm", [45.0, 35.0, 26.0]),
+        ("7 mm", [7.0]),
+        ("1.2 m", [1200.0]),
+        ("3 x 2", None),
+        ("1 x 2 x 3 x 4 cm", None),
+        ("0 cm", None),
+    ],
 )
 def test_parse_size(text: str, dims: list[float] | None) -> None:
     value = parse_size(text)
@@ -84,10 +93,16 @@ def test_measured_on(sentence: str, expected: str | None) -> None:
 @pytest.mark.parametrize(
     ("text", "size_max_mm"),
     [
-        ("Case report\nMRI showed a 12 x 4 cm mass. The resected tumour measured "
-         "11.5 x 4.2 x 3.6 cm.", 115.0),
-        ("Case report\nCT showed psoas collections measuring 8.2 x 4.1 cm. Biopsy cores, the "
-         "largest 1.2 cm in length, were taken.", 82.0),
+        (
+            "Case report\nMRI showed a 12 x 4 cm mass. The resected tumour measured "
+            "11.5 x 4.2 x 3.6 cm.",
+            115.0,
+        ),
+        (
+            "Case report\nCT showed psoas collections measuring 8.2 x 4.1 cm. Biopsy cores, the "
+            "largest 1.2 cm in length, were taken.",
+            82.0,
+        ),
         ("Case report\nA 4cm mass was found.", 40.0),
     ],
 )

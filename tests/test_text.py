@@ -9,8 +9,20 @@ from hypothesis import strategies as st
 from extractor.text import is_soft_break, normalize
 
 NOISY_ALPHABET = st.sampled_from(
-    list("ab Cd.-,(1)2x\n\t") + ["\u2009", "\u00a0", "\u00d7", "\u2013", "\u2014", "\u00ad",
-                                 "-\n\n", "\r\n", "\u200b", "\u2019", "\ufeff"]
+    list("ab Cd.-,(1)2x\n\t")
+    + [
+        "\u2009",
+        "\u00a0",
+        "\u00d7",
+        "\u2013",
+        "\u2014",
+        "\u00ad",
+        "-\n\n",
+        "\r\n",
+        "\u200b",
+        "\u2019",
+        "\ufeff",
+    ]
 )
 
 

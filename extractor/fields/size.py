@@ -20,7 +20,7 @@ when nothing else exists. ``size_dims_mm`` are its dims.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from spacy.tokens import Doc
@@ -53,7 +53,7 @@ def _registry() -> Any:
     return pint.UnitRegistry()
 
 
-@lru_cache(maxsize=None)
+@cache
 def mm_per(unit: str) -> float:
     """Millimetres in one ``unit`` ('mm', 'cm', 'm'), computed with pint."""
     return float(_registry().Quantity(1, PINT_UNITS[unit]).to("millimeter").magnitude)
