@@ -239,3 +239,80 @@ def test_historical_flag_keeps_final() -> None:
         family=False, negated=False, uncertain=False, hypothetical=False, historical=True
     )
     assert role_after_assertions("final", flags) == "final"
+
+
+@pytest.mark.parametrize(
+    ("marked", "expected"),
+    [
+        ("a [neurofibroma] was also considered.", [("differential", None)]),
+        ("[lymphoma] was initially suspected.", [("differential", None)]),
+        ('"?[schwannoma]", with [synovial sarcoma] as an alternative.', [("differential", None)] * 2),
+        # counter-example: no adverb slot for a verb that confirms
+        ("a [neurofibroma] was also resected.", [(None, None)]),
+        ("A clinical diagnosis of [lipoma] was made.", [("final", "clinical")]),
+        # counter-example: a clinical impression without "was made" stays a differential
+        ("The clinical impression was [lipoma].", [("differential", "clinical")]),
+        ("Final diagnosis: [lipoma].", [("final", "histopathology")]),
+        ("Differential diagnosis: [lipoma].", [("differential", None)]),
+    ],
+)
+def test_roles_added_cues(marked: str, expected: list[tuple]) -> None:
+    assert [(r, b) for r, b, _ in sentence_roles(marked)] == expected
+
+
+@pytest.mark.parametrize(
+    ("finals", "expected"),
+    [
+        # a named disease beats a histological pattern word, whatever the basis
+        (
+            [("granuloma", "histopathology", "dx.revealed"), ("tuberculosis", None, "dx.default")],
+            "tuberculosis",
+        ),
+        # a WHO family heading yields to the entity
+        (
+            [
+                ("glomus tumour", "histopathology", "dx.consistent_with"),
+                ("pericytic (perivascular) tumour", "histopathology", "dx.diagnosis_was"),
+            ],
+            "glomus tumour",
+        ),
+        # the pattern word alone is still the final diagnosis
+        ([("granuloma", "histopathology", "dx.revealed")], "granuloma"),
+        # the most specific subtype named as final
+        (
+            [
+                ("biphasic synovial sarcoma", None, "dx.default"),
+                ("synovial sarcoma", "histopathology", "dx.diagnosis_was"),
+            ],
+            "biphasic synovial sarcoma",
+        ),
+        # counter-example: a different entity with more words is not a subtype
+        (
+            [
+                ("malignant peripheral nerve sheath tumour", None, "dx.default"),
+                ("schwannoma", "histopathology", "dx.diagnosis_was"),
+            ],
+            "schwannoma",
+        ),
+    ],
+)
+def test_final_choice(finals: list[tuple], expected: str) -> None:
+    mentions = [mention(n, "final", b, r, i * 10) for i, (n, b, r) in enumerate(finals)]
+    final = summarize_diagnoses(mentions)["final_diagnosis"]
+    assert final["name"] == expected
+
+
+def test_specific_subtype_keeps_winner_basis() -> None:
+    mentions = [
+        mention("biphasic synovial sarcoma", "final", None, "dx.default", 0),
+        mention("synovial sarcoma", "final", "histopathology", "dx.diagnosis_was", 10),
+    ]
+    assert summarize_diagnoses(mentions)["final_diagnosis"]["basis"] == "histopathology"
+
+
+@pytest.mark.parametrize("name", sorted(config().nonspecific_finals))
+def test_nonspecific_finals_are_vocabulary_names(name: str) -> None:
+    from extractor.fields.vocabulary import key_of, phrase_index
+
+    canon = {" ".join(key_of(e.canonical)) for e in phrase_index("diagnoses.csv").entries}
+    assert name in canon

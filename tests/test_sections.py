@@ -635,7 +635,7 @@ EXPECTED = {
         ("declarations", "Data confidentiality"),
         ("declarations", "Right to privacy and informed consent"),
         ("references", "References"),
-        ("metadata", "Please cite this article as:"),
+        ("declarations", "Please cite this article as:"),
         ("declarations", "Copyright"),
         ("web_chrome", "Idiomas"),
     ],

@@ -27,10 +27,14 @@ After ConText (:meth:`DiagnosisField.finalize`), in the patient's sections: nega
 differential (ruled out, the negated flag stays); uncertain or hypothetical final ->
 differential; historical final -> history; family -> other.
 
-Summary rule: ``final_diagnosis`` is the final mention ranked by basis
-(histopathology, cytology, none, intraoperative, radiology, clinical), then explicit
-cue over default, then the later mention (a pathology conclusion refines the first
-impression: "a pericytic tumour consistent with glomus tumour"). Differentials are the
+Summary rule: ``final_diagnosis`` is the final mention ranked: a named entity before a
+histological pattern word or WHO family heading (``nonspecific_finals``: "granuloma",
+"pericytic (perivascular) tumour"), then explicit cue over default, then basis
+(histopathology, cytology, none, intraoperative, radiology, clinical), then the later
+mention (a pathology conclusion refines the first impression: "a pericytic tumour
+consistent with glomus tumour"). A final mention naming the winner with more words is
+reported instead, with the winner's basis (the most specific subtype: "synovial sarcoma"
+-> "biphasic synovial sarcoma"). Differentials are the
 unique differential names in order, without the final one.
 """
 
@@ -108,6 +112,7 @@ class DxConfig:
     comorbidity_categories: frozenset[str]
     comorbidity_names: frozenset[str]
     not_disease_after: re.Pattern[str]
+    nonspecific_finals: frozenset[str] = frozenset()
 
 
 # ---------------------------------------------------------------- configuration
@@ -125,6 +130,7 @@ def config() -> DxConfig:
         comorbidity_categories=frozenset(c.lower() for c in raw.get("comorbidity_categories", [])),
         comorbidity_names=frozenset(" ".join(key_of(n)) for n in raw.get("comorbidity_names", [])),
         not_disease_after=re.compile(raw.get("not_disease_after", "(?!)"), re.IGNORECASE),
+        nonspecific_finals=frozenset(" ".join(key_of(n)) for n in raw.get("nonspecific_finals", [])),
     )
 
 
@@ -500,15 +506,37 @@ def role_after_assertions(role: str, assertion: Any) -> str:
     return role
 
 
-def _final_key(item: tuple[int, Mention]) -> tuple[int, int, int]:
+def _final_key(item: tuple[int, Mention], nonspecific: frozenset[str]) -> tuple[int, ...]:
+    """Named entity before pattern word / family, explicit cue, basis rank, later mention."""
     pos, m = item
+    vague = 1 if " ".join(key_of(m.value.get("name") or "")) in nonspecific else 0
     explicit = 0 if m.rule.split("|")[0] != DEFAULT_RULE else 1
-    return (explicit, BASIS_RANK.get(m.value.get("basis"), 2), -pos)
+    return (vague, explicit, BASIS_RANK.get(m.value.get("basis"), 2), -pos)
+
+
+def most_specific(winner: dict[str, Any], finals: list[dict[str, Any]]) -> dict[str, Any]:
+    """The final naming ``winner`` with more words ("synovial sarcoma" -> "biphasic synovial
+    sarcoma"), the longest one (the first of equals), with the winner's basis."""
+    base = set(key_of(winner.get("name") or ""))
+    longer = [v for v in finals if base and set(key_of(v.get("name") or "")) > base]
+    if not longer:
+        return winner
+    best = max(longer, key=lambda v: len(set(key_of(v["name"]))))
+    return {**best, "basis": winner.get("basis")}
+
+
+def choose_final(mentions: list[Mention], cfg: DxConfig | None = None) -> dict[str, Any] | None:
+    """The summary's final diagnosis value (see the module docstring)."""
+    cfg = cfg or config()
+    finals = [(i, m) for i, m in enumerate(mentions) if m.value.get("role") == "final"]
+    if not finals:
+        return None
+    winner = min(finals, key=lambda item: _final_key(item, cfg.nonspecific_finals))[1].value
+    return most_specific(winner, [m.value for _i, m in finals])
 
 
 def summarize_diagnoses(mentions: list[Mention]) -> dict[str, Any]:
-    finals = [(i, m) for i, m in enumerate(mentions) if m.value.get("role") == "final"]
-    final = min(finals, key=_final_key)[1].value if finals else None
+    final = choose_final(mentions)
     final_out = (
         {"name": final["name"], "icdo3": final.get("icdo3"), "basis": final.get("basis")}
         if final
