@@ -6,9 +6,10 @@ import hashlib
 
 from spacy.tokens import Doc
 
+from extractor.assertion import assertion_to_original
 from extractor.fields.base import Candidate
 from extractor.pipeline import get_nlp
-from extractor.schema import Assertion, Cue, Mention, Record, Section, Source
+from extractor.schema import Mention, Record, Section, Source
 from extractor.sections import SectionSpan, section_at
 from extractor.summary import build_summary, is_patient_section
 from extractor.text import NormalizedText, normalize
@@ -28,20 +29,6 @@ def _sections(norm: NormalizedText, spans: list[SectionSpan]) -> list[Section]:
     return out
 
 
-def _cue(norm: NormalizedText, assertion: Assertion) -> Assertion:
-    if assertion.cue is None:
-        return assertion
-    s, e = norm.to_original(assertion.cue.start, assertion.cue.end)
-    cue = Cue(
-        text=norm.original[s:e],
-        start=s,
-        end=e,
-        category=assertion.cue.category,
-        rule=assertion.cue.rule,
-    )
-    return assertion.model_copy(update={"cue": cue})
-
-
 def _mention(norm: NormalizedText, spans: list[SectionSpan], cand: Candidate) -> Mention:
     s, e = norm.to_original(cand.start, cand.end)
     section = section_at(spans, cand.start)
@@ -52,7 +39,7 @@ def _mention(norm: NormalizedText, spans: list[SectionSpan], cand: Candidate) ->
         end=e,
         section=section.label if section else "front_matter",
         value=cand.value,
-        assertion=_cue(norm, cand.assertion),
+        assertion=assertion_to_original(norm, cand.assertion),
         rule=cand.rule,
     )
 

@@ -81,15 +81,19 @@ def parse_rules(name: str, data: Any, extra_keys: frozenset[str] = frozenset()) 
     return rules
 
 
-@cache
-def load_rules(package: str, filename: str, extra_keys: frozenset[str] = frozenset()) -> list[Rule]:
-    """Load ``filename`` from ``package`` (importlib.resources) and validate it."""
+def read_json_resource(package: str, filename: str) -> tuple[str, Any]:
+    """(display name, decoded JSON) of a data file shipped in ``package``."""
     name = f"{package.replace('.', '/')}/{filename}"
     try:
         text = resources.files(package).joinpath(filename).read_text(encoding="utf-8")
-        data = json.loads(text)
+        return name, json.loads(text)
     except FileNotFoundError as exc:
         raise RuleFileError(f"{name}: rule file not found") from exc
     except json.JSONDecodeError as exc:
         raise RuleFileError(f"{name}: invalid JSON at line {exc.lineno}: {exc.msg}") from exc
-    return parse_rules(name, data, extra_keys)
+
+
+@cache
+def load_rules(package: str, filename: str, extra_keys: frozenset[str] = frozenset()) -> list[Rule]:
+    """Load ``filename`` from ``package`` (importlib.resources) and validate it."""
+    return parse_rules(*read_json_resource(package, filename), extra_keys)

@@ -15,10 +15,11 @@ from extractor.assertion.resolve import to_assertion
 from extractor.schema import Assertion, Cue
 from extractor.text import NormalizedText, normalize
 
-__all__ = ["assess"]
+__all__ = ["assess", "assertion_to_original"]
 
 
-def _to_original(norm: NormalizedText, assertion: Assertion) -> Assertion:
+def assertion_to_original(norm: NormalizedText, assertion: Assertion) -> Assertion:
+    """The assertion with its cue's offsets mapped from normalized to original text."""
     if assertion.cue is None:
         return assertion
     start, end = norm.to_original(assertion.cue.start, assertion.cue.end)
@@ -45,6 +46,6 @@ def assess(
     targets = [norm.to_normalized(start, end) for start, end in spans]
     result = analyze_text(norm.text, targets, engine=engine)
     return [
-        _to_original(norm, to_assertion(cues, target))
+        assertion_to_original(norm, to_assertion(cues, target))
         for cues, target in zip(result.target_cues, targets, strict=True)
     ]

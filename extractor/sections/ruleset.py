@@ -10,16 +10,14 @@ lines such as "(0.13MB)." that still belong to the caption before them.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from medspacy.section_detection import SectionRule
 
-from extractor.rules import RuleFileError
+from extractor.rules import RuleFileError, read_json_resource
 from extractor.schema import SECTION_KINDS
 
 RULES_PACKAGE = "extractor.sections.rules"
@@ -176,12 +174,4 @@ def parse_ruleset(name: str, data: Any) -> RuleSet:
 @cache
 def load_ruleset(package: str = RULES_PACKAGE, filename: str = RULES_FILE) -> RuleSet:
     """Load and validate a section rule file shipped as package data."""
-    name = f"{package.replace('.', '/')}/{filename}"
-    try:
-        text = resources.files(package).joinpath(filename).read_text(encoding="utf-8")
-        data = json.loads(text)
-    except FileNotFoundError as exc:
-        raise RuleFileError(f"{name}: rule file not found") from exc
-    except json.JSONDecodeError as exc:
-        raise RuleFileError(f"{name}: invalid JSON at line {exc.lineno}: {exc.msg}") from exc
-    return parse_ruleset(name, data)
+    return parse_ruleset(*read_json_resource(package, filename))
