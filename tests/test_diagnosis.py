@@ -246,7 +246,10 @@ def test_historical_flag_keeps_final() -> None:
     [
         ("a [neurofibroma] was also considered.", [("differential", None)]),
         ("[lymphoma] was initially suspected.", [("differential", None)]),
-        ('"?[schwannoma]", with [synovial sarcoma] as an alternative.', [("differential", None)] * 2),
+        (
+            '"?[schwannoma]", with [synovial sarcoma] as an alternative.',
+            [("differential", None)] * 2,
+        ),
         # counter-example: no adverb slot for a verb that confirms
         ("a [neurofibroma] was also resected.", [(None, None)]),
         ("A clinical diagnosis of [lipoma] was made.", [("final", "clinical")]),

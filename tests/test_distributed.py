@@ -126,3 +126,10 @@ def test_dask_scheduler_address_is_byte_identical(tmp_path: Path, local_output) 
         )
     assert (result.n_records, result.n_errors) == (expected[0].count(b"\n"), 1)
     assert _outputs(out) == expected
+
+
+@pytest.mark.parametrize("engine", ["", "ray", "DASK"])
+def test_unknown_engine_is_rejected(tmp_path: Path, engine: str) -> None:
+    with pytest.raises(ValueError, match="unknown engine"):
+        run_batch([str(CORPUS)], tmp_path / "o.jsonl", engine=engine, progress=False)
+    assert not (tmp_path / "o.jsonl").exists()

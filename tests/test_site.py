@@ -8,11 +8,14 @@ import pytest
 
 from extractor.fields.site import (
     Anchor,
+    SiteField,
     config,
     default_laterality,
     link_rule,
     locate_sites,
+    merge_adjacent,
     sentence_anchors,
+    sites_in_diagnoses,
     summarize_sites,
 )
 from extractor.fields.vocabulary import PhraseIndex, VocabEntry, VocabMatch, parse_vocabulary
@@ -158,3 +161,97 @@ def test_summary_unique_by_name_first_laterality() -> None:
         {"name": "retroperitoneum", "laterality": "left", "icdo3_topography": "C48.0"},
         {"name": "vertebral column", "laterality": "left", "icdo3_topography": "C41.2"},
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the imaged region is not the lesion's site
+        ("MRI of the spine demonstrated a lobulated lesion", []),
+        ("a lobulated lesion of the spine", [("spine", "vertebral column", None)]),
+        # a modifier gap holds no preposition or reporting verb
+        ("retroperitoneal fat with a mass", []),
+        ("a retroperitoneal fatty mass", [("retroperitoneal", "retroperitoneum", None)]),
+        # "primary" of the index tumour (title) vs "the primary" (an earlier tumour)
+        ("Primary intraspinal mass in a child", [("intraspinal", "spinal canal", None)]),
+        ("the primary intraspinal tumor removed 8 years earlier", []),
+    ],
+)
+def test_link_limits(text: str, expected: list[tuple], index: PhraseIndex) -> None:
+    assert sites(text, index) == expected
+
+
+DX = """canonical,synonyms,abbreviations,icdo3,category,note
+haemangioma,,,9120/0,neoplasm,
+psoas abscess,,,,infection,
+abscess,,,,infection,
+aneurysmal bone cyst,,,,cyst,
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "dx_text", "expected"),
+    [
+        (
+            "bilateral psoas abscesses",
+            "bilateral psoas abscesses",
+            [("bilateral psoas", "bilateral")],
+        ),
+        (
+            "an expansile T6 vertebral haemangioma",
+            "vertebral haemangioma",
+            [("T6 vertebral", None)],
+        ),
+        # the rest of the name is no diagnosis: "bone" is part of the entity's name
+        ("an aneurysmal bone cyst", "aneurysmal bone cyst", []),
+    ],
+)
+def test_sites_in_final_diagnosis(text: str, dx_text: str, expected: list[tuple]) -> None:
+    site_index = PhraseIndex(parse_vocabulary("sites.csv", SITES + "bone,,C41.9,,\n"))
+    dx_index = PhraseIndex(parse_vocabulary("diagnoses.csv", DX))
+    start = text.index(dx_text)
+    found = sites_in_diagnoses(
+        text, [(start, start + len(dx_text))], site_index, config(), LATERALITY, dx_index
+    )
+    assert [(text[f.start : f.end], f.laterality) for f in found] == expected
+
+
+def test_in_diagnosis_rule_example() -> None:
+    rule = config().inside
+    marked = rule.example.replace("{", "")
+    site_end = marked.index("]")
+    text = marked.replace("[", "").replace("]", "")
+    rest = text[site_end - 1 : text.index("}")]
+    assert rule.regex.match(rest)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("dumbbell-shaped paraspinal tumour", ["paraspinal soft tissue"]),
+        ("retroperitoneal psoas mass", ["retroperitoneal psoas"]),
+    ],
+)
+def test_merge_adjacent(text: str, expected: list[str]) -> None:
+    index = PhraseIndex(parse_vocabulary("sites.csv", SITES + "dumbbell,dumbbell-shaped,,,\n"))
+    assert [m.canonical for m in merge_adjacent(text, index.find(text))] == expected
+
+
+def test_negated_site_is_not_summarized() -> None:
+    from extractor.schema import Assertion, Mention
+
+    def site(name: str, negated: bool) -> Mention:
+        value = {"name": name, "laterality": None, "icdo3_topography": None}
+        return Mention(
+            field="site",
+            text=name,
+            start=0,
+            end=1,
+            section="investigations",
+            value=value,
+            rule="site.before_anchor",
+            assertion=Assertion(negated=negated),
+        )
+
+    summary = SiteField().summarize([site("spinal canal", True), site("neck", False)])
+    assert [s["name"] for s in summary["sites"]] == ["neck"]

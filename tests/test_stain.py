@@ -129,6 +129,20 @@ def test_spans_are_the_marker_words(index: PhraseIndex) -> None:
             ],
         ),
         ("Immunohistochemistry for CD34 was performed.", []),
+        (
+            "positive expression of CD34 and desmin, and negative expression of vimentin and ALK",
+            [
+                ("CD34", "positive"),
+                ("desmin", "positive"),
+                ("vimentin", "negative"),
+                ("ALK", "negative"),
+            ],
+        ),
+        # counter-example: "negative" as a backward cue does not flip a later forward cue
+        (
+            "CD34 was negative; expression of desmin was seen",
+            [("CD34", "negative"), ("desmin", "positive")],
+        ),
     ],
 )
 def test_results(text: str, expected: list[tuple[str, str]], index: PhraseIndex) -> None:

@@ -156,3 +156,46 @@ def test_package_vocabulary_validates(name: str) -> None:
             pytest.skip(str(exc))
         raise
     assert entries
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"),
+    [
+        (
+            "diagnoses.csv",
+            "Diagnosis: synovial sarcoma, biphasic type.",
+            ["biphasic synovial sarcoma"],
+        ),
+        ("diagnoses.csv", "a synovial sarcoma, which was large", ["synovial sarcoma"]),
+        ("diagnoses.csv", "skin calcinosis and finger calcinosis", ["calcinosis cutis"] * 2),
+        ("diagnoses.csv", "paraspinal thoracic calcinosis", ["calcinosis"]),
+        (
+            "diagnoses.csv",
+            "Raynaud’s phenomenon, asthma and dyslipidemia",
+            ["Raynaud phenomenon", "asthma", "dyslipidaemia"],
+        ),
+        (
+            "diagnoses.csv",
+            "Pericytic \n\n(Perivascular Tumour)",
+            ["pericytic (perivascular) tumour"],
+        ),
+        ("diagnoses.csv", "smooth muscle cell tumours", ["smooth muscle tumour"]),
+        (
+            "diagnoses.csv",
+            "a smooth muscle tumour of uncertain malignant potential",
+            ["smooth muscle tumour of uncertain malignant potential"],
+        ),
+        ("diagnoses.csv", "a pyogenic granuloma", ["pyogenic granuloma"]),
+        ("diagnoses.csv", "transcription factor 3", []),
+        (
+            "sites.csv",
+            "dumbbell-shaped intraspinal and extraspinal",
+            ["dumbbell", "spinal canal", "extraspinal"],
+        ),
+        ("sites.csv", "Right paraspinal subcutaneous fat", ["paraspinal subcutaneous fat"]),
+    ],
+)
+def test_package_vocabulary_rows(kind: str, text: str, expected: list[str]) -> None:
+    from extractor.fields.vocabulary import phrase_index
+
+    assert [m.canonical for m in phrase_index(kind).find(text)] == expected

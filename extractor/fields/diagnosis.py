@@ -130,7 +130,9 @@ def config() -> DxConfig:
         comorbidity_categories=frozenset(c.lower() for c in raw.get("comorbidity_categories", [])),
         comorbidity_names=frozenset(" ".join(key_of(n)) for n in raw.get("comorbidity_names", [])),
         not_disease_after=re.compile(raw.get("not_disease_after", "(?!)"), re.IGNORECASE),
-        nonspecific_finals=frozenset(" ".join(key_of(n)) for n in raw.get("nonspecific_finals", [])),
+        nonspecific_finals=frozenset(
+            " ".join(key_of(n)) for n in raw.get("nonspecific_finals", [])
+        ),
     )
 
 

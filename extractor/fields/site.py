@@ -49,6 +49,7 @@ from spacy.tokens import Doc
 from extractor.fields.base import BaseField, Candidate
 from extractor.fields.diagnosis import FRONT_MATTER_SKIP_RE, diagnosis_mentions
 from extractor.fields.diagnosis import _covered as covered
+from extractor.fields.diagnosis import default_index as default_dx_index
 from extractor.fields.scope import PATIENT_REFERENCE_RE
 from extractor.fields.vocabulary import (
     PhraseIndex,
@@ -86,6 +87,9 @@ class SiteConfig:
     blocking: re.Pattern[str]
     general: re.Pattern[str]
     not_modifiers: frozenset[str]
+    inside: Rule | None = None
+    imaged: re.Pattern[str] | None = None
+    diagnosis_modifiers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,11 @@ def config() -> SiteConfig:
         blocking=re.compile(raw["blocking_pattern"], re.IGNORECASE),
         general=re.compile(raw["general_pattern"], re.IGNORECASE),
         not_modifiers=frozenset(" ".join(key_of(w)) for w in raw["not_modifiers"]),
+        inside=rules.get("in_diagnosis"),
+        imaged=re.compile(raw["imaged_pattern"], re.IGNORECASE)
+        if "imaged_pattern" in raw
+        else None,
+        diagnosis_modifiers=tuple(raw.get("diagnosis_modifiers", {}).items()),
     )
 
 
@@ -176,6 +185,8 @@ def link_rule(
     anchors' starts and ends (sorted, for bisection)."""
     if _EARLIER_RE.search(text[max(0, site.start - 40) : site.start]):
         return None  # the site of an earlier (primary / previous) tumour
+    if cfg.imaged and cfg.imaged.search(text[max(0, site.start - 40) : site.start]):
+        return None  # the imaged region ("MRI of the lumbar spine showed a mass")
     starts, ends = keys or ([a.start for a in anchors], [a.end for a in anchors])
     i = bisect_left(starts, site.end)
     nxt = anchors[i : i + 1]
@@ -243,16 +254,25 @@ def span_start(text: str, start: int, lat_pos: int | None) -> int:
     return max(0, start - 20) + m.start() if m else start
 
 
-_VERB_RE = re.compile(r"\b(?:is|are|was|were|be|been|has|have|had)\b", re.IGNORECASE)
+_VERB_RE = re.compile(
+    r"\b(?:is|are|was|were|be|been|has|have|had|showed|shows|demonstrated|demonstrates|"
+    r"revealed|reveals|disclosed)\b",
+    re.IGNORECASE,
+)
 
 
 def merge_adjacent(text: str, sites: list[VocabMatch]) -> list[VocabMatch]:
     """Adjacent sites ("paraspinal" + "subcutaneous fat") are one site named as written,
-    with the first coded part's topography."""
+    with the first coded part's topography; after an uncoded shape or position word
+    ("dumbbell-shaped intraspinal") the site is the coded part's."""
     out: list[VocabMatch] = []
     for site in sites:
         if out and not text[out[-1].end : site.start].strip(" -"):
             prev = out[-1]
+            if not prev.entry.get("icdo3_topography") and site.entry.get("icdo3_topography"):
+                # a shape or position word without tissue ("dumbbell-shaped intraspinal")
+                out[-1] = VocabMatch(prev.start, site.end, site.entry, "merged")
+                continue
             name = " ".join(text[prev.start : site.end].lower().split())
             code = prev.entry.get("icdo3_topography") or site.entry.get("icdo3_topography")
             entry = VocabEntry(name, (name,), (), {"icdo3_topography": code or ""})
@@ -262,7 +282,9 @@ def merge_adjacent(text: str, sites: list[VocabMatch]) -> list[VocabMatch]:
     return out
 
 
-_EARLIER_RE = re.compile(r"\b(?:primary|previous|prior|former)\s+(?:[\w-]+\s+){0,2}$", re.I)
+_EARLIER_RE = re.compile(
+    r"\b(?:(?:the|a|an|her|his|its)\s+primary|previous|prior|former)\s+(?:[\w-]+\s+){0,2}$", re.I
+)
 
 
 def locate_sites(
@@ -305,6 +327,59 @@ def locate_sites(
     return out
 
 
+def _modifier_matches(
+    text: str, start: int, end: int, index: PhraseIndex, cfg: SiteConfig
+) -> list[VocabMatch]:
+    """``diagnosis_modifiers`` adjectives ("vertebral") in ``text[start:end]``."""
+    out: list[VocabMatch] = []
+    for word, canonical in cfg.diagnosis_modifiers:
+        entry = index.lookup(canonical)
+        pattern = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
+        for m in pattern.finditer(text, start, end):
+            if entry is not None:
+                out.append(VocabMatch(m.start(), m.end(), entry, "modifier"))
+    return out
+
+
+def sites_in_diagnoses(
+    text: str,
+    finals: list[tuple[int, int]],
+    index: PhraseIndex,
+    cfg: SiteConfig,
+    lat_words: dict[str, str],
+    dx_index: PhraseIndex | None = None,
+) -> list[SiteFinding]:
+    """Sites written inside the name of a final diagnosis ("Intradural schwannoma",
+    "vertebral haemangioma", "bilateral psoas abscesses"): the rest of the name after the
+    site matches the ``in_diagnosis`` rule and is itself a diagnosis of ``dx_index`` (so
+    "peripheral nerve sheath tumour" and "aneurysmal bone cyst" name no site)."""
+    if cfg.inside is None:
+        return []
+    out: list[SiteFinding] = []
+    for d_start, d_end in finals:
+        found = list(index.find(text[d_start:d_end]))
+        found = [VocabMatch(m.start + d_start, m.end + d_start, m.entry, m.how) for m in found]
+        found += _modifier_matches(text, d_start, d_end, index, cfg)
+        for site in sorted(found, key=lambda m: m.start):
+            rest = text[site.end : d_end]
+            if not cfg.inside.regex.match(rest) or (
+                dx_index is not None and dx_index.lookup(rest.strip(" -")) is None
+            ):
+                continue
+            lat = laterality_before(text, site.start, lat_words)
+            out.append(
+                SiteFinding(
+                    span_start(text, site.start, lat[1] if lat else None),
+                    site.end,
+                    site.canonical,
+                    lat[0] if lat else None,
+                    site.entry.get("icdo3_topography"),
+                    cfg.inside.id,
+                )
+            )
+    return out
+
+
 # ---------------------------------------------------------------- component
 
 
@@ -338,6 +413,10 @@ class SiteField(BaseField):
         dx = sorted(
             (m.start, m.end, role.role not in ANCHOR_ROLES) for m, role in diagnosis_mentions(doc)
         )
+        finals = sorted(
+            (m.start, m.end) for m, role in diagnosis_mentions(doc) if role.role == "final"
+        )
+        dx_index = default_dx_index()
         dx_starts = [d[0] for d in dx]
         sections = doc._.sections or []
         full = doc.text  # a property that joins the tokens: read it once
@@ -354,17 +433,19 @@ class SiteField(BaseField):
                 for m in merge_adjacent(text, index.find(text))
                 if not covered(spans, m.start, m.end)
             ]
-            if not sites:
-                continue
             anchors = sentence_anchors(text, cfg, local)
-            for f in locate_sites(text, sites, anchors, cfg, lat_words):
+            found = locate_sites(text, sites, anchors, cfg, lat_words) if sites else []
+            inside = [(s - s_start, e - s_start) for s, e in finals if s_start <= s and e <= s_end]
+            found += sites_in_diagnoses(text, inside, index, cfg, lat_words, dx_index)
+            for f in sorted(found, key=lambda f: f.start):
                 out.append(
                     Candidate(self.name, s_start + f.start, s_start + f.end, f.value(), f.rule)
                 )
         return out
 
     def summarize(self, mentions: list[Mention]) -> dict[str, Any]:
-        return {"sites": summarize_sites([m.value for m in mentions])}
+        """Negated sites ("without intraspinal extension") are not the lesion's."""
+        return {"sites": summarize_sites([m.value for m in mentions if not m.assertion.negated])}
 
 
 def summarize_sites(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
