@@ -24,6 +24,9 @@ from extractor.schema import ErrorEntry, Record
 
 STDIN = "-"
 ENGINES = ("local", "dask")
+#: reports per pool worker before it is replaced by a fresh fork of the warmed-up parent:
+#: spaCy's string store grows with every new word, so long-lived workers grow slowly
+RECYCLE_AFTER = 1000
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,7 @@ def iter_results(
     if sys.platform != "win32":
         warm_up()  # once before forking: workers inherit the loaded pipeline and vocabularies
     ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-    with ctx.Pool(processes=jobs) as pool:
+    with ctx.Pool(processes=jobs, maxtasksperchild=RECYCLE_AFTER) as pool:
         yield from pool.imap(_worker, [(p, max_chars) for p in rest], chunksize=1)
 
 

@@ -72,6 +72,10 @@ def test_parse_age(groups: dict, years: float | None) -> None:
         ),
         ("His sister had a stroke in her 30s. She was admitted for headache.", []),
         ("A male newborn was delivered to a 27-year-old primigravida.", ["newborn"]),
+        (
+            "A female outpatient in her 50s was seen. At 65 years of age, she had HCC.",
+            ["in her 50s", "65 years of age"],
+        ),
     ],
 )
 def test_age_mentions_describe_the_patient(text: str, expected: list[str]) -> None:

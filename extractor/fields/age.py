@@ -7,11 +7,11 @@ Parser: :func:`parse_age` turns the groups of a rule match into an :class:`AgeVa
 Rejected: durations (no rule matches "since 1 year"), ages followed by a relative
 ("her 70-year-old mother"), cohort ages ("patients aged 20 to 40"). Time points in the
 history ("at the age of 9 months", "65 years of age") are tier-2 rules: they are
-reported only when no rule describes the patient directly ("a 56-year-old man"), and
-then only the first one.
+reported only when no rule gives the patient's exact age directly ("a 56-year-old
+man"; a decade such as "in her 50s" is not exact), and then only the first one.
 
-Summary rule: the first age mention in patient sections that is not about a family
-member or hypothetical; a decade-only age gives ``age_years`` null.
+Summary rule: the first exact age mention in patient sections that is not about a
+family member; a decade-only age gives ``age_years`` null.
 """
 
 from __future__ import annotations
@@ -111,8 +111,10 @@ class AgeField(BaseField):
 
     def find(self, doc: Doc) -> list[Candidate]:
         found = [f for f in find_ages(doc.text) if in_patient_context(doc, f[0])]
-        descriptive = [f for f in found if rule_tier(f[3]) == 1]
-        chosen = descriptive or found[:1]
+        chosen = [f for f in found if rule_tier(f[3]) == 1]
+        if not any(f[2].years is not None for f in chosen):
+            exact = [f for f in found if rule_tier(f[3]) == 2 and f[2].years is not None]
+            chosen = sorted(chosen + exact[:1], key=lambda f: f[0])
         return [
             Candidate(self.name, s, e, value.model_dump(), rule, exempt=PERSON_EXEMPT)
             for s, e, value, rule in chosen
@@ -120,9 +122,8 @@ class AgeField(BaseField):
 
     def summarize(self, mentions: list[Mention]) -> dict[str, Any]:
         for m in mentions:
-            a = m.assertion
-            if not (a.family or a.hypothetical or a.negated):
-                return {"age_years": m.value.get("years")}
+            if not m.assertion.family and m.value.get("years") is not None:
+                return {"age_years": m.value["years"]}
         return {"age_years": None}
 
 
