@@ -3,8 +3,9 @@
 Runs after the field components: each ``doc._.candidates`` item gets its
 ``assertion`` (categories listed in ``candidate.exempt`` are never set), and
 ``doc._.negated_findings`` receives the (text, start, end) findings explicitly
-negated anywhere in the document (normalized offsets; the record builder keeps those
-in patient sections). Findings overlapping a candidate exempt from negation (a
+negated in patient sections (normalized offsets), the only ones the summary uses:
+sentences without a candidate are analysed only there, which halves the ConText work
+on a typical report. Findings overlapping a candidate exempt from negation (a
 stain's "negative for CD34") are not findings.
 """
 
@@ -16,13 +17,18 @@ from spacy.tokens import Doc
 from extractor.assertion.core import analyze_text, negated_findings
 from extractor.assertion.resolve import to_assertion
 from extractor.fields.base import Candidate
+from extractor.schema import SectionKind
 
 
 @Language.component("case_assertions")
 def case_assertions(doc: Doc) -> Doc:
     candidates: list[Candidate] = doc._.candidates or []
     spans = [(c.start, c.end) for c in candidates]
-    result = analyze_text(doc.text, spans, all_sentences=True)
+    if not doc._.sections:  # no sectionizer ran: every sentence may hold findings
+        patient = [(0, len(doc.text))]
+    else:
+        patient = [(s.start, s.end) for s in doc._.sections if s.kind == SectionKind.PATIENT]
+    result = analyze_text(doc.text, spans, also_in=patient)
     for cand, cues in zip(candidates, result.target_cues, strict=True):
         cand.assertion = to_assertion(cues, (cand.start, cand.end), cand.exempt)
     exempt_spans = [(c.start, c.end) for c in candidates if "negated" in c.exempt]

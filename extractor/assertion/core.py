@@ -43,9 +43,11 @@ def analyze_text(
     targets: Sequence[tuple[int, int]],
     *,
     all_sentences: bool = False,
+    also_in: Sequence[tuple[int, int]] = (),
     engine: ContextEngine | None = None,
 ) -> TextResult:
-    """Run ConText on the sentences of ``text`` holding a target (or on all of them).
+    """Run ConText on the sentences of ``text`` holding a target (or on all of them, or
+    also on those starting inside one of the ``also_in`` character ranges).
 
     ``engine`` defaults to the packaged rules; the benchmark passes another rule set.
     """
@@ -56,7 +58,8 @@ def analyze_text(
     cues: list[CueMatch] = []
     for k, (s_start, s_end) in enumerate(sentences):
         members = groups.get(k, [])
-        if not members and not all_sentences:
+        wanted = all_sentences or any(a <= s_start < b for a, b in also_in)
+        if not members and not wanted:
             continue
         local = [
             (min(targets[i][0], s_end) - s_start, min(targets[i][1], s_end) - s_start)

@@ -369,6 +369,8 @@ class PhraseIndex:
         self._raw = _Trie()
         self._fuzzy: dict[tuple[str, int], list[tuple[str, VocabEntry, frozenset[str]]]] = {}
         self._fuzzy_max_len = 0
+        self._fuzzy_min_len = 10**6
+        self._fuzzy_cache: dict[str, tuple[int, VocabEntry] | None] = {}
         self.max_tokens = 1
         self.keys: dict[tuple[str, ...], VocabEntry] = {}
         exact_owner: dict[tuple[str, ...], VocabEntry | None] = {}
@@ -410,6 +412,7 @@ class PhraseIndex:
         if fuzzy_limit(key):
             self._fuzzy.setdefault((key[:2], len(key)), []).append((key, entry, bigrams(key)))
             self._fuzzy_max_len = max(self._fuzzy_max_len, len(key))
+            self._fuzzy_min_len = min(self._fuzzy_min_len, len(key))
 
     def find(self, text: str, tokens: list[Token] | None = None) -> list[VocabMatch]:
         """Longest non-overlapping exact matches, left to right."""
@@ -452,6 +455,24 @@ class PhraseIndex:
             i += match[1]
         return out
 
+    def best_fuzzy(self, window: str) -> tuple[int, VocabEntry] | None:
+        """(edit distance, entry) of the closest key within its edit limit; cached."""
+        if window in self._fuzzy_cache:
+            return self._fuzzy_cache[window]
+        best: tuple[int, VocabEntry] | None = None
+        grams = bigrams(window)
+        for length in range(len(window) - 2, len(window) + 3):
+            for key, entry, key_grams in self._fuzzy.get((window[:2], length), ()):
+                limit = fuzzy_limit(key)
+                if len(key_grams - grams) > 3 * limit:
+                    continue  # each edit changes at most three bigrams
+                d = damerau_levenshtein(window, key, limit)
+                if 0 < d <= limit and (best is None or d < best[0]):
+                    best = (d, entry)
+        if len(self._fuzzy_cache) < 200_000:
+            self._fuzzy_cache[window] = best
+        return best
+
     def _fuzzy_at(
         self, tokens: list[Token], free: list[bool], i: int, stop_keys: frozenset[str]
     ) -> tuple[VocabMatch, int] | None:
@@ -464,17 +485,11 @@ class PhraseIndex:
             window = " ".join(t.folded for t in tokens[i : i + n])
             if len(window) > self._fuzzy_max_len + 2:
                 break
-            if window in stop_keys:
+            if window in stop_keys or len(window) < self._fuzzy_min_len - 2:
                 continue
-            grams = bigrams(window)
-            for length in range(len(window) - 2, len(window) + 3):
-                for key, entry, key_grams in self._fuzzy.get((window[:2], length), ()):
-                    limit = fuzzy_limit(key)
-                    if len(key_grams - grams) > 3 * limit:
-                        continue  # each edit changes at most three bigrams
-                    d = damerau_levenshtein(window, key, limit)
-                    if 0 < d <= limit and (best is None or d < best[0]):
-                        best = (d, n, entry)
+            found = self.best_fuzzy(window)
+            if found is not None and (best is None or found[0] < best[0]):
+                best = (found[0], n, found[1])
         if best is None:
             return None
         d, n, entry = best
