@@ -27,7 +27,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, get_args
@@ -69,8 +69,9 @@ _SPELLING = (
 )
 
 
+@lru_cache(maxsize=100_000)
 def fold(word: str) -> str:
-    """Case- and spelling-insensitive form of one word ("Tumours" -> "tumor")."""
+    """Case- and spelling-insensitive form of one word ("Tumours" -> "tumor"); cached."""
     w = word.lower()
     if w.endswith("'s"):
         w = w[:-2]
