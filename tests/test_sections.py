@@ -305,7 +305,13 @@ def test_figure_reference_in_a_sentence_is_not_a_caption(sectionizer, line: str)
             "Skip to main page content\nU.S. flag\nAn official website of the United States "
             "government\nDot gov\nThe .gov means it's official.\nHttps\nThe site is secure.\n"
             "Case Reports\nA title\nAbstract\nRare.",
-            [FM, ("web_chrome", "Skip to main page content"), FM, ("abstract", "Abstract")],
+            [
+                FM,
+                ("web_chrome", "Skip to main page content"),
+                ("web_chrome", "An official website of the United States government"),
+                FM,
+                ("abstract", "Abstract"),
+            ],
         ),
         (
             "Article Text\nDownload PDFPDF\nAlveolar soft part sarcoma\nStatistics from "
@@ -314,8 +320,10 @@ def test_figure_reference_in_a_sentence_is_not_a_caption(sectionizer, line: str)
             [
                 FM,
                 ("web_chrome", "Article Text"),
+                ("web_chrome", "Download PDF"),
                 FM,
                 ("web_chrome", "Statistics from Altmetric.com"),
+                ("web_chrome", "Request Permissions"),
                 ("case_presentation", "Description"),
             ],
         ),
@@ -326,7 +334,12 @@ def test_figure_reference_in_a_sentence_is_not_a_caption(sectionizer, line: str)
         ),
         (
             "Discussion\nRare.\nTalk to us\nHelp\nWe use cookies to improve your experience.",
-            [FM, ("discussion", "Discussion"), ("web_chrome", "Talk to us")],
+            [
+                FM,
+                ("discussion", "Discussion"),
+                ("web_chrome", "Talk to us"),
+                ("web_chrome", "We use cookies"),
+            ],
         ),
         # an on-page table of contents is not a run of empty sections
         (
@@ -592,8 +605,10 @@ EXPECTED = {
     "002_5319ae1f09e49777": [
         FM,
         ("web_chrome", "Article Text"),
+        ("web_chrome", "Download PDF"),
         FM,
         ("web_chrome", "Statistics from Altmetric.com"),
+        ("web_chrome", "Request Permissions"),
         ("case_presentation", "Description"),
         ("figures", "Table 1"),
         ("figures", "Figure 1"),
@@ -610,6 +625,7 @@ EXPECTED = {
     "003_bf639ee0369763f3": [
         FM,
         ("web_chrome", "Skip to main page content"),
+        ("web_chrome", "An official website of the United States government"),
         FM,
         ("metadata", "Affiliations"),
         ("abstract", "Abstract"),
@@ -638,6 +654,7 @@ EXPECTED = {
         ("declarations", "Please cite this article as:"),
         ("declarations", "Copyright"),
         ("web_chrome", "Idiomas"),
+        ("web_chrome", "Article options"),
     ],
 }
 

@@ -60,6 +60,7 @@ class CaseSectionizer(Sectionizer):
         # medspaCy names each added rule "<category>_<n>" (``_rule_id``)
         self._rule_by_match_key = {r._rule_id: by_id[r.metadata["rule_id"]] for r in section_rules}
         self._trailers = tuple(regex for _, regex, _ in ruleset.caption_trailers)
+        self._block_rules = frozenset(r.id for r in ruleset.rules if r.opens_block)
 
     def _accept(self, doc: Doc, matches: list[Match]) -> tuple[list[Heading], list[Match]]:
         text = doc.text
@@ -89,7 +90,9 @@ class CaseSectionizer(Sectionizer):
         return self._accept(doc, matcher(doc))[0]
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.sections = build_sections(doc.text, self.headings(doc), self._trailers)
+        doc._.sections = build_sections(
+            doc.text, self.headings(doc), self._trailers, self._block_rules
+        )
         return doc
 
 

@@ -39,6 +39,7 @@ ALLOWED_KEYS = REQUIRED_KEYS | {
     "forms",
     "in_abstract",
     "scope",
+    "opens_block",
     "note",
 }
 TRAILER_KEYS = frozenset({"id", "pattern", "example", "note"})
@@ -63,6 +64,8 @@ class HeadingRule:
     scope: str = "section"
     regex: re.Pattern[str] | None = None
     not_followed_by: re.Pattern[str] | None = None
+    #: a web-chrome headline ("Download PDF") that is never merged into the chrome before it
+    opens_block: bool = False
 
     def to_section_rule(self) -> SectionRule:
         """The medspaCy rule; our rule id travels in its metadata."""
@@ -137,6 +140,7 @@ def parse_rule(where: str, raw: dict[str, Any]) -> HeadingRule:
         scope=scope,
         regex=_compile(where, pattern) if isinstance(pattern, str) else None,
         not_followed_by=None if not_followed_by is None else _compile(where, not_followed_by),
+        opens_block=bool(raw.get("opens_block", False)),
     )
 
 

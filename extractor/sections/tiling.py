@@ -13,7 +13,8 @@ Steps, each a small function:
    plus trailer lines such as "(0.13MB)."); body text after it without a heading is
    a continuation: heading "" and the label of the section open before it. The first
    section is ``front_matter`` from offset 0 (empty when the text opens on a heading).
-4. :func:`merge_chrome`: adjacent web-chrome sections are one block.
+4. :func:`merge_chrome`: adjacent web-chrome sections are one block, unless a
+   headline chrome heading (rule key ``opens_block``) starts a new one.
 """
 
 from __future__ import annotations
@@ -136,11 +137,15 @@ def tile(
     return spans
 
 
-def merge_chrome(spans: Sequence[SectionSpan]) -> list[SectionSpan]:
-    """Merge adjacent web-chrome sections into the first of them."""
+def merge_chrome(
+    spans: Sequence[SectionSpan], block_rules: frozenset[str] = frozenset()
+) -> list[SectionSpan]:
+    """Merge adjacent web-chrome sections into the first of them, except a headline
+    chrome heading (its rule in ``block_rules``), which opens a block of its own."""
     merged: list[SectionSpan] = []
     for span in spans:
-        if merged and span.label == "web_chrome" and merged[-1].label == "web_chrome":
+        chrome_run = merged and span.label == "web_chrome" and merged[-1].label == "web_chrome"
+        if chrome_run and span.rule not in block_rules:
             prev = merged.pop()
             span = SectionSpan(prev.label, prev.heading, prev.start, span.end, prev.rule)
         merged.append(span)
@@ -148,8 +153,11 @@ def merge_chrome(spans: Sequence[SectionSpan]) -> list[SectionSpan]:
 
 
 def build_sections(
-    text: str, headings: Sequence[Heading], trailers: Sequence[re.Pattern[str]] = ()
+    text: str,
+    headings: Sequence[Heading],
+    trailers: Sequence[re.Pattern[str]] = (),
+    block_rules: frozenset[str] = frozenset(),
 ) -> list[SectionSpan]:
     """Accepted headings (in text order) -> sections tiling ``text``."""
     kept = drop_navigation_links(text, headings)
-    return merge_chrome(tile(text, kept, resolve_labels(text, kept), trailers))
+    return merge_chrome(tile(text, kept, resolve_labels(text, kept), trailers), block_rules)
