@@ -35,7 +35,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from extractor.export import RecordsFileError, read_records
-from extractor.schema import SCHEMA_VERSION, SECTION_KINDS, Mention, Record
+from extractor.export.tables import mention_row
+from extractor.schema import SCHEMA_VERSION, Mention, Record
 
 #: version of the database layout below; bump on any table/column change
 REGISTRY_SCHEMA_VERSION = "1"
@@ -178,29 +179,15 @@ def report_row(record: Record, digest: str, loaded_at: str) -> Row:
     }
 
 
+_MENTION_COLUMNS = {"start": "start_char", "end": "end_char", "value": "value_json"}
+
+
 def _mention_row(m: Mention) -> Row:
-    a, cue = m.assertion, m.assertion.cue
-    kind = SECTION_KINDS.get(m.section)
-    return {
-        "field": str(m.field),
-        "text": m.text,
-        "start_char": m.start,
-        "end_char": m.end,
-        "section": m.section,
-        "section_kind": str(kind) if kind else None,
-        "rule": m.rule,
-        "value_json": json.dumps(m.value, sort_keys=True, ensure_ascii=False),
-        "negated": a.negated,
-        "uncertain": a.uncertain,
-        "hypothetical": a.hypothetical,
-        "historical": a.historical,
-        "family": a.family,
-        "cue_text": cue.text if cue else None,
-        "cue_start": cue.start if cue else None,
-        "cue_end": cue.end if cue else None,
-        "cue_category": cue.category if cue else None,
-        "cue_rule": cue.rule if cue else None,
-    }
+    """The mentions-table row of :func:`extractor.export.tables.mention_row`, with the
+    database's column names and without the keys the loader adds itself."""
+    row = mention_row("", 0, m)
+    del row["report_id"], row["mention_index"]
+    return {_MENTION_COLUMNS.get(k, k): v for k, v in row.items()}
 
 
 def _diagnosis_rows(record: Record) -> list[Row]:

@@ -127,6 +127,8 @@ def mention_row(report_id: str, index: int, m: Mention) -> dict[str, Any]:
         "historical": a.historical,
         "family": a.family,
         "cue_text": cue.text if cue else None,
+        "cue_start": cue.start if cue else None,
+        "cue_end": cue.end if cue else None,
         "cue_category": cue.category if cue else None,
         "cue_rule": cue.rule if cue else None,
     }
