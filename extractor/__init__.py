@@ -1,7 +1,12 @@
 """Registry-ready records from spinal, paraspinal and soft-tissue case reports."""
 
-from extractor.api import extract, extract_file
-from extractor.schema import SCHEMA_VERSION, Record
+from extractor.lazy_imports import defer_unused_imports
+
+defer_unused_imports()  # before anything imports medspaCy
+
+
+from extractor.api import extract, extract_file  # noqa: E402
+from extractor.schema import SCHEMA_VERSION, Record  # noqa: E402
 
 __version__ = "0.1.0"
 __all__ = ["extract", "extract_file", "assess", "to_dataframe", "Record", "SCHEMA_VERSION"]

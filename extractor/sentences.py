@@ -18,6 +18,8 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extractor.tokenizer import doc_text
+
 ABBREVIATIONS = frozenset(
     """yrs yr y.o mos mo wk wks hr hrs min max approx dr mr mrs ms prof st no nos vs
     fig figs e.g i.e al etc ca cf resp jr sr vol pp ref refs inc ltd dept univ
@@ -63,7 +65,7 @@ def case_sentences(doc: Doc) -> Doc:
     """Set sentence starts from :func:`sentence_spans` (one array write, linear time)."""
     if not len(doc):
         return doc
-    starts = {s for s, _ in sentence_spans(doc.text)}
+    starts = {s for s, _ in sentence_spans(doc_text(doc))}
     # spaCy reads SENT_START from a uint64 array: 1 = starts a sentence, -1 = does not
     flags = numpy.full((len(doc), 1), -1, dtype="int64").astype("uint64")
     new_sent = True

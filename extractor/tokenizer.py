@@ -20,6 +20,23 @@ _CHUNK_RE = re.compile(r"\S+|\s+")
 _PIECE_RE = re.compile(rf"\w{{1,{MAX_CHUNK}}}|\W")
 
 
+_TEXT_KEY = ("extractor", "text")
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once per doc.
+
+    spaCy's ``Doc.text`` joins every token on each access; a dozen components read it
+    per report. The pipeline never changes a doc's tokens after tokenization, so the
+    string is cached in ``doc.user_data``.
+    """
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.text
+        doc.user_data[_TEXT_KEY] = text
+    return text
+
+
 class SafeTokenizer:
     """Callable like a spaCy tokenizer; linear time on any input."""
 

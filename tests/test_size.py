@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.fields.size import find_sizes, parse_size
+from extractor.fields.size import MM_PER_UNIT, find_sizes, parse_size
 from extractor.text import normalize
 
 
@@ -110,3 +110,12 @@ def test_size_summary_prefers_the_specimen(text: str, size_max_mm: float) -> Non
     from extractor import extract
 
     assert extract(text).summary.size_max_mm == size_max_mm
+
+
+@pytest.mark.parametrize("unit", sorted(MM_PER_UNIT))
+def test_unit_factors_agree_with_pint(unit: str) -> None:
+    import pint  # dev dependency
+
+    registry = pint.UnitRegistry()
+    expected = registry.Quantity(1, unit).to("millimeter").magnitude
+    assert MM_PER_UNIT[unit] == pytest.approx(expected, rel=1e-12)

@@ -26,6 +26,7 @@ from extractor.fields.numbers import ORDINALS, words_to_int
 from extractor.fields.scope import in_patient_context
 from extractor.rules import Rule, load_rules
 from extractor.schema import AgeValue, FieldName, Mention
+from extractor.tokenizer import doc_text
 
 DAYS_PER_YEAR = 365.25
 #: an age or sex word is never negated or uncertain itself ("a 45-year-old woman with no
@@ -110,7 +111,7 @@ class AgeField(BaseField):
     name = FieldName.AGE
 
     def find(self, doc: Doc) -> list[Candidate]:
-        found = [f for f in find_ages(doc.text) if in_patient_context(doc, f[0])]
+        found = [f for f in find_ages(doc_text(doc)) if in_patient_context(doc, f[0])]
         chosen = [f for f in found if rule_tier(f[3]) == 1]
         if not any(f[2].years is not None for f in chosen):
             exact = [f for f in found if rule_tier(f[3]) == 2 and f[2].years is not None]

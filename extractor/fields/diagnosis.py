@@ -64,6 +64,7 @@ from extractor.fields.vocabulary import (
 from extractor.rules import Rule, load_rules
 from extractor.schema import FieldName, Mention, SectionKind
 from extractor.sections import SectionSpan, section_at
+from extractor.tokenizer import doc_text
 
 RULES_PACKAGE = "extractor.fields.rules"
 RULES_FILE = "diagnosis_rules.json"
@@ -378,9 +379,9 @@ def _sentences(doc: Doc) -> list[tuple[int, int]]:
     """Sentences, a piece not ending in ". ! ; :" joined to the next one of its section
     (a PDF paragraph break inside a sentence; "? Neuro fibroma/? Lipoma")."""
     if not doc.has_annotation("SENT_START"):
-        return [(0, len(doc.text))]
+        return [(0, len(doc_text(doc)))]
     sections = doc._.sections or []
-    full = doc.text
+    full = doc_text(doc)
     out: list[tuple[int, int]] = []
     for sent in doc.sents:
         start, end = sent.start_char, sent.end_char
@@ -451,7 +452,7 @@ def diagnosis_mentions(doc: Doc) -> list[tuple[DxMatch, DxRole]]:
     out: list[tuple[DxMatch, DxRole]] = []
     if index is not None:
         cfg = config()
-        full = doc.text
+        full = doc_text(doc)
         matches = find_diagnoses(full, index, abbreviation_map(doc), cfg, default_stop_keys())
         starts = [m.start for m in matches]
         sections = doc._.sections or []

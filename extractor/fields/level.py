@@ -25,6 +25,7 @@ from extractor.fields.numbers import ORDINALS
 from extractor.fields.scope import in_patient_context
 from extractor.rules import Rule, load_rules
 from extractor.schema import FieldName, LevelValue, Mention
+from extractor.tokenizer import doc_text
 
 SPINE: tuple[str, ...] = (
     *(f"C{i}" for i in range(1, 8)),
@@ -240,7 +241,7 @@ class LevelField(BaseField):
     def find(self, doc: Doc) -> list[Candidate]:
         return [
             Candidate(self.name, s, e, value.model_dump(), rule)
-            for s, e, value, rule in find_levels(doc.text)
+            for s, e, value, rule in find_levels(doc_text(doc))
             if in_patient_context(doc, s)
         ]
 

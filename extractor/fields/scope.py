@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 
 from extractor.schema import SectionKind
 from extractor.sections import section_at
+from extractor.tokenizer import doc_text
 
 PATIENT_REFERENCE_RE = re.compile(
     r"\b(?:our|the|this|present|index)\s+(?:patient|case)\b", re.IGNORECASE
@@ -29,18 +30,18 @@ def sentence_bounds(doc: Doc, pos: int) -> tuple[int, int]:
         if doc.has_annotation("SENT_START"):
             bounds = [(s.start_char, s.end_char) for s in doc.sents]
         else:
-            bounds = [(0, len(doc.text))]
+            bounds = [(0, len(doc_text(doc)))]
         cached = ([b[0] for b in bounds], bounds)
         doc.user_data["sentence_bounds"] = cached
     starts, bounds = cached
     if not bounds:
-        return 0, len(doc.text)
+        return 0, len(doc_text(doc))
     return bounds[max(bisect_right(starts, pos) - 1, 0)]
 
 
 def sentence_text(doc: Doc, pos: int) -> str:
     start, end = sentence_bounds(doc, pos)
-    return doc.text[start:end]
+    return doc_text(doc)[start:end]
 
 
 def in_patient_context(doc: Doc, pos: int) -> bool:

@@ -27,6 +27,7 @@ from extractor.fields.base import BaseField, Candidate
 from extractor.fields.scope import in_patient_context
 from extractor.rules import Rule, load_rules
 from extractor.schema import FieldName, Mention, SectionKind
+from extractor.tokenizer import doc_text
 
 #: an indefinite noun phrase introduces the patient: "a 45 yrs. female", "an elderly man"
 INTRODUCED_RE = re.compile(r"\b(?:a|an)\s+(?:[\w.,'-]+\s+){0,4}$", re.IGNORECASE)
@@ -74,8 +75,8 @@ class SexField(BaseField):
     name = FieldName.SEX
 
     def find(self, doc: Doc) -> list[Candidate]:
-        found = [f for f in find_sex(doc.text) if in_patient_context(doc, f[0])]
-        chosen = [f for f in found if is_descriptor(doc.text, f[0], f[3])] or found[:1]
+        found = [f for f in find_sex(doc_text(doc)) if in_patient_context(doc, f[0])]
+        chosen = [f for f in found if is_descriptor(doc_text(doc), f[0], f[3])] or found[:1]
         return [
             Candidate(self.name, s, e, {"sex": sex}, rule, exempt=PERSON_EXEMPT)
             for s, e, sex, rule in chosen
@@ -87,7 +88,7 @@ class SexField(BaseField):
         for section in doc._.sections or []:
             if section.kind != SectionKind.PATIENT:
                 continue
-            found = pronoun_sex(doc.text[section.start : section.end])
+            found = pronoun_sex(doc_text(doc)[section.start : section.end])
             if found:
                 s, e, sex = found
                 return [

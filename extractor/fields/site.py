@@ -64,6 +64,7 @@ from extractor.fields.vocabulary import (
 from extractor.rules import Rule, load_rules
 from extractor.schema import FieldName, Mention, SectionKind
 from extractor.sections import SectionSpan, section_at
+from extractor.tokenizer import doc_text
 
 RULES_PACKAGE = "extractor.fields.rules"
 RULES_FILE = "site_rules.json"
@@ -386,7 +387,7 @@ def sites_in_diagnoses(
 def _sentences(doc: Doc) -> list[tuple[int, int]]:
     if doc.has_annotation("SENT_START"):
         return [(s.start_char, s.end_char) for s in doc.sents]
-    return [(0, len(doc.text))]
+    return [(0, len(doc_text(doc)))]
 
 
 def sentence_allowed(sections: list[SectionSpan], start: int, text: str, cfg: SiteConfig) -> bool:
@@ -419,7 +420,7 @@ class SiteField(BaseField):
         dx_index = default_dx_index()
         dx_starts = [d[0] for d in dx]
         sections = doc._.sections or []
-        full = doc.text  # a property that joins the tokens: read it once
+        full = doc_text(doc)
         out: list[Candidate] = []
         for s_start, s_end in _sentences(doc):
             text = full[s_start:s_end]

@@ -42,6 +42,7 @@ from extractor.fields.vocabulary import PhraseIndex, VocabularyError, phrase_ind
 from extractor.rules import Rule, load_rules
 from extractor.schema import FieldName, Mention, SectionKind
 from extractor.sections import SectionSpan, section_at
+from extractor.tokenizer import doc_text
 
 RULE_KEYS = frozenset({"direction", "result", "adjacent_only"})
 _CD_RE = re.compile(r"\bCD-?(\d{1,3}[a-z]?)\b")
@@ -425,7 +426,7 @@ def _finding(
 def _sentences(doc: Doc) -> list[tuple[int, int]]:
     if doc.has_annotation("SENT_START"):
         return [(s.start_char, s.end_char) for s in doc.sents]
-    return [(0, len(doc.text))]
+    return [(0, len(doc_text(doc)))]
 
 
 def stain_section_allowed(sections: list[SectionSpan], pos: int) -> bool:
@@ -442,7 +443,7 @@ class StainField(BaseField):
     def find(self, doc: Doc) -> list[Candidate]:
         index = default_index()
         sections = doc._.sections or []
-        full = doc.text  # a property that joins the tokens: read it once
+        full = doc_text(doc)
         out: list[Candidate] = []
         for start, end in _sentences(doc):
             if not stain_section_allowed(sections, start):

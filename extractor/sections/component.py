@@ -26,6 +26,7 @@ from extractor.sections.ruleset import (
     load_ruleset,
 )
 from extractor.sections.tiling import build_sections
+from extractor.tokenizer import doc_text
 
 Match = tuple[int, int, int]
 
@@ -63,7 +64,7 @@ class CaseSectionizer(Sectionizer):
         self._block_rules = frozenset(r.id for r in ruleset.rules if r.opens_block)
 
     def _accept(self, doc: Doc, matches: list[Match]) -> tuple[list[Heading], list[Match]]:
-        text = doc.text
+        text = doc_text(doc)
         by_char: dict[int, Match] = {}
         candidates: list[HeadingMatch] = []
         for match in matches:
@@ -91,7 +92,7 @@ class CaseSectionizer(Sectionizer):
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.sections = build_sections(
-            doc.text, self.headings(doc), self._trailers, self._block_rules
+            doc_text(doc), self.headings(doc), self._trailers, self._block_rules
         )
         return doc
 
