@@ -8,11 +8,14 @@ from extractor.fields.vocabulary import (
     SPECS,
     PhraseIndex,
     VocabularyError,
+    columns,
     damerau_levenshtein,
     fold,
     load_vocabulary,
     parse_vocabulary,
     parse_vocabulary_file,
+    phrase_index,
+    tokenize,
 )
 
 MARKERS = """# markers used by the tests
@@ -199,3 +202,86 @@ def test_package_vocabulary_rows(kind: str, text: str, expected: list[str]) -> N
     from extractor.fields.vocabulary import phrase_index
 
     assert [m.canonical for m in phrase_index(kind).find(text)] == expected
+
+
+# ---------------------------------------------------------------- fast paths vs reference
+
+TOKEN_TEXTS = [
+    "S-100 and Ki-67 (MIB-1) were positive; Ewing's sarcoma-like.",
+    "CD34+, SMA(-) and desmin: focal. TLE-1 +++ / BCL2 -",
+    "Paravertebral  tumours\nat T11-T12, 3.5 x 2 cm.",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", TOKEN_TEXTS)
+def test_columns_are_the_tokens(text: str) -> None:
+    tokens = tokenize(text)
+    cols = columns(text)
+    assert cols.starts == tuple(t.start for t in tokens)
+    assert cols.ends == tuple(t.end for t in tokens)
+    assert cols.raw == tuple(t.raw for t in tokens)
+    assert cols.folded == tuple(t.folded for t in tokens)
+    for t in tokens:
+        assert text[t.start : t.end].replace("-", "") == t.raw
+
+
+def _reference_best(index: PhraseIndex, window: str) -> tuple[int, str] | None:
+    """Closest fuzzy key by brute force over every key (no buckets, no bigram test)."""
+    best: tuple[int, str] | None = None
+    for key, entry, limit in index._fuzzy_keys:
+        if key[:2] != window[:2] or abs(len(key) - len(window)) > 2:
+            continue
+        d = damerau_levenshtein(window, key, limit)
+        if 0 < d <= limit and (best is None or d < best[0]):
+            best = (d, entry.canonical)
+    return best
+
+
+def _reference_fuzzy(index: PhraseIndex, text: str) -> list[tuple[int, int, str]]:
+    """find_fuzzy without any pruning: every window, left to right."""
+    tokens = tokenize(text)
+    out: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(tokens):
+        best = None
+        if tokens[i].folded.isalpha():
+            for n in range(1, index.max_tokens + 2):
+                if i + n > len(tokens) or not tokens[i + n - 1].raw.isalpha():
+                    break
+                found = _reference_best(index, " ".join(t.folded for t in tokens[i : i + n]))
+                if found is not None and (best is None or found[0] < best[0]):
+                    best = (found[0], n, found[1])
+        if best is None:
+            i += 1
+            continue
+        out.append((tokens[i].start, tokens[i + best[1] - 1].end, best[2]))
+        i += best[1]
+    return out
+
+
+FUZZY_TEXTS = [
+    "Histology confirmed a schwanoma of the cauda equina.",
+    "A giant cell tumour of tendon sheeth was excised from the finger.",
+    "Differential diagnosis included hemangiopericytoma and neurofibromatosys.",
+    "The lesion was a myxoid liposarcom with round cell areas; no rhabdomyosarcoma.",
+    "Final diagnosis: extraskeletal myxoid chondrosarcoma, not a chordoma.",
+    "An intradural extramedullary menigioma at T4 in a 60-year-old woman.",
+    "a b c cell lymphoma was suspected",
+]
+
+
+@pytest.mark.parametrize("text", FUZZY_TEXTS)
+def test_fuzzy_matching_equals_brute_force(text: str) -> None:
+    index = phrase_index("diagnoses.csv")
+    found = [(m.start, m.end, m.canonical) for m in index.find_fuzzy(text, [])]
+    assert found == _reference_fuzzy(index, text)
+
+
+def test_fuzzy_matching_finds_misspellings() -> None:
+    index = phrase_index("diagnoses.csv")
+    text = FUZZY_TEXTS[0]
+    found = index.find_fuzzy(text, [])
+    assert [(text[m.start : m.end], m.canonical, m.distance) for m in found] == [
+        ("schwanoma", "schwannoma", 1)
+    ]

@@ -25,12 +25,12 @@ from __future__ import annotations
 import csv
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, NamedTuple, get_args
 
 from extractor.schema import Laterality
 
@@ -45,8 +45,7 @@ class VocabularyError(ValueError):
 # ---------------------------------------------------------------- tokens
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     start: int
     end: int
     raw: str
@@ -97,13 +96,31 @@ def _singular(w: str) -> str:
     return w
 
 
-def tokenize(text: str) -> list[Token]:
+class Columns(NamedTuple):
+    """The tokens of a text as parallel tuples."""
+
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    raw: tuple[str, ...]
+    folded: tuple[str, ...]
+
+
+@lru_cache(maxsize=2048)
+def columns(text: str) -> Columns:
+    """Token offsets, raw and folded forms of ``text`` (see :func:`tokenize`); cached,
+    since the diagnosis, site and marker matchers read the same sentences."""
+    spans = [m.span() for m in _TOKEN_RE.finditer(text)]
+    raw = tuple(w.replace("-", "") for w in _TOKEN_RE.findall(text))
+    # "S-100" == "S100", "Ki-67" == "Ki67"
+    return Columns(
+        tuple(s for s, _e in spans), tuple(e for _s, e in spans), raw, tuple(map(fold, raw))
+    )
+
+
+@lru_cache(maxsize=2048)
+def tokenize(text: str) -> tuple[Token, ...]:
     """Word and punctuation tokens of ``text`` (hyphens and apostrophes dropped)."""
-    out = []
-    for m in _TOKEN_RE.finditer(text):
-        raw = m.group(0).replace("-", "")  # "S-100" == "S100", "Ki-67" == "Ki67"
-        out.append(Token(m.start(), m.end(), raw, fold(raw)))
-    return out
+    return tuple(map(Token._make, zip(*columns(text), strict=True)))
 
 
 def key_of(phrase: str) -> tuple[str, ...]:
@@ -302,7 +319,7 @@ class _Trie:
             node = node.setdefault(part, {})
         node["\0"] = entry
 
-    def longest(self, words: list[str], i: int) -> tuple[int, VocabEntry | None]:
+    def longest(self, words: Sequence[str], i: int) -> tuple[int, VocabEntry | None]:
         """(number of tokens, entry) of the longest key starting at ``words[i]``."""
         node, best, best_n = self.root, None, 0
         for n in range(i, len(words)):
@@ -339,6 +356,9 @@ def damerau_levenshtein(a: str, b: str, limit: int) -> int:
     return min(prev[-1], big)
 
 
+_MISSING = object()
+
+
 def bigrams(text: str) -> frozenset[str]:
     return frozenset(text[i : i + 2] for i in range(len(text) - 1))
 
@@ -368,7 +388,13 @@ class PhraseIndex:
         self.entries = list(entries)
         self._folded = _Trie()
         self._raw = _Trie()
-        self._fuzzy: dict[tuple[str, int], list[tuple[str, VocabEntry, frozenset[str]]]] = {}
+        self._fuzzy_keys: list[tuple[str, VocabEntry, int]] = []
+        self._fuzzy: dict[tuple[str, int], list[tuple[str, VocabEntry, int, int]]] = {}
+        self._bigram_bit: dict[str, int] = {}
+        #: first two letters of fuzzy keys -> window lengths within two of a key's
+        self._fuzzy_lengths: dict[str, set[int]] = {}
+        self._fuzzy_longest: dict[str, int] = {}
+        self._token_masks: dict[str, int] = {}
         self._fuzzy_max_len = 0
         self._fuzzy_min_len = 10**6
         self._fuzzy_cache: dict[str, tuple[int, VocabEntry] | None] = {}
@@ -392,6 +418,7 @@ class PhraseIndex:
                 self._raw.add(key, owner)
                 self.max_tokens = max(self.max_tokens, len(key))
         self.ambiguous = sorted(" ".join(k) for k, v in exact_owner.items() if v is None)
+        self._build_fuzzy()
 
     def lookup(self, name: str) -> VocabEntry | None:
         """The entry whose synonym is exactly ``name`` (case-insensitive), else None."""
@@ -410,26 +437,44 @@ class PhraseIndex:
         return self.keys.get(joined_variant(key_of(name)))
 
     def _add_fuzzy(self, key: str, entry: VocabEntry) -> None:
-        if fuzzy_limit(key):
-            self._fuzzy.setdefault((key[:2], len(key)), []).append((key, entry, bigrams(key)))
+        limit = fuzzy_limit(key)
+        if limit:
+            self._fuzzy_keys.append((key, entry, limit))
             self._fuzzy_max_len = max(self._fuzzy_max_len, len(key))
             self._fuzzy_min_len = min(self._fuzzy_min_len, len(key))
 
-    def find(self, text: str, tokens: list[Token] | None = None) -> list[VocabMatch]:
+    def _build_fuzzy(self) -> None:
+        """Buckets of fuzzy keys by (first two letters, length), each key with a bit mask
+        of its letter bigrams (bits numbered over the bigrams of all keys)."""
+        for key, _entry, _limit in self._fuzzy_keys:
+            for gram in bigrams(key):
+                self._bigram_bit.setdefault(gram, 1 << len(self._bigram_bit))
+        for key, entry, limit in self._fuzzy_keys:
+            mask = 0
+            for gram in bigrams(key):
+                mask |= self._bigram_bit[gram]
+            self._fuzzy.setdefault((key[:2], len(key)), []).append((key, entry, limit, mask))
+            near = self._fuzzy_lengths.setdefault(key[:2], set())
+            near.update(range(len(key) - 2, len(key) + 3))
+            self._fuzzy_longest[key[:2]] = max(near)
+
+    def find(self, text: str) -> list[VocabMatch]:
         """Longest non-overlapping exact matches, left to right."""
-        tokens = tokenize(text) if tokens is None else tokens
-        folded = [t.folded for t in tokens]
-        raw = [t.raw for t in tokens]
+        starts, ends, raw, folded = columns(text)
+        folded_root, raw_root = self._folded.root, self._raw.root
         out: list[VocabMatch] = []
         i = 0
-        while i < len(tokens):
+        while i < len(starts):
+            if folded[i] not in folded_root and raw[i] not in raw_root:
+                i += 1  # no key starts with this token
+                continue
             n1, e1 = self._folded.longest(folded, i)
             n2, e2 = self._raw.longest(raw, i)
             n, entry, how = (n2, e2, "exact") if n2 > n1 else (n1, e1, "synonym")
             if entry is None:
                 i += 1
                 continue
-            out.append(VocabMatch(tokens[i].start, tokens[i + n - 1].end, entry, how))
+            out.append(VocabMatch(starts[i], ends[i + n - 1], entry, how))
             i += n
         return out
 
@@ -442,13 +487,21 @@ class PhraseIndex:
         of any vocabulary itself (``stop_keys``), and stays within the edit limit of
         :func:`fuzzy_limit`.
         """
-        tokens = tokenize(text)
+        cols = columns(text)
         covered = sorted(taken)
-        free = [not _covered(covered, t.start, t.end) for t in tokens]
+        usable = [
+            word.isalpha() and not _covered(covered, s, e)
+            for s, e, word in zip(cols.starts, cols.ends, cols.raw, strict=True)
+        ]
+        prefixes = self._fuzzy_lengths
         out: list[VocabMatch] = []
         i = 0
-        while i < len(tokens):
-            match = self._fuzzy_at(tokens, free, i, stop_keys)
+        while i < len(cols.starts):
+            word = cols.folded[i]
+            if not usable[i] or (word[:2] if len(word) > 1 else word + " ") not in prefixes:
+                i += 1  # no window starting here can be near a key
+                continue
+            match = self._fuzzy_at(cols, usable, i, stop_keys)
             if match is None:
                 i += 1
                 continue
@@ -456,17 +509,41 @@ class PhraseIndex:
             i += match[1]
         return out
 
-    def best_fuzzy(self, window: str) -> tuple[int, VocabEntry] | None:
-        """(edit distance, entry) of the closest key within its edit limit; cached."""
-        if window in self._fuzzy_cache:
-            return self._fuzzy_cache[window]
+    def _bigram_mask(self, text: str) -> int:
+        """Bit mask of the key bigrams in ``text``."""
+        mask = 0
+        bit = self._bigram_bit
+        for i in range(len(text) - 1):
+            mask |= bit.get(text[i : i + 2], 0)
+        return mask
+
+    def _token_mask(self, token: str) -> int:
+        mask = self._token_masks.get(token)
+        if mask is None:
+            mask = self._bigram_mask(token)
+            if len(self._token_masks) < 200_000:
+                self._token_masks[token] = mask
+        return mask
+
+    def best_fuzzy(self, window: str, mask: int | None = None) -> tuple[int, VocabEntry] | None:
+        """(edit distance, entry) of the closest key within its edit limit; cached.
+
+        A key is compared (:func:`damerau_levenshtein`) only when it starts with the
+        same two letters, its length is within two of the window's, and at most
+        three bigrams per allowed edit are missing from the window (each edit changes
+        at most three bigrams); the bigram test is one AND of bit masks. ``mask``, when
+        given, is the window's bigram mask (see :meth:`_bigram_mask`).
+        """
+        cached = self._fuzzy_cache.get(window, _MISSING)
+        if cached is not _MISSING:
+            return cached
         best: tuple[int, VocabEntry] | None = None
-        grams = bigrams(window)
+        absent = ~(self._bigram_mask(window) if mask is None else mask)
+        prefix = window[:2]
         for length in range(len(window) - 2, len(window) + 3):
-            for key, entry, key_grams in self._fuzzy.get((window[:2], length), ()):
-                limit = fuzzy_limit(key)
-                if len(key_grams - grams) > 3 * limit:
-                    continue  # each edit changes at most three bigrams
+            for key, entry, limit, key_mask in self._fuzzy.get((prefix, length), ()):
+                if (key_mask & absent).bit_count() > 3 * limit:
+                    continue
                 d = damerau_levenshtein(window, key, limit)
                 if 0 < d <= limit and (best is None or d < best[0]):
                     best = (d, entry)
@@ -474,27 +551,63 @@ class PhraseIndex:
             self._fuzzy_cache[window] = best
         return best
 
+    def _window_mask(self, words: Sequence[str]) -> int:
+        """Bigram mask of ``" ".join(words)`` from the cached masks of its words."""
+        bit = self._bigram_bit
+        mask = self._token_mask(words[0])
+        for prev, word in zip(words, words[1:], strict=False):
+            mask |= bit.get(prev[-1] + " ", 0) | bit.get(" " + word[0], 0)
+            mask |= self._token_mask(word)
+        return mask
+
     def _fuzzy_at(
-        self, tokens: list[Token], free: list[bool], i: int, stop_keys: frozenset[str]
+        self,
+        cols: Columns,
+        usable: list[bool],
+        i: int,
+        stop_keys: frozenset[str],
     ) -> tuple[VocabMatch, int] | None:
-        if not tokens[i].folded.isalpha():
+        """The best fuzzy match of a window of tokens starting at ``tokens[i]``.
+
+        ``usable[j]``: token j is free (not inside an exact match) and all letters.
+        Windows are skipped, without building their string, when no key starting
+        with the same two characters has a length within two of theirs.
+        """
+        folded = cols.folded
+        first = folded[i]
+        if not first.isalpha():
             return None
+        # a key has at least two letters: a one-letter token only starts a window of
+        # two or more tokens, and every such window starts with the same two characters
+        prefix = first[:2] if len(first) > 1 else first + " "
+        allowed = self._fuzzy_lengths.get(prefix)
+        if allowed is None:
+            return None
+        longest = self._fuzzy_longest[prefix]
         best: tuple[int, int, VocabEntry] | None = None
+        cache = self._fuzzy_cache
+        length = -1
         for n in range(1, self.max_tokens + 2):
-            if i + n > len(tokens) or not free[i + n - 1] or not tokens[i + n - 1].raw.isalpha():
+            j = i + n - 1
+            if j >= len(folded) or not usable[j]:
                 break
-            window = " ".join(t.folded for t in tokens[i : i + n])
-            if len(window) > self._fuzzy_max_len + 2:
+            length += len(folded[j]) + 1
+            if length > longest:
                 break
-            if window in stop_keys or len(window) < self._fuzzy_min_len - 2:
+            if length not in allowed or (n == 1 and len(first) == 1):
+                continue  # no key with these first two characters is within two of it
+            window = " ".join(folded[i : i + n])
+            if window in stop_keys:
                 continue
-            found = self.best_fuzzy(window)
+            found = cache.get(window, _MISSING)
+            if found is _MISSING:
+                found = self.best_fuzzy(window, self._window_mask(folded[i : i + n]))
             if found is not None and (best is None or found[0] < best[0]):
                 best = (found[0], n, found[1])
         if best is None:
             return None
         d, n, entry = best
-        return VocabMatch(tokens[i].start, tokens[i + n - 1].end, entry, "fuzzy", d), n
+        return VocabMatch(cols.starts[i], cols.ends[i + n - 1], entry, "fuzzy", d), n
 
 
 # ---------------------------------------------------------------- loading
