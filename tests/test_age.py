@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from extractor.fields.age import find_ages, parse_age
+from extractor.fields.age import _rule_matches, _rules, find_ages, parse_age
 from extractor.text import normalize
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 
 def ages(text: str) -> list[tuple[str, float | None, int | None]]:
@@ -82,3 +86,23 @@ def test_age_mentions_describe_the_patient(text: str, expected: list[str]) -> No
     from extractor import extract
 
     assert [m.text for m in extract(text).mentions if m.field == "age"] == expected
+
+
+ANCHORED = [r for r in _rules() if r.options.get("anchor")]
+TEXT_FILES = sorted(CORPUS.glob("*.txt")) + sorted((CORPUS / "synthetic").glob("*.txt"))
+
+
+@pytest.mark.parametrize("rule", ANCHORED, ids=lambda r: r.id)
+def test_anchor_is_in_every_example_match(rule) -> None:  # noqa: ANN001
+    matches = list(rule.regex.finditer(rule.example))
+    assert matches
+    assert all(rule.options["anchor"] in m.group(0).lower() for m in matches)
+
+
+@pytest.mark.parametrize("path", TEXT_FILES, ids=lambda p: p.stem)
+def test_anchored_rules_match_as_on_the_whole_text(path) -> None:  # noqa: ANN001
+    text = normalize(path.read_text(encoding="utf-8-sig")).text + "\nA 4-year-old boy.\n8 years old"
+    for rule in ANCHORED:
+        whole = [m.span() for m in rule.regex.finditer(text)]
+        assert [m.span() for m in _rule_matches(rule, text)] == whole
+    assert any(m for m in _rule_matches(ANCHORED[0], text))

@@ -21,7 +21,7 @@ FINDERS = {
     "size_rules.json": find_sizes,
 }
 EXTRA = {
-    "age_rules.json": frozenset({"tier"}),
+    "age_rules.json": frozenset({"tier", "anchor"}),
     "level_rules.json": frozenset({"kind", "scope", "applies_to", "target"}),
     "size_rules.json": frozenset({"kind", "scope", "target"}),
 }

@@ -377,6 +377,8 @@ def parse_stains(text: str, index: PhraseIndex | None = None) -> list[StainFindi
     index = index if index is not None else default_index()
     rules = stain_rules()
     markers = find_markers(text, index)
+    if not markers:  # every finding is a marker's
+        return []
     cues = CueIndex(find_cues(text, rules))
     markers = [m for m in markers if not _has_cue(cues, m.start, m.end)]
     markers = [m for i, m in enumerate(markers) if not _restates(text, markers[:i], m)]
