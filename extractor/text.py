@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 _HSPACE = "\t \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_HSPACE_NOT_SPACE = _HSPACE.replace(" ", "")
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _TIMES = "\u00d7\u2715\u2716\u2a2f"
 _DELETE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
@@ -29,7 +30,8 @@ _TOKEN_RE = re.compile(
     rf"(?P<hyph>(?<=[^\W\d_])-[{_HSPACE}]*(?:\r\n|\r|\n)(?:[{_HSPACE}]*(?:\r\n|\r|\n))*"
     rf"[{_HSPACE}]*(?=[a-z]))"
     rf"|(?P<nl>[{_HSPACE}]*(?:(?:\r\n|\r|\n)[{_HSPACE}]*)+)"
-    rf"|(?P<sp>[{_HSPACE}]+)"
+    # a single plain space needs no change: only runs and other spaces are matched
+    rf"|(?P<sp>[{_HSPACE}]{{2,}}|[{_HSPACE_NOT_SPACE}])"
     rf"|(?P<times>[{_TIMES}])"
     rf"|(?P<dash>[{_DASHES}])"
     rf"|(?P<quote>[\u2018\u2019\u201a\u201c\u201d])"
