@@ -16,7 +16,10 @@ from extractor.assertion.findings import findings_in_scope, load_vocab, split_it
 from extractor.assertion.rules import (
     CATEGORY_FIELDS,
     CONTROL_CATEGORIES,
+    CONTROL_DIRECTIONS,
     RuleError,
+    build_rule,
+    cue_filter,
     load_rules,
     parse_example,
     parse_rules,
@@ -195,6 +198,122 @@ def test_duplicate_rule_id_fails(data: dict) -> None:
 def test_bad_rule_file_shape_fails(data: dict) -> None:
     with pytest.raises(RuleError, match="rules.json"):
         parse_rules(data, "rules.json")
+
+
+# ---------------------------------------------------------------- prefilter
+
+# sentence | may a cue that can modify a target match it (else ConText is skipped)
+PREFILTER_CASES = [
+    ("There was no fever.", True),
+    ("NO FEVER.", True),
+    ("Fever was absent", True),  # the cue is the last word
+    ("Fever resolved", True),  # a one-word cue, last
+    ("Cannot exclude lymphoma", True),  # "Cannot" is tokenized "Can" "not"
+    ("History of asthma", True),
+    ("Her mother had asthma", True),
+    ("Gram-negative rods were cultured.", True),  # "-" "negative" could be a cue
+    ("The lesion was not only painful but also large.", True),  # "not" alone is a cue
+    ("The tumour was excised completely.", False),  # "was": a negation terminator only
+    ("Pain improved but fever persisted.", False),  # a terminator only
+    ("Cells that are large were seen.", False),  # a pseudo-trigger only
+    ("The biopsy showed carcinoma.", False),
+    ("Diagnosis: schwannoma; grade I.", False),
+    ("Nodes were normal.", False),  # "no" inside a word is no token
+    ("Knowledge of the anatomy is essential.", False),
+    ("Schwannoma, grade I.", False),  # no cue at all
+]
+
+
+@pytest.mark.parametrize(("sentence", "analysed"), PREFILTER_CASES)
+def test_prefilter_table(sentence: str, analysed: bool) -> None:
+    engine = get_engine()
+    words = [t.lower_ for t in engine.nlp.tokenizer(sentence)]
+    assert engine.cue_filter.may_match(words) is analysed
+    full = engine.analyze(sentence, [(0, 4)])
+    if not analysed:  # skipping is safe: ConText finds only control cues there
+        assert {c.direction for c in full.cues} <= CONTROL_DIRECTIONS
+        assert full.target_cues == [[]]
+
+
+def test_asserting_only_skips_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = get_engine()
+    real, ran = engine.context, []
+
+    def context(doc: Doc, targets: str) -> Doc:
+        ran.append(doc.text)
+        return real(doc, targets=targets)
+
+    monkeypatch.setattr(engine, "context", context)
+    for sentence, _ in PREFILTER_CASES:
+        engine.analyze(sentence, [(0, 4)], asserting_only=True)
+    assert ran == [s for s, analysed in PREFILTER_CASES if analysed]
+
+
+_SENTENCES = [parse_example(example)[0] for example, _flags, *_ in CASES] + [
+    s for s, _ in PREFILTER_CASES
+]
+
+
+@pytest.mark.parametrize("sentence", _SENTENCES)
+def test_asserting_only_drops_control_cues_and_nothing_else(sentence: str) -> None:
+    engine = get_engine()
+    targets = [(i, i + 3) for i in range(0, len(sentence) - 3, 7)]
+    full = engine.analyze(sentence, targets)
+    fast = engine.analyze(sentence, targets, asserting_only=True)
+    assert fast.target_cues == full.target_cues
+    assert fast.cues == [c for c in full.cues if c.direction not in CONTROL_DIRECTIONS]
+
+
+def _rule(pattern: object, direction: str = "FORWARD", literal: str = "x") -> dict:
+    return {**GOOD_RULE, "literal": literal, "pattern": pattern, "direction": direction}
+
+
+@pytest.mark.parametrize(
+    ("rule", "requirement"),
+    [
+        (_rule(None, literal="No Evidence of"), ({"no"}, {"evidence"}, {"of"})),
+        (_rule([{"LOWER": {"IN": ["was", "were"]}}, {"LOWER": "not"}]), ({"was", "were"}, {"not"})),
+        (_rule([{"LOWER": "was", "OP": "?"}, {"LOWER": "seen", "OP": "+"}]), ({"seen"},)),
+        (_rule([{"ORTH": "Neg"}, {"LOWER": "x", "OP": "*"}]), ({"neg"},)),
+        (_rule([{"LOWER": {"REGEX": "^no"}}, {"LOWER": "x", "OP": "!"}]), ()),
+        (_rule([{"ORTH": "-"}, {"LOWER": {"IN": ["a", "b"]}, "ORTH": "a"}]), ({"-"}, {"a"})),
+    ],
+)
+def test_cue_filter_requirements(rule: dict, requirement: tuple[set[str], ...]) -> None:
+    control = build_rule(_rule([{"LOWER": "but"}], direction="TERMINATE"))
+    found = cue_filter([build_rule(rule), control], str.split)
+    assert found.requirements == (tuple(frozenset(words) for words in requirement),)
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        (["was", "seen"], False),
+        (["was", "not"], True),
+        (["not", "were"], True),
+        (["not"], False),
+        (["but"], False),  # the terminator's word never lets ConText run
+        ([], False),
+    ],
+)
+def test_cue_filter_needs_every_required_word(words: list[str], expected: bool) -> None:
+    rules = [
+        build_rule(_rule([{"LOWER": {"IN": ["was", "were"]}}, {"LOWER": "not"}])),
+        build_rule(_rule([{"LOWER": "but"}], direction="TERMINATE")),
+    ]
+    assert cue_filter(rules, str.split).may_match(words) is expected
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        [_rule("no[a-z]+")],  # a regular expression: any text may match
+        [_rule([{"LOWER": {"REGEX": "^no"}}])],  # no word is required
+    ],
+)
+def test_cue_filter_cannot_skip_unbounded_rules(rules: list[dict]) -> None:
+    found = cue_filter([build_rule(r) for r in rules], str.split)
+    assert found.may_match([]) and found.may_match(["anything"])
 
 
 # ---------------------------------------------------------------- assess() API

@@ -22,7 +22,8 @@ NEGATED = "NEGATED_EXISTENCE"
 class TextResult:
     #: for each target, the cues that modify it (offsets into the whole text)
     target_cues: list[list[CueMatch]]
-    #: every cue of the analysed sentences
+    #: every cue of the analysed sentences that can modify a target (terminators and
+    #: pseudo-triggers, which only shape the other cues' scopes, are left out)
     cues: list[CueMatch]
 
 
@@ -65,7 +66,7 @@ def analyze_text(
             (min(targets[i][0], s_end) - s_start, min(targets[i][1], s_end) - s_start)
             for i in members
         ]
-        result = engine.analyze(text[s_start:s_end], local)
+        result = engine.analyze(text[s_start:s_end], local, asserting_only=True)
         shifted = [shift_cue(c, s_start) for c in result.cues]
         for i, found in zip(members, result.target_cues, strict=True):
             target_cues[i] = [shift_cue(c, s_start) for c in found]

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -33,6 +34,8 @@ CATEGORY_FIELDS: dict[str, str] = {
 #: categories of rules that never assert anything themselves
 CONTROL_CATEGORIES = frozenset({"TERMINATE", "PSEUDO", "NEGATION_TERMINATE"})
 CATEGORIES = frozenset(CATEGORY_FIELDS) | CONTROL_CATEGORIES
+#: ConText directions of cues that only cut or block other cues and never modify a target
+CONTROL_DIRECTIONS = frozenset({"TERMINATE", "PSEUDO"})
 
 REQUIRED_KEYS = frozenset({"id", "literal", "category", "direction", "example"})
 ALLOWED_KEYS = REQUIRED_KEYS | {
@@ -142,3 +145,97 @@ def load_rules(name: str = RULES_FILE) -> RuleSet:
 
 def rule_id(rule: ConTextRule) -> str:
     return (rule.metadata or {}).get("id", rule.literal)
+
+
+# ---------------------------------------------------------------- prefilter
+
+#: spaCy Matcher quantifiers under which a pattern token must occur at least once
+_REQUIRED_OPS = (None, "1", "+")
+#: token attributes whose values bound the lower-cased text of the matched token
+_WORD_KEYS = {"LOWER": lambda v: v, "ORTH": str.lower, "TEXT": str.lower}
+
+
+@dataclass(frozen=True)
+class CueFilter:
+    """A necessary condition for a text to hold a cue that can modify a target.
+
+    ``requirements`` has one entry per rule whose direction is not in
+    :data:`CONTROL_DIRECTIONS`: the word sets a match of that rule needs, i.e. a text the
+    rule matches has, for each set, a token whose lower-cased text is in the set.
+    ``None`` when some rule's matches cannot be bounded that way (a regular expression,
+    an ``on_match`` callback): then any text may hold such a cue.
+    """
+
+    requirements: tuple[tuple[frozenset[str], ...], ...] | None
+    #: word -> one bit per word set holding it; a rule's mask has the bits of its sets
+    _word_bits: dict[str, int] = field(init=False, repr=False, compare=False)
+    _rule_masks: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        word_bits: dict[str, int] = {}
+        masks: list[int] = []
+        bit = 0
+        for needed_sets in self.requirements or ():
+            mask = 0
+            for needed in needed_sets:
+                for word in needed:
+                    word_bits[word] = word_bits.get(word, 0) | (1 << bit)
+                mask |= 1 << bit
+                bit += 1
+            masks.append(mask)
+        object.__setattr__(self, "_word_bits", word_bits)
+        object.__setattr__(self, "_rule_masks", tuple(masks))
+
+    def may_match(self, words: Iterable[str]) -> bool:
+        """False only if no rule that can modify a target can match a text whose tokens
+        have these lower-cased texts."""
+        if self.requirements is None:
+            return True
+        found = 0
+        bits = self._word_bits
+        for word in words:
+            found |= bits.get(word, 0)
+        return any(found & mask == mask for mask in self._rule_masks)
+
+
+def _token_words(spec: Any) -> frozenset[str] | None:
+    """The lower-cased texts a token matching this Matcher token pattern can have, if the
+    pattern token must occur and names them (``LOWER``/``ORTH``/``TEXT``, a string or
+    ``{"IN": [...]}``); ``None`` otherwise."""
+    if not isinstance(spec, dict) or spec.get("OP") not in _REQUIRED_OPS:
+        return None
+    words: frozenset[str] | None = None
+    for key, to_lower in _WORD_KEYS.items():
+        value = spec.get(key)
+        if isinstance(value, dict) and set(value) == {"IN"}:
+            value = value["IN"]
+        elif isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            continue
+        found = frozenset(to_lower(v) for v in value)
+        words = found if words is None else words & found
+    return words
+
+
+def cue_filter(rules: Iterable[ConTextRule], phrase_words: Callable[[str], list[str]]) -> CueFilter:
+    """The :class:`CueFilter` of ``rules``, as medspaCy's matcher would apply them.
+
+    ``phrase_words`` gives the lower-cased token texts of a string, tokenized as the
+    matcher tokenizes the literal of a rule without ``pattern`` (phrase-matched on
+    ``LOWER``): each of those words must occur in a matching text.
+    """
+    requirements: list[tuple[frozenset[str], ...]] = []
+    for rule in rules:
+        if rule.on_match is not None:
+            return CueFilter(None)
+        if rule.direction in CONTROL_DIRECTIONS:
+            continue
+        if rule.pattern is None:
+            needed = [frozenset({word}) for word in phrase_words(rule.literal.lower())]
+        elif isinstance(rule.pattern, list):
+            needed = [w for w in map(_token_words, rule.pattern) if w is not None]
+        else:
+            return CueFilter(None)
+        requirements.append(tuple(needed))
+    return CueFilter(tuple(requirements))
