@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 from extractor.assertion import assess
 from extractor.assertion.core import analyze_text, negated_findings
-from extractor.assertion.engine import get_engine
+from extractor.assertion.engine import ContextEngine, get_engine
 from extractor.assertion.findings import findings_in_scope, load_vocab, split_items, tokenize
 from extractor.assertion.rules import (
     CATEGORY_FIELDS,
@@ -262,6 +262,45 @@ def test_asserting_only_drops_control_cues_and_nothing_else(sentence: str) -> No
     fast = engine.analyze(sentence, targets, asserting_only=True)
     assert fast.target_cues == full.target_cues
     assert fast.cues == [c for c in full.cues if c.direction not in CONTROL_DIRECTIONS]
+
+
+_MATCHER_SENTENCES = [
+    *_SENTENCES,
+    *(parse_example(rule.metadata["example"])[0] for rule in RULES),
+    "Metastases were excluded.",  # two token patterns match "were excluded"
+    "The prior history of asthma; no change, not only if whether...",
+]
+
+
+@pytest.mark.parametrize("sentence", _MATCHER_SENTENCES)
+def test_prefiltered_matcher_finds_what_medspacy_finds(sentence: str) -> None:
+    engine = get_engine()
+    doc = engine.nlp.tokenizer(sentence)
+    assert not engine.matcher.always_full
+    assert engine.matcher(doc) == engine.matcher.full(doc)
+
+
+def test_prefiltered_matcher_runs_the_full_matcher_on_a_tie(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    prefiltered = get_engine().matcher
+    full, calls = prefiltered.full, []
+    monkeypatch.setattr(prefiltered, "full", lambda doc: calls.append(doc.text) or full(doc))
+    for sentence in ("Metastases were excluded.", "Metastases were absent."):
+        prefiltered(get_engine().nlp.tokenizer(sentence))
+    assert calls == ["Metastases were excluded."]
+
+
+def test_prefiltered_matcher_defers_regex_rules() -> None:
+    rules = [
+        {**GOOD_RULE, "id": "regex", "pattern": "no[a-z]*"},
+        {**GOOD_RULE, "id": "tokens", "pattern": [{"LOWER": "fever"}]},
+    ]
+    engine = ContextEngine(parse_rules({"context_rules": rules}, "rules.json"))
+    assert engine.matcher.always_full
+    result = engine.analyze("Nonspecific fever, no rash.", [(22, 26)], asserting_only=True)
+    assert [c.text for c in result.cues] == ["Nonspecific", "fever", "no"]
+    assert [c.text for c in result.target_cues[0]] == ["no"]
 
 
 def _rule(pattern: object, direction: str = "FORWARD", literal: str = "x") -> dict:
