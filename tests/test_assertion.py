@@ -515,3 +515,10 @@ def test_component_honours_exempt_and_collects_findings(
     assert [f[0] for f in doc._.negated_findings] == findings
     for finding, start, end in doc._.negated_findings:
         assert doc.text[start:end].lower() == finding
+
+
+def test_pipeline_shares_the_engine_vocab(nlp) -> None:  # noqa: ANN001 - session fixture
+    text = "Zqxv-lesions were not identified."
+    doc = nlp.make_doc(text)
+    assert nlp.vocab is get_engine().nlp.vocab
+    assert [t.text for t in doc] == [t.text for t in get_engine().nlp.tokenizer(text)]

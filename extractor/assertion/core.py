@@ -50,6 +50,8 @@ def analyze_text(
     """Run ConText on the sentences of ``text`` holding a target (or on all of them, or
     also on those starting inside one of the ``also_in`` character ranges).
 
+    The engine runs with ``asserting_only``: only cues that can modify a target are
+    kept, so a sentence in which none can match is not run through ConText at all.
     ``engine`` defaults to the packaged rules; the benchmark passes another rule set.
     """
     engine = engine or get_engine()
