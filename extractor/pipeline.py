@@ -3,7 +3,8 @@
 ``get_nlp()`` builds the spaCy pipeline once per process (blank English tokenizer,
 our sentence splitter, the case-report sectionizer, scispaCy's abbreviation
 detector, one component per field in :data:`FIELD_ORDER`, ConText assertions, and
-the per-field finalize step) and caches it. No trained model is loaded.
+the per-field finalize step) and caches it. No trained model is loaded. The pipeline
+shares its vocabulary with the ConText engine, which tokenizes the same words again.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extractor.assertion.engine import get_engine
 from extractor.fields.base import Candidate, FieldExtractor
 from extractor.schema import FieldName
 from extractor.tokenizer import SafeTokenizer
@@ -110,7 +112,8 @@ def get_nlp() -> Language:
     """Build (once per process) and return the extraction pipeline."""
     silence_third_party_logging()
     _register_components()
-    nlp = spacy.blank("en")
+    # one lexeme per word for both tokenizers (same language, same lexeme attributes)
+    nlp = spacy.blank("en", vocab=get_engine().nlp.vocab)
     nlp.max_length = 50_000_000
     nlp.tokenizer = SafeTokenizer(nlp.tokenizer)
     for pipe in PIPE_ORDER:

@@ -11,12 +11,15 @@ from spacy.tokens import Doc
 
 from extractor.assertion import assess
 from extractor.assertion.core import analyze_text, negated_findings
-from extractor.assertion.engine import get_engine
+from extractor.assertion.engine import ContextEngine, get_engine
 from extractor.assertion.findings import findings_in_scope, load_vocab, split_items, tokenize
 from extractor.assertion.rules import (
     CATEGORY_FIELDS,
     CONTROL_CATEGORIES,
+    CONTROL_DIRECTIONS,
     RuleError,
+    build_rule,
+    cue_filter,
     load_rules,
     parse_example,
     parse_rules,
@@ -197,6 +200,161 @@ def test_bad_rule_file_shape_fails(data: dict) -> None:
         parse_rules(data, "rules.json")
 
 
+# ---------------------------------------------------------------- prefilter
+
+# sentence | may a cue that can modify a target match it (else ConText is skipped)
+PREFILTER_CASES = [
+    ("There was no fever.", True),
+    ("NO FEVER.", True),
+    ("Fever was absent", True),  # the cue is the last word
+    ("Fever resolved", True),  # a one-word cue, last
+    ("Cannot exclude lymphoma", True),  # "Cannot" is tokenized "Can" "not"
+    ("History of asthma", True),
+    ("Her mother had asthma", True),
+    ("Gram-negative rods were cultured.", True),  # "-" "negative" could be a cue
+    ("The lesion was not only painful but also large.", True),  # "not" alone is a cue
+    ("The tumour was excised completely.", False),  # "was": a negation terminator only
+    ("Pain improved but fever persisted.", False),  # a terminator only
+    ("Cells that are large were seen.", False),  # a pseudo-trigger only
+    ("The biopsy showed carcinoma.", False),
+    ("Diagnosis: schwannoma; grade I.", False),
+    ("Nodes were normal.", False),  # "no" inside a word is no token
+    ("Knowledge of the anatomy is essential.", False),
+    ("Schwannoma, grade I.", False),  # no cue at all
+]
+
+
+@pytest.mark.parametrize(("sentence", "analysed"), PREFILTER_CASES)
+def test_prefilter_table(sentence: str, analysed: bool) -> None:
+    engine = get_engine()
+    words = [t.lower_ for t in engine.nlp.tokenizer(sentence)]
+    assert engine.cue_filter.may_match(words) is analysed
+    full = engine.analyze(sentence, [(0, 4)])
+    if not analysed:  # skipping is safe: ConText finds only control cues there
+        assert {c.direction for c in full.cues} <= CONTROL_DIRECTIONS
+        assert full.target_cues == [[]]
+
+
+def test_asserting_only_skips_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = get_engine()
+    real, ran = engine.context, []
+
+    def context(doc: Doc, targets: str) -> Doc:
+        ran.append(doc.text)
+        return real(doc, targets=targets)
+
+    monkeypatch.setattr(engine, "context", context)
+    for sentence, _ in PREFILTER_CASES:
+        engine.analyze(sentence, [(0, 4)], asserting_only=True)
+    assert ran == [s for s, analysed in PREFILTER_CASES if analysed]
+
+
+_SENTENCES = [parse_example(example)[0] for example, _flags, *_ in CASES] + [
+    s for s, _ in PREFILTER_CASES
+]
+
+
+@pytest.mark.parametrize("sentence", _SENTENCES)
+def test_asserting_only_drops_control_cues_and_nothing_else(sentence: str) -> None:
+    engine = get_engine()
+    targets = [(i, i + 3) for i in range(0, len(sentence) - 3, 7)]
+    full = engine.analyze(sentence, targets)
+    fast = engine.analyze(sentence, targets, asserting_only=True)
+    assert fast.target_cues == full.target_cues
+    assert fast.cues == [c for c in full.cues if c.direction not in CONTROL_DIRECTIONS]
+
+
+_MATCHER_SENTENCES = [
+    *_SENTENCES,
+    *(parse_example(rule.metadata["example"])[0] for rule in RULES),
+    "Metastases were excluded.",  # two token patterns match "were excluded"
+    "The prior history of asthma; no change, not only if whether...",
+]
+
+
+@pytest.mark.parametrize("sentence", _MATCHER_SENTENCES)
+def test_prefiltered_matcher_finds_what_medspacy_finds(sentence: str) -> None:
+    engine = get_engine()
+    doc = engine.nlp.tokenizer(sentence)
+    assert not engine.matcher.always_full
+    assert engine.matcher(doc) == engine.matcher.full(doc)
+
+
+def test_prefiltered_matcher_runs_the_full_matcher_on_a_tie(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    prefiltered = get_engine().matcher
+    full, calls = prefiltered.full, []
+    monkeypatch.setattr(prefiltered, "full", lambda doc: calls.append(doc.text) or full(doc))
+    for sentence in ("Metastases were excluded.", "Metastases were absent."):
+        prefiltered(get_engine().nlp.tokenizer(sentence))
+    assert calls == ["Metastases were excluded."]
+
+
+def test_prefiltered_matcher_defers_regex_rules() -> None:
+    rules = [
+        {**GOOD_RULE, "id": "regex", "pattern": "no[a-z]*"},
+        {**GOOD_RULE, "id": "tokens", "pattern": [{"LOWER": "fever"}]},
+    ]
+    engine = ContextEngine(parse_rules({"context_rules": rules}, "rules.json"))
+    assert engine.matcher.always_full
+    result = engine.analyze("Nonspecific fever, no rash.", [(22, 26)], asserting_only=True)
+    assert [c.text for c in result.cues] == ["Nonspecific", "fever", "no"]
+    assert [c.text for c in result.target_cues[0]] == ["no"]
+
+
+def _rule(pattern: object, direction: str = "FORWARD", literal: str = "x") -> dict:
+    return {**GOOD_RULE, "literal": literal, "pattern": pattern, "direction": direction}
+
+
+@pytest.mark.parametrize(
+    ("rule", "requirement"),
+    [
+        (_rule(None, literal="No Evidence of"), ({"no"}, {"evidence"}, {"of"})),
+        (_rule([{"LOWER": {"IN": ["was", "were"]}}, {"LOWER": "not"}]), ({"was", "were"}, {"not"})),
+        (_rule([{"LOWER": "was", "OP": "?"}, {"LOWER": "seen", "OP": "+"}]), ({"seen"},)),
+        (_rule([{"ORTH": "Neg"}, {"LOWER": "x", "OP": "*"}]), ({"neg"},)),
+        (_rule([{"LOWER": {"REGEX": "^no"}}, {"LOWER": "x", "OP": "!"}]), ()),
+        (_rule([{"ORTH": "-"}, {"LOWER": {"IN": ["a", "b"]}, "ORTH": "a"}]), ({"-"}, {"a"})),
+    ],
+)
+def test_cue_filter_requirements(rule: dict, requirement: tuple[set[str], ...]) -> None:
+    control = build_rule(_rule([{"LOWER": "but"}], direction="TERMINATE"))
+    found = cue_filter([build_rule(rule), control], str.split)
+    assert found.requirements == (tuple(frozenset(words) for words in requirement),)
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        (["was", "seen"], False),
+        (["was", "not"], True),
+        (["not", "were"], True),
+        (["not"], False),
+        (["but"], False),  # the terminator's word never lets ConText run
+        ([], False),
+    ],
+)
+def test_cue_filter_needs_every_required_word(words: list[str], expected: bool) -> None:
+    rules = [
+        build_rule(_rule([{"LOWER": {"IN": ["was", "were"]}}, {"LOWER": "not"}])),
+        build_rule(_rule([{"LOWER": "but"}], direction="TERMINATE")),
+    ]
+    assert cue_filter(rules, str.split).may_match(words) is expected
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        [_rule("no[a-z]+")],  # a regular expression: any text may match
+        [_rule([{"LOWER": {"REGEX": "^no"}}])],  # no word is required
+    ],
+)
+def test_cue_filter_cannot_skip_unbounded_rules(rules: list[dict]) -> None:
+    found = cue_filter([build_rule(r) for r in rules], str.split)
+    assert found.may_match([]) and found.may_match(["anything"])
+
+
 # ---------------------------------------------------------------- assess() API
 
 
@@ -357,3 +515,10 @@ def test_component_honours_exempt_and_collects_findings(
     assert [f[0] for f in doc._.negated_findings] == findings
     for finding, start, end in doc._.negated_findings:
         assert doc.text[start:end].lower() == finding
+
+
+def test_pipeline_shares_the_engine_vocab(nlp) -> None:  # noqa: ANN001 - session fixture
+    text = "Zqxv-lesions were not identified."
+    doc = nlp.make_doc(text)
+    assert nlp.vocab is get_engine().nlp.vocab
+    assert [t.text for t in doc] == [t.text for t in get_engine().nlp.tokenizer(text)]

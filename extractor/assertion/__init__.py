@@ -1,10 +1,11 @@
 """Assertions (negated, uncertain, hypothetical, historical, family) with medspaCy's ConText.
 
 Cue rules are data (``rules/context_rules.json``, loaded by :mod:`.rules`); the
-engine (:mod:`.engine`) runs ConText one sentence at a time; :mod:`.resolve` turns
-the cues modifying a span into an :class:`~extractor.schema.Assertion`;
-:mod:`.findings` cuts negation scopes into negated findings; the spaCy component
-``case_assertions`` lives in :mod:`.component`.
+engine (:mod:`.engine`) runs ConText one sentence at a time, with a rule matcher
+(:mod:`.matcher`) that runs only the cue patterns a sentence can match;
+:mod:`.resolve` turns the cues modifying a span into an
+:class:`~extractor.schema.Assertion`; :mod:`.findings` cuts negation scopes into
+negated findings; the spaCy component ``case_assertions`` lives in :mod:`.component`.
 """
 
 from __future__ import annotations

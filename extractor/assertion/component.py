@@ -24,13 +24,14 @@ from extractor.schema import SectionKind
 def case_assertions(doc: Doc) -> Doc:
     candidates: list[Candidate] = doc._.candidates or []
     spans = [(c.start, c.end) for c in candidates]
+    text = doc.text  # joined from the tokens on every access
     if not doc._.sections:  # no sectionizer ran: every sentence may hold findings
-        patient = [(0, len(doc.text))]
+        patient = [(0, len(text))]
     else:
         patient = [(s.start, s.end) for s in doc._.sections if s.kind == SectionKind.PATIENT]
-    result = analyze_text(doc.text, spans, also_in=patient)
+    result = analyze_text(text, spans, also_in=patient)
     for cand, cues in zip(candidates, result.target_cues, strict=True):
         cand.assertion = to_assertion(cues, (cand.start, cand.end), cand.exempt)
     exempt_spans = [(c.start, c.end) for c in candidates if "negated" in c.exempt]
-    doc._.negated_findings = negated_findings(doc.text, result.cues, exempt_spans)
+    doc._.negated_findings = negated_findings(text, result.cues, exempt_spans)
     return doc

@@ -22,7 +22,8 @@ NEGATED = "NEGATED_EXISTENCE"
 class TextResult:
     #: for each target, the cues that modify it (offsets into the whole text)
     target_cues: list[list[CueMatch]]
-    #: every cue of the analysed sentences
+    #: every cue of the analysed sentences that can modify a target (terminators and
+    #: pseudo-triggers, which only shape the other cues' scopes, are left out)
     cues: list[CueMatch]
 
 
@@ -49,6 +50,8 @@ def analyze_text(
     """Run ConText on the sentences of ``text`` holding a target (or on all of them, or
     also on those starting inside one of the ``also_in`` character ranges).
 
+    The engine runs with ``asserting_only``: only cues that can modify a target are
+    kept, so a sentence in which none can match is not run through ConText at all.
     ``engine`` defaults to the packaged rules; the benchmark passes another rule set.
     """
     engine = engine or get_engine()
@@ -65,7 +68,7 @@ def analyze_text(
             (min(targets[i][0], s_end) - s_start, min(targets[i][1], s_end) - s_start)
             for i in members
         ]
-        result = engine.analyze(text[s_start:s_end], local)
+        result = engine.analyze(text[s_start:s_end], local, asserting_only=True)
         shifted = [shift_cue(c, s_start) for c in result.cues]
         for i, found in zip(members, result.target_cues, strict=True):
             target_cues[i] = [shift_cue(c, s_start) for c in found]

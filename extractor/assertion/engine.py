@@ -5,7 +5,8 @@ experiencer, and temporal status from clinical reports", J Biomed Inform 42:839)
 matches cue phrases, gives each a scope (to the end or the start of the sentence,
 cut by terminators, by another cue of the same category and by ``max_scope``) and
 lets a cue modify the targets inside its scope. We use medspaCy's implementation
-unchanged, with our own rule file (:mod:`extractor.assertion.rules`).
+with our own rule file (:mod:`extractor.assertion.rules`); only its rule matcher is
+replaced by one that finds the same matches faster (:mod:`extractor.assertion.matcher`).
 
 The engine works on plain sentence strings, tokenized by its own blank English
 tokenizer, so the pipeline component and :func:`extractor.assertion.assess` run
@@ -13,6 +14,12 @@ exactly the same code. ConText compares every pair of cues of a document, so eac
 sentence is its own document; a sentence longer than :data:`MAX_CHARS` characters or
 :data:`MAX_TOKENS` tokens (a flattened table or junk, never prose) is only looked at
 in a window around each target, which keeps the cost linear in the input length.
+
+With ``asserting_only`` the engine returns only cues that can modify a target (not
+terminators or pseudo-triggers, :data:`~extractor.assertion.rules.CONTROL_DIRECTIONS`)
+and does not run ConText on a text in which, by the words the rules require
+(:func:`~extractor.assertion.rules.cue_filter`), no such cue can match: ConText would
+find no cue there that modifies a target or that it returns.
 """
 
 from __future__ import annotations
@@ -25,12 +32,14 @@ import spacy
 from medspacy.context import ConText
 from spacy.tokens import Doc, Span
 
-from extractor.assertion.rules import RuleSet, load_rules, rule_id
+from extractor.assertion import matcher
+from extractor.assertion.rules import CONTROL_DIRECTIONS, RuleSet, cue_filter, load_rules, rule_id
 
 MAX_TOKENS = 200
 WINDOW = 40
 MAX_CHARS = 3000
 WINDOW_CHARS = 300
+PHRASE_ATTR = "LOWER"  # rules without a pattern match their literal case-insensitively
 _TARGETS_ATTR = "assertion_targets"
 
 if not Doc.has_extension(_TARGETS_ATTR):
@@ -95,7 +104,7 @@ def _ending_in(span: Span, modifiers) -> list:  # noqa: ANN001 - ConTextModifier
     return [
         m
         for m in modifiers
-        if m.direction not in ("TERMINATE", "PSEUDO")
+        if m.direction not in CONTROL_DIRECTIONS
         and m.modifier_span[0] < span.start < m.modifier_span[1]
     ]
 
@@ -111,13 +120,26 @@ class ContextEngine:
             rules=None,
             span_attrs=None,
             terminating_types=ruleset.terminating_types or None,
+            phrase_matcher_attr=PHRASE_ATTR,
         )
         self.context.add(list(ruleset.rules))
+        self.matcher = matcher.install(self.context, self.nlp.tokenizer, PHRASE_ATTR)
+        self.cue_filter = cue_filter(ruleset.rules, self._phrase_words)
+
+    def _phrase_words(self, text: str) -> list[str]:
+        return [token.lower_ for token in self.nlp.tokenizer(text)]
 
     def _run(  # noqa: ANN202
-        self, text: str, targets: Sequence[tuple[int, int]], offset: int, doc: Doc | None = None
+        self,
+        text: str,
+        targets: Sequence[tuple[int, int]],
+        offset: int,
+        doc: Doc | None = None,
+        asserting_only: bool = False,
     ):
         doc = doc if doc is not None else self.nlp.make_doc(text)
+        if asserting_only and not self.cue_filter.may_match(token.lower_ for token in doc):
+            return [[] for _ in targets], []
         for token in doc:
             token.is_sent_start = token.i == 0
         spans: list[Span | None] = [
@@ -133,20 +155,32 @@ class ContextEngine:
             else [_cue(doc, m, offset) for m in (*span._.modifiers, *_ending_in(span, modifiers))]
             for span in spans
         ]
+        if asserting_only:
+            modifiers = [m for m in modifiers if m.direction not in CONTROL_DIRECTIONS]
         cues = [_cue(doc, m, offset) for m in modifiers]
         return target_cues, cues
 
-    def analyze(self, text: str, targets: Sequence[tuple[int, int]] = ()) -> SentenceResult:
-        """Cues of ``text`` (one sentence) and, for each target span, the cues modifying it."""
+    def analyze(
+        self, text: str, targets: Sequence[tuple[int, int]] = (), *, asserting_only: bool = False
+    ) -> SentenceResult:
+        """Cues of ``text`` (one sentence) and, for each target span, the cues modifying it.
+
+        ``asserting_only``: leave out the cues that cannot modify a target, and skip
+        ConText where no other cue can match (the target cues are the same).
+        """
         if len(text) > MAX_CHARS:
-            return SentenceResult([self._char_window(text, t) for t in targets], [])
+            return SentenceResult([self._char_window(text, t, asserting_only) for t in targets], [])
         tokens = self.nlp.tokenizer(text)
         if len(tokens) <= MAX_TOKENS:
-            target_cues, cues = self._run(text, targets, 0, tokens)
+            target_cues, cues = self._run(text, targets, 0, tokens, asserting_only)
             return SentenceResult(target_cues, cues)
-        return SentenceResult([self._windowed(text, tokens, t) for t in targets], [])
+        return SentenceResult(
+            [self._windowed(text, tokens, t, asserting_only) for t in targets], []
+        )
 
-    def _char_window(self, text: str, target: tuple[int, int]) -> list[CueMatch]:
+    def _char_window(
+        self, text: str, target: tuple[int, int], asserting_only: bool
+    ) -> list[CueMatch]:
         # spaCy's tokenizer is quadratic on long runs of affixes ("((((..."): look only
         # at the characters around the target, cut at whitespace
         a = max(0, target[0] - WINDOW_CHARS)
@@ -156,17 +190,21 @@ class ContextEngine:
             a = space + 1 if space >= 0 else target[0]
         space = text.rfind(" ", target[1], b)
         b = space if space >= 0 and b < len(text) else b
-        result = self.analyze(text[a:b], [(target[0] - a, target[1] - a)])
+        result = self.analyze(
+            text[a:b], [(target[0] - a, target[1] - a)], asserting_only=asserting_only
+        )
         return [shift_cue(c, a) for c in result.target_cues[0]]
 
-    def _windowed(self, text: str, tokens: Doc, target: tuple[int, int]) -> list[CueMatch]:
+    def _windowed(
+        self, text: str, tokens: Doc, target: tuple[int, int], asserting_only: bool
+    ) -> list[CueMatch]:
         span = tokens.char_span(target[0], target[1], alignment_mode="expand")
         if span is None:
             return []
         a = tokens[max(0, span.start - WINDOW)].idx
         last = tokens[min(len(tokens), span.end + WINDOW) - 1]
         b = last.idx + len(last.text)
-        target_cues, _ = self._run(text[a:b], [target], a)
+        target_cues, _ = self._run(text[a:b], [target], a, asserting_only=asserting_only)
         return target_cues[0]
 
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -33,6 +34,8 @@ CATEGORY_FIELDS: dict[str, str] = {
 #: categories of rules that never assert anything themselves
 CONTROL_CATEGORIES = frozenset({"TERMINATE", "PSEUDO", "NEGATION_TERMINATE"})
 CATEGORIES = frozenset(CATEGORY_FIELDS) | CONTROL_CATEGORIES
+#: ConText directions of cues that only cut or block other cues and never modify a target
+CONTROL_DIRECTIONS = frozenset({"TERMINATE", "PSEUDO"})
 
 REQUIRED_KEYS = frozenset({"id", "literal", "category", "direction", "example"})
 ALLOWED_KEYS = REQUIRED_KEYS | {
@@ -142,3 +145,117 @@ def load_rules(name: str = RULES_FILE) -> RuleSet:
 
 def rule_id(rule: ConTextRule) -> str:
     return (rule.metadata or {}).get("id", rule.literal)
+
+
+# ---------------------------------------------------------------- prefilter
+
+#: spaCy Matcher quantifiers under which a pattern token must occur at least once
+_REQUIRED_OPS = (None, "1", "+")
+#: token attributes whose values bound the lower-cased text of the matched token
+_WORD_KEYS = {"LOWER": lambda v: v, "ORTH": str.lower, "TEXT": str.lower}
+
+
+def _token_words(spec: Any) -> frozenset[str] | None:
+    """The lower-cased texts a token matching this Matcher token pattern can have, if the
+    pattern token must occur and names them (``LOWER``/``ORTH``/``TEXT``, a string or
+    ``{"IN": [...]}``); ``None`` otherwise."""
+    if not isinstance(spec, dict) or spec.get("OP") not in _REQUIRED_OPS:
+        return None
+    words: frozenset[str] | None = None
+    for key, to_lower in _WORD_KEYS.items():
+        value = spec.get(key)
+        if isinstance(value, dict) and set(value) == {"IN"}:
+            value = value["IN"]
+        elif isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            continue
+        found = frozenset(to_lower(v) for v in value)
+        words = found if words is None else words & found
+    return words
+
+
+def required_words(
+    rule: ConTextRule, phrase_words: Callable[[str], list[str]]
+) -> tuple[frozenset[str], ...] | None:
+    """Word sets a text must contain for medspaCy's matcher to match ``rule`` in it: for
+    each set, a token whose lower-cased text is in the set. ``None`` when the rule does
+    not tell (a regular expression, an ``on_match`` callback).
+
+    ``phrase_words`` gives the lower-cased token texts of a string, tokenized as the
+    matcher tokenizes the literal of a rule without ``pattern`` (phrase-matched on
+    ``LOWER``): each of those words must occur.
+    """
+    if rule.on_match is not None:
+        return None
+    if rule.pattern is None:
+        return tuple(frozenset({word}) for word in phrase_words(rule.literal.lower()))
+    if isinstance(rule.pattern, list):
+        return tuple(w for w in map(_token_words, rule.pattern) if w is not None)
+    return None
+
+
+@dataclass(frozen=True)
+class RuleFilter:
+    """Which of a list of rules may match a text, judged from the words of the text.
+
+    ``requirements[i]`` is :func:`required_words` of rule ``i`` (``None``: the rule may
+    match any text). A rule is matchable when the text has a word of each of its sets.
+    """
+
+    requirements: tuple[tuple[frozenset[str], ...] | None, ...]
+    #: word -> one bit per word set holding it; a rule's mask has the bits of its sets
+    _word_bits: dict[str, int] = field(init=False, repr=False, compare=False)
+    _rule_masks: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        word_bits: dict[str, int] = {}
+        masks: list[int] = []
+        bit = 0
+        for needed_sets in self.requirements:
+            mask = 0
+            for needed in needed_sets or ():
+                for word in needed:
+                    word_bits[word] = word_bits.get(word, 0) | (1 << bit)
+                mask |= 1 << bit
+                bit += 1
+            masks.append(mask)
+        object.__setattr__(self, "_word_bits", word_bits)
+        object.__setattr__(self, "_rule_masks", tuple(masks))
+
+    def _found(self, words: Iterable[str]) -> int:
+        found = 0
+        bits = self._word_bits
+        for word in words:
+            found |= bits.get(word, 0)
+        return found
+
+    def matchable(self, words: Iterable[str]) -> list[int]:
+        """Indices of the rules that may match a text whose tokens have these lower-cased
+        texts (the others cannot)."""
+        found = self._found(words)
+        return [i for i, mask in enumerate(self._rule_masks) if found & mask == mask]
+
+    def may_match(self, words: Iterable[str]) -> bool:
+        """False only if none of the rules can match a text with these words."""
+        found = self._found(words)
+        return any(found & mask == mask for mask in self._rule_masks)
+
+
+def cue_filter(
+    rules: Iterable[ConTextRule], phrase_words: Callable[[str], list[str]]
+) -> RuleFilter:
+    """The :class:`RuleFilter` of the ``rules`` whose cues can modify a target (direction
+    not in :data:`CONTROL_DIRECTIONS`): a text for which it says no may hold only
+    terminators and pseudo-triggers. If any rule has an ``on_match`` callback (which can
+    change the matches of other rules), it says yes to every text."""
+    rules = list(rules)
+    if any(rule.on_match is not None for rule in rules):
+        return RuleFilter((None,))
+    return RuleFilter(
+        tuple(
+            required_words(rule, phrase_words)
+            for rule in rules
+            if rule.direction not in CONTROL_DIRECTIONS
+        )
+    )
