@@ -18,13 +18,14 @@ from extractor.assertion.core import analyze_text, negated_findings
 from extractor.assertion.resolve import to_assertion
 from extractor.fields.base import Candidate
 from extractor.schema import SectionKind
+from extractor.tokenizer import doc_text
 
 
 @Language.component("case_assertions")
 def case_assertions(doc: Doc) -> Doc:
     candidates: list[Candidate] = doc._.candidates or []
     spans = [(c.start, c.end) for c in candidates]
-    text = doc.text  # joined from the tokens on every access
+    text = doc_text(doc)
     if not doc._.sections:  # no sectionizer ran: every sentence may hold findings
         patient = [(0, len(text))]
     else:
