@@ -27,6 +27,9 @@ ENGINES = ("local", "dask")
 #: reports per pool worker before it is replaced by a fresh fork of the warmed-up parent:
 #: spaCy's string store grows with every new word, so long-lived workers grow slowly
 RECYCLE_AFTER = 1000
+#: reports per pool task: fewer messages between the parent and the workers (the parent
+#: used ~1 ms of CPU per report with one report per task, 0.4 ms with four)
+CHUNK_SIZE = 4
 
 
 @dataclass(frozen=True)
@@ -139,8 +142,10 @@ def iter_results(
     if sys.platform != "win32":
         warm_up()  # once before forking: workers inherit the loaded pipeline and vocabularies
     ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-    with ctx.Pool(processes=jobs, maxtasksperchild=RECYCLE_AFTER) as pool:
-        yield from pool.imap(_worker, [(p, max_chars) for p in rest], chunksize=1)
+    # a pool task is one chunk of CHUNK_SIZE reports
+    per_worker = max(1, RECYCLE_AFTER // CHUNK_SIZE)
+    with ctx.Pool(processes=jobs, maxtasksperchild=per_worker) as pool:
+        yield from pool.imap(_worker, [(p, max_chars) for p in rest], chunksize=CHUNK_SIZE)
 
 
 class _AtomicWriter:
