@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.fields.age import _rule_matches, _rules, find_ages, parse_age
+from extractor.fields.age import _rules, find_ages, parse_age
 from extractor.text import normalize
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -88,7 +88,7 @@ def test_age_mentions_describe_the_patient(text: str, expected: list[str]) -> No
     assert [m.text for m in extract(text).mentions if m.field == "age"] == expected
 
 
-ANCHORED = [r for r in _rules() if r.options.get("anchor")]
+ANCHORED = [r for r in _rules() if r.anchor]
 TEXT_FILES = sorted(CORPUS.glob("*.txt")) + sorted((CORPUS / "synthetic").glob("*.txt"))
 
 
@@ -96,7 +96,7 @@ TEXT_FILES = sorted(CORPUS.glob("*.txt")) + sorted((CORPUS / "synthetic").glob("
 def test_anchor_is_in_every_example_match(rule) -> None:  # noqa: ANN001
     matches = list(rule.regex.finditer(rule.example))
     assert matches
-    assert all(rule.options["anchor"] in m.group(0).lower() for m in matches)
+    assert all(rule.anchor in m.group(0).lower() for m in matches)
 
 
 @pytest.mark.parametrize("path", TEXT_FILES, ids=lambda p: p.stem)
@@ -104,5 +104,5 @@ def test_anchored_rules_match_as_on_the_whole_text(path) -> None:  # noqa: ANN00
     text = normalize(path.read_text(encoding="utf-8-sig")).text + "\nA 4-year-old boy.\n8 years old"
     for rule in ANCHORED:
         whole = [m.span() for m in rule.regex.finditer(text)]
-        assert [m.span() for m in _rule_matches(rule, text)] == whole
-    assert any(m for m in _rule_matches(ANCHORED[0], text))
+        assert [m.span() for m in rule.finditer(text)] == whole
+    assert any(m for m in ANCHORED[0].finditer(text))

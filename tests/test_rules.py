@@ -21,7 +21,7 @@ FINDERS = {
     "size_rules.json": find_sizes,
 }
 EXTRA = {
-    "age_rules.json": frozenset({"tier", "anchor"}),
+    "age_rules.json": frozenset({"tier"}),
     "level_rules.json": frozenset({"kind", "scope", "applies_to", "target"}),
     "size_rules.json": frozenset({"kind", "scope", "target"}),
 }
@@ -65,6 +65,14 @@ def test_rule_example_fires_its_rule(filename: str, rule) -> None:
         ({"rules": [{"id": "x", "pattern": "(", "example": "a"}]}, "rule x: invalid pattern"),
         ({"rules": [{"id": "x", "pattern": "a", "example": "a"}] * 2}, "rule x: duplicate id"),
         ({"nope": []}, "expected an object with a 'rules' list"),
+        (
+            {"rules": [{"id": "x", "pattern": "a+b", "example": "aab", "anchor": "Ab"}]},
+            "rule x: anchor must be a non-empty lower-case string",
+        ),
+        (
+            {"rules": [{"id": "x", "pattern": "a+b?", "example": "aab a", "anchor": "ab"}]},
+            "rule x: anchor 'ab' is not in every match of the example",
+        ),
     ],
 )
 def test_bad_rule_files_fail_loudly(data: dict, message: str) -> None:
@@ -72,3 +80,22 @@ def test_bad_rule_files_fail_loudly(data: dict, message: str) -> None:
         parse_rules("fields/rules/test.json", json.loads(json.dumps(data)))
     assert "fields/rules/test.json" in str(err.value)
     assert message in str(err.value)
+
+
+def test_anchored_rule_searches_only_its_lines() -> None:
+    (rule,) = parse_rules(
+        "test.json",
+        {
+            "rules": [
+                {
+                    "id": "x",
+                    "pattern": r"(?<!\w)\d+-year-old\b",
+                    "example": "a 5-year-old",
+                    "anchor": "old",
+                }
+            ]
+        },
+    )
+    text = "A 45-year-old man.\nNo age here: 12 years.\nHis 70-YEAR-OLD father"
+    assert [m.group(0) for m in rule.finditer(text)] == ["45-year-old"]
+    assert [m.span() for m in rule.finditer(text)] == [m.span() for m in rule.regex.finditer(text)]

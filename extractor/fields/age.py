@@ -17,7 +17,6 @@ family member; a decade-only age gives ``age_years`` null.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from spacy.tokens import Doc
@@ -77,36 +76,7 @@ def parse_age(groups: dict[str, str | None]) -> AgeValue | None:
 
 
 def _rules() -> list[Rule]:
-    return load_rules("extractor.fields.rules", "age_rules.json", frozenset({"tier", "anchor"}))
-
-
-def _line_spans(text: str, anchor: str) -> list[tuple[int, int]]:
-    """(start, end) of the lines of ``text`` whose lower-case form contains ``anchor``."""
-    lower = text.lower()
-    if len(lower) != len(text):  # lower() changed the length: offsets would not agree
-        return [(0, len(text))]
-    spans: list[tuple[int, int]] = []
-    pos = lower.find(anchor)
-    while pos >= 0:
-        start = text.rfind("\n", 0, pos) + 1
-        end = text.find("\n", pos)
-        end = len(text) if end < 0 else end
-        spans.append((start, end))
-        pos = lower.find(anchor, end)
-    return spans
-
-
-def _rule_matches(rule: Rule, text: str) -> Iterator[re.Match[str]]:
-    """Matches of ``rule`` in ``text``. A rule with an ``anchor`` (a lower-case literal
-    in every match; its pattern cannot cross a line break) is run only on the lines
-    containing it: the three "N-year-old" patterns cost ~0.5 ms each per report on
-    the whole text."""
-    anchor = rule.options.get("anchor")
-    if not anchor:
-        yield from rule.regex.finditer(text)
-        return
-    for start, end in _line_spans(text, anchor):
-        yield from rule.regex.finditer(text, start, end)
+    return load_rules("extractor.fields.rules", "age_rules.json", frozenset({"tier"}))
 
 
 def rule_tier(rule_id: str) -> int:
@@ -126,7 +96,7 @@ def find_ages(text: str) -> list[tuple[int, int, AgeValue, str]]:
     """All age matches in ``text``: (start, end, value, rule id), overlaps removed."""
     found: list[tuple[int, int, AgeValue, str]] = []
     for rule in _rules():
-        for match in _rule_matches(rule, text):
+        for match in rule.finditer(text):  # "anchor" rules: see extractor.rules
             value = parse_age(match.groupdict())
             start, end = trim_span(text, *match.span())
             if value is None or OTHER_PERSON_RE.match(text, end, min(len(text), end + 40)):
