@@ -33,7 +33,15 @@ from medspacy.context import ConText
 from spacy.tokens import Doc, Span
 
 from extractor.assertion import matcher
-from extractor.assertion.rules import CONTROL_DIRECTIONS, RuleSet, cue_filter, load_rules, rule_id
+from extractor.assertion.rules import (
+    CONTROL_DIRECTIONS,
+    RuleSet,
+    cue_filter,
+    load_rules,
+    lower_words,
+    rule_id,
+    tokenized_words,
+)
 
 MAX_TOKENS = 200
 WINDOW = 40
@@ -124,10 +132,7 @@ class ContextEngine:
         )
         self.context.add(list(ruleset.rules))
         self.matcher = matcher.install(self.context, self.nlp.tokenizer, PHRASE_ATTR)
-        self.cue_filter = cue_filter(ruleset.rules, self._phrase_words)
-
-    def _phrase_words(self, text: str) -> list[str]:
-        return [token.lower_ for token in self.nlp.tokenizer(text)]
+        self.cue_filter = cue_filter(ruleset.rules, tokenized_words(self.nlp.tokenizer))
 
     def _run(  # noqa: ANN202
         self,
@@ -138,7 +143,7 @@ class ContextEngine:
         asserting_only: bool = False,
     ):
         doc = doc if doc is not None else self.nlp.make_doc(text)
-        if asserting_only and not self.cue_filter.may_match(token.lower_ for token in doc):
+        if asserting_only and not self.cue_filter.may_match(lower_words(doc)):
             return [[] for _ in targets], []
         for token in doc:
             token.is_sent_start = token.i == 0

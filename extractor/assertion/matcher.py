@@ -29,7 +29,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from extractor.assertion.rules import RuleFilter, required_words
+from extractor.assertion.rules import RuleFilter, lower_words, required_words, tokenized_words
 
 Match = tuple[int, int, int]
 
@@ -60,7 +60,7 @@ class PrefilteredMatcher:
                 matcher = Matcher(vocab)
                 matcher.add(key, [rule.pattern])
                 self.token_matchers.append(matcher)
-                requirements.append(required_words(rule, _words(tokenizer)))
+                requirements.append(required_words(rule, tokenized_words(tokenizer)))
         self.filter = RuleFilter(tuple(requirements))
 
     @property
@@ -79,16 +79,12 @@ class PrefilteredMatcher:
         if self.always_full:
             return self.full(doc)
         matches: list[Match] = []
-        for i in self.filter.matchable(token.lower_ for token in doc):
+        for i in self.filter.matchable(lower_words(doc)):
             matches.extend(self.token_matchers[i](doc))
         if len({(start, end) for _, start, end in matches}) < len(matches):
             return self.full(doc)  # which one pruning keeps depends on the full order
         matches.extend(self.phrases(doc))
         return prune_overlapping_matches(matches)
-
-
-def _words(tokenizer: Callable[[str], Doc]) -> Callable[[str], list[str]]:
-    return lambda text: [token.lower_ for token in tokenizer(text)]
 
 
 def install(

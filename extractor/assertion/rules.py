@@ -20,6 +20,7 @@ from importlib import resources
 from typing import Any
 
 from medspacy.context import ConTextRule
+from spacy.tokens import Doc
 
 RULES_FILE = "context_rules.json"
 
@@ -148,6 +149,24 @@ def rule_id(rule: ConTextRule) -> str:
 
 
 # ---------------------------------------------------------------- prefilter
+
+_LOWER_WORDS_KEY = ("extractor", "lower_words")
+
+
+def lower_words(doc: Doc) -> list[str]:
+    """Lower-cased token texts of ``doc``, computed once per doc: the engine's cue filter
+    and the matcher both read them."""
+    words = doc.user_data.get(_LOWER_WORDS_KEY)
+    if words is None:
+        words = [token.lower_ for token in doc]
+        doc.user_data[_LOWER_WORDS_KEY] = words
+    return words
+
+
+def tokenized_words(tokenizer: Callable[[str], Doc]) -> Callable[[str], list[str]]:
+    """Lower-cased token texts of a string, tokenized by ``tokenizer``."""
+    return lambda text: lower_words(tokenizer(text))
+
 
 #: spaCy Matcher quantifiers under which a pattern token must occur at least once
 _REQUIRED_OPS = (None, "1", "+")
