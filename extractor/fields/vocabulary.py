@@ -395,8 +395,6 @@ class PhraseIndex:
         self._fuzzy_lengths: dict[str, set[int]] = {}
         self._fuzzy_longest: dict[str, int] = {}
         self._token_masks: dict[str, int] = {}
-        self._fuzzy_max_len = 0
-        self._fuzzy_min_len = 10**6
         self._fuzzy_cache: dict[str, tuple[int, VocabEntry] | None] = {}
         self.max_tokens = 1
         self.keys: dict[tuple[str, ...], VocabEntry] = {}
@@ -440,8 +438,6 @@ class PhraseIndex:
         limit = fuzzy_limit(key)
         if limit:
             self._fuzzy_keys.append((key, entry, limit))
-            self._fuzzy_max_len = max(self._fuzzy_max_len, len(key))
-            self._fuzzy_min_len = min(self._fuzzy_min_len, len(key))
 
     def _build_fuzzy(self) -> None:
         """Buckets of fuzzy keys by (first two letters, length), each key with a bit mask
@@ -493,14 +489,9 @@ class PhraseIndex:
             word.isalpha() and not _covered(covered, s, e)
             for s, e, word in zip(cols.starts, cols.ends, cols.raw, strict=True)
         ]
-        prefixes = self._fuzzy_lengths
         out: list[VocabMatch] = []
         i = 0
         while i < len(cols.starts):
-            word = cols.folded[i]
-            if not usable[i] or (word[:2] if len(word) > 1 else word + " ") not in prefixes:
-                i += 1  # no window starting here can be near a key
-                continue
             match = self._fuzzy_at(cols, usable, i, stop_keys)
             if match is None:
                 i += 1
@@ -525,20 +516,23 @@ class PhraseIndex:
                 self._token_masks[token] = mask
         return mask
 
-    def best_fuzzy(self, window: str, mask: int | None = None) -> tuple[int, VocabEntry] | None:
+    def best_fuzzy(self, window: str) -> tuple[int, VocabEntry] | None:
         """(edit distance, entry) of the closest key within its edit limit; cached.
 
         A key is compared (:func:`damerau_levenshtein`) only when it starts with the
         same two letters, its length is within two of the window's, and at most
         three bigrams per allowed edit are missing from the window (each edit changes
-        at most three bigrams); the bigram test is one AND of bit masks. ``mask``, when
-        given, is the window's bigram mask (see :meth:`_bigram_mask`).
+        at most three bigrams); the bigram test is one AND of bit masks.
         """
         cached = self._fuzzy_cache.get(window, _MISSING)
         if cached is not _MISSING:
             return cached
+        return self._remember(window, self._nearest(window, self._bigram_mask(window)))
+
+    def _nearest(self, window: str, mask: int) -> tuple[int, VocabEntry] | None:
+        """:meth:`best_fuzzy` without the cache; ``mask`` is the window's bigram mask."""
         best: tuple[int, VocabEntry] | None = None
-        absent = ~(self._bigram_mask(window) if mask is None else mask)
+        absent = ~mask
         prefix = window[:2]
         for length in range(len(window) - 2, len(window) + 3):
             for key, entry, limit, key_mask in self._fuzzy.get((prefix, length), ()):
@@ -547,6 +541,11 @@ class PhraseIndex:
                 d = damerau_levenshtein(window, key, limit)
                 if 0 < d <= limit and (best is None or d < best[0]):
                     best = (d, entry)
+        return best
+
+    def _remember(
+        self, window: str, best: tuple[int, VocabEntry] | None
+    ) -> tuple[int, VocabEntry] | None:
         if len(self._fuzzy_cache) < 200_000:
             self._fuzzy_cache[window] = best
         return best
@@ -567,16 +566,16 @@ class PhraseIndex:
         i: int,
         stop_keys: frozenset[str],
     ) -> tuple[VocabMatch, int] | None:
-        """The best fuzzy match of a window of tokens starting at ``tokens[i]``.
+        """The best fuzzy match of a window of tokens starting at token ``i``.
 
         ``usable[j]``: token j is free (not inside an exact match) and all letters.
         Windows are skipped, without building their string, when no key starting
         with the same two characters has a length within two of theirs.
         """
+        if not usable[i]:
+            return None
         folded = cols.folded
         first = folded[i]
-        if not first.isalpha():
-            return None
         # a key has at least two letters: a one-letter token only starts a window of
         # two or more tokens, and every such window starts with the same two characters
         prefix = first[:2] if len(first) > 1 else first + " "
@@ -600,8 +599,9 @@ class PhraseIndex:
             if window in stop_keys:
                 continue
             found = cache.get(window, _MISSING)
-            if found is _MISSING:
-                found = self.best_fuzzy(window, self._window_mask(folded[i : i + n]))
+            if found is _MISSING:  # the mask from the words' cached masks
+                words = folded[i : i + n]
+                found = self._remember(window, self._nearest(window, self._window_mask(words)))
             if found is not None and (best is None or found[0] < best[0]):
                 best = (found[0], n, found[1])
         if best is None:
