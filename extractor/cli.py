@@ -71,6 +71,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         pred=Path(args.pred) if args.pred else None,
         out=Path(args.out) if args.out else None,
         brat=Path(args.brat) if args.brat else None,
+        records_gold=Path(args.records_gold) if args.records_gold else None,
     )
 
 
@@ -122,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--pred", help="records JSONL from `run`")
     ev.add_argument("--out", help="folder for CSV/JSON tables and the error listing")
     ev.add_argument("--brat", help="folder of brat .txt/.ann files (MACCROBAT conventions)")
+    ev.add_argument(
+        "--records-gold", help="folder of record-level gold JSON files (pages-dev format)"
+    )
     ev.set_defaults(func=_cmd_evaluate)
 
     ex = sub.add_parser("export", help="load records into a registry database")

@@ -4,6 +4,9 @@ Two modes, which may be combined:
 
 - ``--gold DIR --pred records.jsonl``: score records against gold files (real and
   synthetic reports always reported apart; see :mod:`extractor.evaluation.scoring`);
+- ``--records-gold DIR --pred records.jsonl``: score each record's summary against
+  record-level gold in the pages-dev format (see
+  :mod:`extractor.evaluation.records_gold`);
 - ``--brat DIR``: run the extractor on a brat corpus in MACCROBAT conventions and
   score it (see :mod:`extractor.evaluation.brat`).
 
@@ -21,6 +24,13 @@ from pydantic import ValidationError
 
 from extractor.evaluation.gold import GoldError, load_gold
 from extractor.evaluation.metrics import Accuracy, Counts, macro, micro
+from extractor.evaluation.records_gold import (
+    RecordsGoldError,
+    load_records_gold,
+    records_rows,
+    records_table,
+    score_records,
+)
 from extractor.evaluation.scoring import FIELDS, GROUPS, Scores, evaluate
 from extractor.evaluation.tables import (
     Row,
@@ -181,22 +191,46 @@ def evaluate_gold(gold: Path, pred: Path, out: Path | None) -> int:
     return EXIT_OK
 
 
+def evaluate_records_gold(gold: Path, pred: Path, out: Path | None) -> int:
+    golds = load_records_gold(gold)
+    if not golds:
+        return _usage(f"no gold files (*.json) in {gold}")
+    summaries = {rid: r.summary.model_dump(mode="json") for rid, r in load_records(pred).items()}
+    scores = score_records(golds, summaries)
+    print(records_table(scores) + "\n")
+    if out is not None:
+        meta = {"records_gold": str(gold), "pred": str(pred), "right": scores.right}
+        write_outputs(out, "records_", records_rows(scores), meta, scores.wrong)
+        print(f"wrote {out}/records_metrics.csv, records_errors.jsonl", file=sys.stderr)
+    return EXIT_OK
+
+
 def evaluate_command(
-    gold: Path | None, pred: Path | None, out: Path | None, brat: Path | None
+    gold: Path | None,
+    pred: Path | None,
+    out: Path | None,
+    brat: Path | None,
+    records_gold: Path | None = None,
 ) -> int:
     """Entry point of ``python -m extractor evaluate``; returns the exit code."""
-    if brat is None and (gold is None or pred is None):
-        return _usage("give --gold DIR and --pred records.jsonl, or --brat DIR")
-    if (gold is None) != (pred is None):
-        return _usage("--gold and --pred go together")
-    for path, is_dir in ((gold, True), (pred, False), (brat, True)):
+    if brat is None and pred is None:
+        return _usage(
+            "give --gold DIR or --records-gold DIR with --pred records.jsonl, or --brat DIR"
+        )
+    if pred is not None and gold is None and records_gold is None:
+        return _usage("--pred needs --gold DIR or --records-gold DIR")
+    if (gold is not None or records_gold is not None) and pred is None:
+        return _usage("--gold and --records-gold need --pred records.jsonl")
+    for path, is_dir in ((gold, True), (pred, False), (brat, True), (records_gold, True)):
         if path is not None and not (path.is_dir() if is_dir else path.is_file()):
             return _usage(f"{path} is not an existing {'folder' if is_dir else 'file'}")
     status = EXIT_OK
     try:
         if gold is not None and pred is not None:
             status = max(status, evaluate_gold(gold, pred, out))
-    except (GoldError, RecordsError) as exc:
+        if records_gold is not None and pred is not None:
+            status = max(status, evaluate_records_gold(records_gold, pred, out))
+    except (GoldError, RecordsError, RecordsGoldError) as exc:
         print(f"evaluate: {exc}", file=sys.stderr)
         return EXIT_FAILED
     if brat is not None:
