@@ -68,7 +68,8 @@ def build_record(
         SectionSpan("front_matter", "", 0, len(norm.text))
     ]
     mentions = [_mention(norm, spans, c) for c in doc._.candidates or []]
-    summary = build_summary(mentions, _negated_findings(doc, spans))
+    sentences = [norm.to_original(s.start_char, s.end_char) for s in doc.sents]
+    summary = build_summary(mentions, _negated_findings(doc, spans), original, sentences)
     all_warnings = list(warnings or [])
     if not any(is_patient_section(s.label) for s in spans):
         all_warnings.append("no patient section found; summary falls back to the abstract/title")

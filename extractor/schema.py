@@ -78,6 +78,9 @@ Region = Literal[
     "lumbosacral",
 ]
 DiagnosisRole = Literal["final", "differential", "history", "comorbidity", "other"]
+#: what a lesion is to the report: the one it is about, the primary tumour of a
+#: metastatic index lesion, a metastasis, or another lesion of the patient
+LesionRole = Literal["index", "primary", "metastasis", "other"]
 DiagnosisBasis = Literal["histopathology", "cytology", "clinical", "radiology", "intraoperative"]
 ErrorKind = Literal[
     "not_found", "no_input", "unreadable", "empty", "binary", "too_large", "internal"
@@ -220,6 +223,37 @@ class DifferentialDiagnosis(_Model):
     icdo3: str | None = None
 
 
+class LesionSize(_Model):
+    max_mm: float
+    dims_mm: list[float] = Field(default_factory=list)
+    measured_on: Literal["specimen", "biopsy"] | None = None
+    measures: str | None = Field(default=None, description="what the size measures")
+
+
+class LesionDiagnosis(_Model):
+    name: str
+    icdo3: str | None = None
+    morphology: str | None = Field(default=None, description="ICD-O-3 histology, 4 digits")
+    behaviour: str | None = Field(default=None, description="ICD-O-3 behaviour digit")
+    basis: DiagnosisBasis | None = None
+
+
+class Lesion(_Model):
+    """One distinct lesion of the patient; values drawn from ``mentions`` (indices
+    into ``Record.mentions``). ``location`` is the lesion's place: ``axial`` (bone,
+    soft tissue, spine and nervous system) or the organ it sits in."""
+
+    role: LesionRole
+    location: str
+    why: str = Field(description="id of the rule that gave the role (extractor/lesions.py)")
+    sites: list[SummarySite] = Field(default_factory=list)
+    levels: list[str] = Field(default_factory=list)
+    size: LesionSize | None = None
+    diagnosis: LesionDiagnosis | None = None
+    stains: list[SummaryStain] = Field(default_factory=list)
+    mentions: list[int] = Field(default_factory=list)
+
+
 class Summary(_Model):
     age_years: float | None = None
     sex: Sex | None = None
@@ -231,6 +265,10 @@ class Summary(_Model):
     final_diagnosis: FinalDiagnosis | None = None
     differential_diagnoses: list[DifferentialDiagnosis] = Field(default_factory=list)
     negated_findings: list[str] = Field(default_factory=list)
+    lesions: list[Lesion] = Field(
+        default_factory=list,
+        description="every distinct lesion; the flat keys above are the index lesion's",
+    )
 
 
 SUMMARY_KEYS = tuple(Summary.model_fields)

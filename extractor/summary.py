@@ -10,10 +10,29 @@ Within the chosen mentions each field module's ``summarize`` decides which value
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from extractor.lesions import (
+    LESION_FIELDS,
+    UNSPECIFIED,
+    assign_roles,
+    attach,
+    lesion_entry,
+    lesion_values,
+    metastasis_diagnosis,
+    usable,
+)
 from extractor.pipeline import FIELD_ORDER, field_extractor
-from extractor.schema import FALLBACK_SECTIONS, SECTION_KINDS, Mention, SectionKind, Summary
+from extractor.schema import (
+    FALLBACK_SECTIONS,
+    SECTION_KINDS,
+    FieldName,
+    Lesion,
+    Mention,
+    SectionKind,
+    Summary,
+)
 
 
 def is_patient_section(label: str) -> bool:
@@ -32,14 +51,57 @@ def mention_groups(mentions: list[Mention], field: str) -> list[list[Mention]]:
     return groups
 
 
-def build_summary(mentions: list[Mention], negated_findings: list[str]) -> Summary:
+def flat_values(mentions: list[Mention], allowed: set[int]) -> tuple[dict[str, Any], list[int]]:
+    """The flat summary keys from the mentions at ``allowed``, and the indices of the
+    lesion-level mentions in the groups that gave a value."""
+    position = {id(m): i for i, m in enumerate(mentions)}
+    kept = [m for i, m in enumerate(mentions) if i in allowed]
     values: dict[str, Any] = {}
+    used: list[int] = []
     for name in FIELD_ORDER:
         extractor = field_extractor(name)
-        for group in mention_groups(mentions, name):
+        for group in mention_groups(kept, name):
             part = extractor.summarize(group)
             if _has_value(part):
                 values.update(part)
+                if name in LESION_FIELDS:
+                    used += [position[id(m)] for m in group]
                 break
+    return values, used
+
+
+def build_summary(
+    mentions: list[Mention],
+    negated_findings: list[str],
+    text: str = "",
+    sentences: Sequence[tuple[int, int]] = (),
+) -> Summary:
+    """The summary: lesions (see :mod:`extractor.lesions`), the flat keys from the
+    index lesion; ``text`` and ``sentences`` (original offsets) place the mentions."""
+    summary_sections = {*FALLBACK_SECTIONS}
+    candidates = [
+        i
+        for i, m in enumerate(mentions)
+        if usable(m) and (is_patient_section(m.section) or m.section in summary_sections)
+    ]
+    att = attach(text, mentions, candidates, sentences)
+    roles = assign_roles(text, mentions, att, sentences)
+    index, primary = roles.find("index"), roles.find("primary")
+    elsewhere = {i for i, place in att.location.items() if place != index}
+    values, used = flat_values(mentions, set(range(len(mentions))) - elsewhere)
+    if roles.index_metastatic and primary is not None:
+        of_primary = [i for i, p in att.location.items() if p == primary]
+        dx = [mentions[i].value for i in of_primary if mentions[i].field == FieldName.DIAGNOSIS]
+        values["final_diagnosis"] = metastasis_diagnosis(values.get("final_diagnosis"), dx)
+    lesions: list[Lesion] = []
+    if index is not None or used:
+        role, why = roles.by_location.get(index, ("index", "index.only"))
+        lesions.append(lesion_entry(role, index or UNSPECIFIED, why, values, used))
+    for place, (role, why) in roles.by_location.items():
+        if place == index:
+            continue
+        own = [i for i, p in att.location.items() if p == place]
+        entry = lesion_values([mentions[i] for i in own])
+        lesions.append(lesion_entry(role, place, why, entry, own))
     values["negated_findings"] = negated_findings
-    return Summary(**values)
+    return Summary(**values, lesions=lesions)

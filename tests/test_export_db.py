@@ -96,6 +96,29 @@ def make_record(report_id: str, sha: str = "a" * 64, age: float | None = 45.0) -
                 },
                 "differential_diagnoses": [{"name": "meningioma", "icdo3": "9530/0"}],
                 "negated_findings": ["necrosis"],
+                "lesions": [
+                    {
+                        "role": "index",
+                        "location": "axial",
+                        "why": "index.procedure",
+                        "levels": ["C6", "C7", "T1", "T2"],
+                        "size": {"max_mm": 45.0},
+                        "diagnosis": {
+                            "name": "schwannoma",
+                            "icdo3": "9560/0",
+                            "morphology": "9560",
+                            "behaviour": "0",
+                        },
+                        "mentions": [0, 1],
+                    },
+                    {
+                        "role": "other",
+                        "location": "kidney",
+                        "why": "other.rest",
+                        "size": {"max_mm": 85.0},
+                        "mentions": [2],
+                    },
+                ],
             },
             "warnings": ["example warning"],
         }
@@ -139,6 +162,7 @@ def url(tmp_path: Path) -> str:
         ("stains", 4),
         ("diagnoses", 4),
         ("negated_findings", 2),
+        ("lesions", 4),
         ("warnings", 2),
         ("schema_version", 2),
     ],

@@ -32,6 +32,7 @@ def test_summary_has_exactly_the_registry_keys() -> None:
         "final_diagnosis",
         "differential_diagnoses",
         "negated_findings",
+        "lesions",
     )
 
 

@@ -11,9 +11,11 @@ import pytest
 import extractor
 from extractor.cli import main
 from extractor.export.tables import (
+    LESION_COLUMNS,
     MENTION_COLUMNS,
     REPORT_COLUMNS,
     behaviour_code,
+    lesions_dataframe,
     mentions_dataframe,
     to_dataframe,
 )
@@ -88,7 +90,18 @@ FULL = make_record(
     final_diagnosis={"name": "schwannoma", "icdo3": "9560/0", "basis": "histopathology"},
     differential_diagnoses=[{"name": "meningioma"}, {"name": "neurofibroma"}],
     negated_findings=["necrosis"],
-)
+    lesions=[
+        {"role": "index", "location": "axial", "why": "index.procedure",
+         "sites": [{"name": "paraspinal soft tissue", "laterality": "left",
+                    "icdo3_topography": "C49.6"}],
+         "levels": ["C6", "C7", "T1", "T2"], "size": {"max_mm": 45.0, "dims_mm": [45.0, 35.5]},
+         "diagnosis": {"name": "schwannoma", "icdo3": "9560/0", "morphology": "9560",
+                       "behaviour": "0"},
+         "stains": [{"marker": "S100", "result": "positive"}], "mentions": [0, 1]},
+        {"role": "other", "location": "kidney", "why": "other.rest",
+         "size": {"max_mm": 85.0, "dims_mm": [85.0], "measures": "mass"}, "mentions": [2]},
+    ],
+)  # fmt: skip
 EMPTY = make_record("empty")
 
 
@@ -203,6 +216,35 @@ def test_table_command_round_trips(tmp_path: Path, fmt: str) -> None:
     assert reports.loc[0, "levels"] == "C6;C7;T1;T2"
     assert reports.loc[0, "behaviour"] == "0"
     assert len(mentions) == 4
+    lesions = (
+        pd.read_csv(out / "lesions.csv")
+        if fmt == "csv"
+        else pd.read_parquet(out / "lesions.parquet")
+    )
+    assert list(lesions["role"]) == ["index", "other"]
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "expected"),
+    [
+        (0, "role", "index"),
+        (0, "location", "axial"),
+        (0, "topography", "C49.6"),
+        (0, "levels", "C6;C7;T1;T2"),
+        (0, "size_dims_mm", "45;35.5"),
+        (0, "morphology", "9560"),
+        (0, "behaviour", "0"),
+        (0, "stains_positive", "S100"),
+        (0, "mention_indices", "0;1"),
+        (1, "role", "other"),
+        (1, "size_max_mm", 85.0),
+        (1, "size_measures", "mass"),
+    ],
+)
+def test_lesions_table(row: int, column: str, expected: object) -> None:
+    df = lesions_dataframe([FULL, EMPTY])
+    assert list(df.columns) == list(LESION_COLUMNS) and len(df) == 2
+    assert df.loc[row, column] == expected
 
 
 @pytest.mark.parametrize("line", ['{"report_id": "x"}', "not json"])

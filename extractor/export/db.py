@@ -3,7 +3,8 @@
 Tables: ``reports`` (one row per report: source, summary scalars), ``sections``,
 ``mentions`` (assertion flags and cue), one table per repeated summary element
 (``sites``, ``levels``, ``stains``, ``diagnoses`` with role final/differential,
-``negated_findings``), ``warnings``, and ``schema_version``. Child tables are keyed
+``negated_findings``, ``lesions``: one row per lesion of ``summary.lesions``),
+``warnings``, and ``schema_version``. Child tables are keyed
 ``(report_id, ordinal)`` with a foreign key to ``reports``.
 
 Idempotence: a report is identified by ``report_id``. It is left untouched when the
@@ -35,14 +36,15 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from extractor.export import RecordsFileError, read_records
-from extractor.export.tables import mention_row
+from extractor.export.tables import LESION_COLUMNS, lesion_row, mention_row
 from extractor.schema import SCHEMA_VERSION, Mention, Record
 
 #: version of the database layout below; bump on any table/column change
-REGISTRY_SCHEMA_VERSION = "1"
+REGISTRY_SCHEMA_VERSION = "2"
 DEFAULT_DB_URL = "sqlite:///registry.sqlite"
 
 Row = dict[str, Any]
+_LESION_KEYS = ("report_id", "lesion_index")
 metadata = sa.MetaData()
 ID = sa.String(255)
 SHA = sa.String(64)
@@ -144,6 +146,14 @@ diagnoses = _child(
     sa.Column("basis", sa.Text),
 )
 negated_findings = _child("negated_findings", sa.Column("finding", sa.Text, nullable=False))
+lesions = _child(
+    "lesions",
+    *(
+        sa.Column(name, sa.Float if name == "size_max_mm" else sa.Text)
+        for name in LESION_COLUMNS
+        if name not in ("report_id", "lesion_index")
+    ),
+)
 warnings = _child("warnings", sa.Column("message", sa.Text, nullable=False))
 
 
@@ -219,6 +229,10 @@ CHILD_ROWS: dict[sa.Table, Callable[[Record], list[Row]]] = {
     stains: lambda r: [s.model_dump() for s in r.summary.stains],
     diagnoses: _diagnosis_rows,
     negated_findings: lambda r: [{"finding": f} for f in r.summary.negated_findings],
+    lesions: lambda r: [
+        {k: v for k, v in lesion_row(r.report_id, i, x).items() if k not in _LESION_KEYS}
+        for i, x in enumerate(r.summary.lesions)
+    ],
     warnings: lambda r: [{"message": w} for w in r.warnings],
 }
 

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from html import escape
 from pathlib import Path
 
-from extractor.schema import SECTION_KINDS, FieldName, Mention, Record, Section, SectionKind
+from extractor.schema import SECTION_KINDS, FieldName, Lesion, Mention, Record, Section, SectionKind
 
 FIELD_COLOURS: dict[FieldName, str] = {
     FieldName.AGE: "#ffec99",
@@ -175,6 +175,18 @@ def _fmt(value: object) -> str:
     return "&mdash;" if value in (None, [], "") else escape(str(value))
 
 
+def lesion_text(lesion: Lesion) -> str:
+    """One lesion as plain text: role, location, levels, size, diagnosis, rule."""
+    parts = [f"{lesion.role} ({lesion.location})"]
+    if lesion.levels:
+        parts.append(" ".join(lesion.levels))
+    if lesion.size:
+        parts.append(f"{lesion.size.max_mm:g} mm")
+    if lesion.diagnosis:
+        parts.append(lesion.diagnosis.name)
+    return ", ".join(parts) + f" [{lesion.why}]"
+
+
 def summary_rows(record: Record) -> list[tuple[str, str]]:
     """(label, escaped HTML value) rows of the summary table."""
     s = record.summary
@@ -202,6 +214,7 @@ def summary_rows(record: Record) -> list[tuple[str, str]]:
     if s.size_max_mm is not None:
         size = f"{s.size_max_mm:g} mm" + (f" ({dims} mm)" if dims else "")
     counts = Counter(str(m.field) for m in record.mentions)
+    lesions = "; ".join(lesion_text(x) for x in s.lesions)
     return [
         ("Age (years)", _fmt(s.age_years)),
         ("Sex", _fmt(s.sex)),
@@ -212,6 +225,7 @@ def summary_rows(record: Record) -> list[tuple[str, str]]:
         ("Final diagnosis", _fmt(final_text)),
         ("Differential diagnoses", _fmt("; ".join(d.name for d in s.differential_diagnoses))),
         ("Negated findings", _fmt("; ".join(s.negated_findings))),
+        ("Lesions", _fmt(lesions)),
         (
             "Mentions",
             _fmt(

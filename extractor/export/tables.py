@@ -1,4 +1,4 @@
-"""Records -> flat pandas tables: one row per report, one row per mention.
+"""Records -> flat pandas tables: one row per report, per lesion and per mention.
 
 The report table is the registry view of each summary: the first summary site is the
 primary site; multi-valued columns are ';'-joined in summary order; ``behaviour`` is
@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from extractor.export import RecordsFileError, as_records
-from extractor.schema import SECTION_KINDS, Mention, Record
+from extractor.schema import SECTION_KINDS, Lesion, Mention, Record
 
 REPORT_COLUMNS = (
     "report_id",
@@ -62,6 +62,27 @@ MENTION_COLUMNS = (
     "cue_category",
     "cue_rule",
 )
+LESION_COLUMNS = (
+    "report_id",
+    "lesion_index",
+    "role",
+    "location",
+    "why",
+    "sites",
+    "topography",
+    "laterality",
+    "levels",
+    "size_max_mm",
+    "size_dims_mm",
+    "size_measures",
+    "histology",
+    "histology_icdo3",
+    "morphology",
+    "behaviour",
+    "stains_positive",
+    "stains_negative",
+    "mention_indices",
+)
 FORMATS = ("csv", "parquet")
 
 
@@ -104,6 +125,33 @@ def report_row(record: Record) -> dict[str, Any]:
         "warnings_count": len(record.warnings),
         "source_path": record.source.path,
         "source_sha256": record.source.sha256,
+    }
+
+
+def lesion_row(report_id: str, index: int, lesion: Lesion) -> dict[str, Any]:
+    """One lesion of ``summary.lesions``; the first site gives topography and laterality."""
+    first = lesion.sites[0] if lesion.sites else None
+    dx, size = lesion.diagnosis, lesion.size
+    return {
+        "report_id": report_id,
+        "lesion_index": index,
+        "role": lesion.role,
+        "location": lesion.location,
+        "why": lesion.why,
+        "sites": _join(site.name for site in lesion.sites),
+        "topography": first.icdo3_topography if first else None,
+        "laterality": first.laterality if first else None,
+        "levels": _join(lesion.levels),
+        "size_max_mm": size.max_mm if size else None,
+        "size_dims_mm": _join(f"{d:g}" for d in size.dims_mm) if size else None,
+        "size_measures": size.measures if size else None,
+        "histology": dx.name if dx else None,
+        "histology_icdo3": dx.icdo3 if dx else None,
+        "morphology": dx.morphology if dx else None,
+        "behaviour": dx.behaviour if dx else None,
+        "stains_positive": _join(st.marker for st in lesion.stains if st.result == "positive"),
+        "stains_negative": _join(st.marker for st in lesion.stains if st.result == "negative"),
+        "mention_indices": _join(str(i) for i in lesion.mentions),
     }
 
 
@@ -161,16 +209,31 @@ def mentions_dataframe(records: Iterable[Record] | str | Path) -> pd.DataFrame:
     return df.astype({c: "bool" for c in flags} | {"start": "int64", "end": "int64"})
 
 
+def lesions_dataframe(records: Iterable[Record] | str | Path) -> pd.DataFrame:
+    """One row per lesion of each summary (columns :data:`LESION_COLUMNS`)."""
+    rows = [
+        lesion_row(r.report_id, i, lesion)
+        for r in as_records(records)
+        for i, lesion in enumerate(r.summary.lesions)
+    ]
+    return _frame(rows, LESION_COLUMNS, ("size_max_mm",))
+
+
 def write_tables(
     records: Iterable[Record] | str | Path, out: Path, fmt: str = "csv"
 ) -> dict[str, Path]:
-    """Write ``reports.<fmt>`` and ``mentions.<fmt>`` into ``out``; returns their paths."""
+    """Write ``reports``, ``lesions`` and ``mentions`` tables into ``out``; returns their paths."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown table format {fmt!r}; expected one of {FORMATS}")
     recs = as_records(records)
     out.mkdir(parents=True, exist_ok=True)
     paths = {}
-    for name, df in (("reports", to_dataframe(recs)), ("mentions", mentions_dataframe(recs))):
+    frames = (
+        ("reports", to_dataframe(recs)),
+        ("lesions", lesions_dataframe(recs)),
+        ("mentions", mentions_dataframe(recs)),
+    )
+    for name, df in frames:
         path = out / f"{name}.{fmt}"
         if fmt == "csv":
             df.to_csv(path, index=False)
