@@ -13,12 +13,14 @@ fallback sections; not negated, hypothetical or family; differentials excluded):
    the region of its ``sites.csv`` row: bone, spinal canal, nervous system, soft
    tissue and skin are ``axial`` (the lesions this product is about), a visceral
    organ or a lymph node is its own location ("kidney"); a diagnosis whose text
-   names a site ("breast carcinoma", "thyroid cancer") takes that site's location;
+   names a site ("a history of breast carcinoma") takes that site's location, unless
+   it is the final diagnosis or a metastasis (``names_its_place``);
 2. any other mention (a size, a stain, a diagnosis) takes the location of the
    located mention of its clause (no ``clause_break`` between them), the nearest
    one after it first ("an 85 mm mass involving the right kidney and a 30 mm mass
    at L2": 85 mm goes with the kidney, 30 mm with L2), then the nearest one before
-   it; else the nearest one in its sentence; none in its sentence -> unattached.
+   it; else the nearest one in its sentence (sites inside its own text do not
+   count); none in its sentence -> unattached.
 
 Lesions are the locations found, one each. Roles (``why`` names the rule):
 
@@ -56,6 +58,7 @@ from extractor.schema import FieldName, Lesion, LesionDiagnosis, LesionSize, Men
 
 AXIAL = "axial"
 UNSPECIFIED = "unspecified"
+_UNATTACHED = ""
 LESION_FIELDS = frozenset(
     {FieldName.SITE, FieldName.LEVEL, FieldName.SIZE, FieldName.STAIN, FieldName.DIAGNOSIS}
 )
@@ -67,6 +70,7 @@ class LesionRules:
     axial_regions: frozenset[str]
     generic_morphology: frozenset[str]
     clause_break: re.Pattern[str]
+    origin: re.Pattern[str]
     procedure: re.Pattern[str]
     metastasis: re.Pattern[str]
 
@@ -76,6 +80,7 @@ _RULE_KEYS = (
     "axial_regions",
     "generic_morphology",
     "clause_break",
+    "origin",
     "procedure_cue",
     "metastasis_cue",
     "examples",
@@ -87,7 +92,7 @@ def parse_lesion_rules(name: str, data: Any) -> LesionRules:
     if not isinstance(data, dict) or sorted(data) != sorted(_RULE_KEYS):
         raise RuleFileError(f"{name}: keys must be exactly {list(_RULE_KEYS)}")
     patterns: dict[str, re.Pattern[str]] = {}
-    for key in ("clause_break", "procedure_cue", "metastasis_cue"):
+    for key in ("clause_break", "origin", "procedure_cue", "metastasis_cue"):
         try:
             patterns[key] = re.compile(data[key], re.IGNORECASE)
         except (re.error, TypeError) as exc:
@@ -102,6 +107,7 @@ def parse_lesion_rules(name: str, data: Any) -> LesionRules:
         axial_regions=frozenset(data["axial_regions"]),
         generic_morphology=frozenset(data["generic_morphology"]),
         clause_break=patterns["clause_break"],
+        origin=patterns["origin"],
         procedure=patterns["procedure_cue"],
         metastasis=patterns["metastasis_cue"],
     )
@@ -130,13 +136,23 @@ def own_location(m: Mention, sites: Sequence[tuple[int, Mention]]) -> str | None
         return AXIAL
     if m.field == FieldName.SITE:
         return site_location(m.value.get("name", ""))
-    if m.field == FieldName.DIAGNOSIS:
+    if m.field == FieldName.DIAGNOSIS and names_its_place(m):
         inside = [s for _, s in sites if m.start <= s.start and s.end <= m.end]
         if inside:
             return site_location(inside[0].value.get("name", ""))
         named = site_in_name(m.text)
         return site_location(named) if named else None
     return None
+
+
+def names_its_place(m: Mention) -> bool:
+    """An organ inside a diagnosis places it ("a history of breast cancer"), unless the
+    diagnosis is the case's final one or a metastasis: then the organ names where the
+    tumour came from, not where this lesion is ("metastatic adenocarcinoma of the
+    prostate" found in the conus)."""
+    if m.value.get("role") == "final":
+        return False
+    return not (_is_metastatic(m.value) or lesion_rules().metastasis.search(m.text))
 
 
 def site_in_name(text: str) -> str | None:
@@ -235,14 +251,24 @@ def _cue_locations(
     att: Attachment,
     sentences: Sequence[tuple[int, int]],
 ) -> set[str]:
-    """Locations nearest to a cue of ``pattern`` in the sentences holding located mentions."""
+    """Locations nearest to a cue of ``pattern`` in the sentences holding located mentions;
+    a place named after the cue through ``origin`` ("metastasis of prostate cancer",
+    "metastases from the breast") is where the tumour came from, not the cue's place."""
     found: set[str] = set()
+    origin = lesion_rules().origin
     for k in sorted(set(att.sentence[i] for i in att.location)):
         start, end = sentences[k] if sentences else (0, len(text))
         here = [i for i in att.location if att.sentence[i] == k]
         for cue in pattern.finditer(text, start, end):
+            named = [
+                i
+                for i in here
+                if not origin.match(text, cue.end(), max(mentions[i].start, cue.end()))
+            ]
+            if not named:
+                continue
             nearest = min(
-                here,
+                named,
                 key=lambda i: max(cue.start() - mentions[i].end, mentions[i].start - cue.end(), 0),
             )
             found.add(att.location[nearest])
@@ -289,10 +315,16 @@ def assign_roles(
     counts = {p: sum(1 for loc in att.location.values() if loc == p) for p in places}
     procedure = _cue_locations(text, rules.procedure, mentions, att, sentences)
     metastatic = _cue_locations(text, rules.metastasis, mentions, att, sentences)
-    for i, place in att.location.items():
-        if mentions[i].field == FieldName.DIAGNOSIS and _is_metastatic(mentions[i].value):
-            metastatic.add(place)
+    for i in att.sentence:
+        m = mentions[i]
+        if m.field == FieldName.DIAGNOSIS and (
+            _is_metastatic(m.value) or rules.metastasis.search(m.text)
+        ):
+            # an unattached diagnosis describes the index lesion (decided below)
+            metastatic.add(att.location.get(i, _UNATTACHED))
     index, why = choose_index(places, counts, procedure)
+    if _UNATTACHED in metastatic:
+        metastatic.add(index)
     roles = {index: ("index", why)}
     primary_done = index not in metastatic
     for place in places:

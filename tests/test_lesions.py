@@ -52,6 +52,14 @@ def test_sizes_attach_to_the_lesion_they_measure(text, lesions, size):
         ("Case report: A 65-year-old woman was treated for breast carcinoma in 2010. MRI showed "
          "a metastasis at T8 that was resected; pathology showed metastatic carcinoma.",
          [("index", "axial"), ("primary", "breast")], "carcinoma"),
+        # the organ after "metastatic ... of" is the origin: its lesion is the primary
+        ("Case report: A 70-year-old man had a history of prostate cancer. MRI showed an "
+         "intramedullary mass at T10. Pathology showed metastatic adenocarcinoma of the "
+         "prostate.", [("index", "axial"), ("primary", "prostate")], "adenocarcinoma"),
+        # counter-example: no metastasis cue -> no primary
+        ("Case report: A 70-year-old man had a history of prostate cancer. MRI showed an "
+         "intramedullary schwannoma at T10 that was resected.",
+         [("index", "axial"), ("other", "prostate")], "schwannoma"),
         # counter-example: no metastasis cue -> no primary
         ("Case report: A 65-year-old woman had a chordoma at S2 that was resected.",
          [("index", "axial")], "chordoma"),
