@@ -4,13 +4,20 @@ Matching (:func:`find_diagnoses`, pure):
 
 * abbreviations defined in the text ("inflammatory myofibroblastic tumor (IMT)",
   found by scispaCy's detector) make every later "IMT" that diagnosis; they are
-  matched first and override the vocabulary's standard abbreviations;
+  matched first and override the vocabulary's standard abbreviations; the name is the
+  vocabulary name ending right before "(SF)" when it covers the detected long form (the
+  detector takes the shortest fitting one: "Osteoid osteoma (OO)" -> "osteoma");
 * vocabulary synonyms (case-insensitive, plural and British spellings folded) and
   standard abbreviations (case-sensitive, only when no two entries share them);
 * a metastasis entry (behaviour /6, "metastatic hemangiopericytoma") or "metastatic X"
   is coded as the malignant primary (/3) of the same morphology when the vocabulary
   has one, as registries code metastases ("malignant hemangiopericytoma" 9150/3);
-* generic words alone ("tumour", "mass", "lesion", "neoplasm") are never diagnoses;
+* "X with (C7 spine) metastasis" is one mention of X, coded as X (the primary);
+* a match whose one or two preceding words complete a longer vocabulary name in another
+  word order is that name ("thyroid follicular carcinoma" = "follicular thyroid
+  carcinoma");
+* generic words alone ("tumour", "mass", "lesion", "neoplasm", also when misspelt)
+  are never diagnoses;
 * misspellings ("Neuro fibroma", "Dermatofibrosarcoma Protuberance") match with a
   bounded Damerau-Levenshtein distance (see :func:`vocabulary.fuzzy_limit`), never on
   a window that is itself a vocabulary word or in ``fuzzy_exclude``.
@@ -27,9 +34,15 @@ After ConText (:meth:`DiagnosisField.finalize`), in the patient's sections: nega
 differential (ruled out, the negated flag stays); uncertain or hypothetical final ->
 differential; historical final -> history; family -> other.
 
+A rule with ``"certain": true`` ("a biopsy suggested X") states a diagnosis: its
+mentions are exempt from ConText's uncertainty flag.
+
 Summary rule: ``final_diagnosis`` is the final mention ranked: a named entity before a
 histological pattern word or WHO family heading (``nonspecific_finals``: "granuloma",
-"pericytic (perivascular) tumour"), then explicit cue over default, then basis
+"pericytic (perivascular) tumour"), then a lesion before a condition that accompanies
+one (vocabulary category in ``non_lesion_categories``: a vertebral fracture, syrinx,
+hydrocephalus or tethered cord is not the resected lesion), then explicit cue over
+default, then basis
 (histopathology, cytology, none, intraoperative, radiology, clinical), then the later
 mention (a pathology conclusion refines the first impression: "a pericytic tumour
 consistent with glomus tumour"). A final mention naming the winner with more words is
