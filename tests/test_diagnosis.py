@@ -331,6 +331,7 @@ carcinoma,,,8010/3,neoplasm_malignant,
 follicular thyroid carcinoma,,,8330/3,neoplasm_malignant,
 metastatic follicular thyroid carcinoma,,,8330/6,metastasis,
 papillary thyroid carcinoma,,,8260/3,neoplasm_malignant,
+thyroid carcinoma,carcinoma of thyroid,,8010/3,neoplasm_malignant,
 metastasis,spinal metastasis,,8000/6,metastasis,
 malignant neoplasm,,,8000/3,neoplasm_malignant,
 """
@@ -368,6 +369,8 @@ def test_defined_abbreviation_takes_the_longer_name(
         # counter-examples: punctuation or a non-word between, or no longer name
         ("the thyroid, follicular carcinoma", [("carcinoma", "carcinoma")]),
         ("a pulmonary carcinoma", [("carcinoma", "carcinoma")]),
+        # counter-example: a function word is not part of the name
+        ("a case of thyroid carcinoma", [("thyroid carcinoma", "thyroid")]),
         # "X with ... metastasis" is one mention of X (coded as the primary, /3)
         (
             "a follicular thyroid carcinoma with C7 spine metastasis",

@@ -89,6 +89,9 @@ _COORD_RE = re.compile(
     r"[\s,/?&-]{0,6}(?:(?:and|or|and/or|versus|vs\.?|like|such as|including|nor)[\s,/?-]{0,4})?"
 )
 _METASTATIC_RE = re.compile(r"\b(?:metastatic|metastas[ie]s\s+(?:of|from))\s+$", re.IGNORECASE)
+_FUNCTION_WORDS = frozenset(
+    {"of", "the", "a", "an", "and", "or", "with", "in", "on", "to", "for", "from", "by", "as"}
+)
 #: "X with (seventh cervical) spine metastasis": the metastasis of X is one mention
 _WITH_METASTASIS_RE = re.compile(r"\s+with\s+(?:[\w-]+\s+){0,4}?metastas[ie]s\b", re.IGNORECASE)
 _DIFFERENTIAL_HEADING_RE = re.compile(r"differential", re.IGNORECASE)
@@ -316,7 +319,7 @@ def _reordered(text: str, found: list[DxMatch], index: PhraseIndex) -> list[DxMa
             entry = bags.get(tuple(sorted(words)))
             if (
                 entry is not None
-                and all(w.isalpha() for w in folded[k:i])
+                and all(w.isalpha() and w not in _FUNCTION_WORDS for w in folded[k:i])
                 and all(g in (" ", "-") for g in gaps)
             ):
                 how = m.how if entry.canonical == m.entry.canonical else "word order"
