@@ -454,6 +454,11 @@ def test_metastasis_coded_as_primary(specific: PhraseIndex) -> None:
             "a mass arising from the L5 nerve root, consistent with [schwannoma]",
             [("final", None)],
         ),
+        # a wrong first diagnosis or one the findings contradict is a differential
+        ("She was misdiagnosed as having [tuberculosis].", [("differential", None)]),
+        ("Surgery showed findings inconsistent with [tuberculosis].", [("differential", None)]),
+        # counter-example: "consistent with" is a diagnosis statement
+        ("Surgery showed findings consistent with [tuberculosis].", [("final", None)]),
         # a relative's disease is not the patient's
         ("Her mother had [breast carcinoma].", [("other", None)]),
         ("There was a family history of [neurofibromatosis type 1].", [("other", None)]),
@@ -540,3 +545,24 @@ def test_package_vocabulary_names(text: str, name: str, code: str | None) -> Non
 
     (m,) = find_diagnoses(text, default_index())
     assert (m.entry.canonical, m.entry.get("icdo3")) == (name, code)
+
+
+@pytest.mark.parametrize(
+    ("rule", "negated", "absent"),
+    [
+        # "There was no syrinx.": a finding that is absent
+        ("dx.default", True, True),
+        ("dx.default|fuzzy", True, True),
+        # counter-examples: "A syrinx was ruled out." was considered; an affirmed finding
+        ("dx.suspected_after", True, False),
+        ("dx.default", False, False),
+    ],
+)
+def test_absent_finding_is_not_a_differential(rule: str, negated: bool, absent: bool) -> None:
+    from extractor.fields.base import Candidate
+    from extractor.fields.diagnosis import _absent_finding
+    from extractor.schema import FieldName
+
+    cand = Candidate(FieldName.DIAGNOSIS, 0, 6, {"role": "differential"}, rule)
+    cand.assertion = Assertion(negated=negated)
+    assert _absent_finding(cand) is absent

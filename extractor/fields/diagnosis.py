@@ -31,8 +31,9 @@ non-tumour category (``comorbidity_categories``) that would be final or history 
 the patient's comorbidities.
 
 After ConText (:meth:`DiagnosisField.finalize`), in the patient's sections: negated ->
-differential (ruled out, the negated flag stays); uncertain or hypothetical final ->
-differential; historical final -> history; family -> other.
+differential (ruled out, the negated flag stays), but a negated mention without any role
+cue is an absent finding ("no syrinx", "no vertebral collapse") -> other; uncertain or
+hypothetical final -> differential; historical final -> history; family -> other.
 
 A rule with ``"certain": true`` ("a biopsy suggested X") states a diagnosis: its
 mentions are exempt from ConText's uncertainty flag.
@@ -588,6 +589,8 @@ class DiagnosisField(BaseField):
                 or section.label in ("abstract", "front_matter")
             ):
                 cand.value["role"] = role_after_assertions(cand.value["role"], cand.assertion)
+                if cand.value["role"] == "differential" and _absent_finding(cand):
+                    cand.value["role"] = "other"
             if cand.value["role"] == "differential" and not cand.assertion.negated:
                 # a suspected / considered diagnosis is uncertain by definition
                 cand.assertion = cand.assertion.model_copy(update={"uncertain": True})
@@ -595,6 +598,12 @@ class DiagnosisField(BaseField):
 
     def summarize(self, mentions: list[Mention]) -> dict[str, Any]:
         return summarize_diagnoses(mentions)
+
+
+def _absent_finding(cand: Candidate) -> bool:
+    """A negated mention without a differential cue ("no syrinx", "no vertebral
+    collapse"): a finding that is absent, not a diagnosis considered and ruled out."""
+    return cand.assertion.negated and cand.rule.split("|")[0] == DEFAULT_RULE
 
 
 def role_after_assertions(role: str, assertion: Any) -> str:
