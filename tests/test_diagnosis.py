@@ -423,6 +423,7 @@ def test_metastasis_coded_as_primary(specific: PhraseIndex) -> None:
         ("A rare case of a massive lumbar [chondrosarcoma] is presented.", [("final", None)]),
         ("This study describes an unusual case of [mature teratoma].", [("final", None)]),
         ("We report the case of a 62-year-old man with [neuroblastoma].", [("final", None)]),
+        ("We report a 49 years old man with [neuroblastoma].", [("final", None)]),
         # counter-example: "old" as an adjective still means history
         ("There was an old [fracture] of T12.", [("history", None)]),
         # differentials
