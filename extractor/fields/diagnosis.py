@@ -93,7 +93,7 @@ _METASTATIC_RE = re.compile(r"\b(?:metastatic|metastas[ie]s\s+(?:of|from))\s+$",
 _FUNCTION_WORDS = frozenset(
     {"of", "the", "a", "an", "and", "or", "with", "in", "on", "to", "for", "from", "by", "as"}
 )
-#: "X with (seventh cervical) spine metastasis": the metastasis of X is one mention
+#: "X with (multiple vertebral) metastases": the metastasis of X is one mention
 _WITH_METASTASIS_RE = re.compile(r"\s+with\s+(?:[\w-]+\s+){0,4}?metastas[ie]s\b", re.IGNORECASE)
 _DIFFERENTIAL_HEADING_RE = re.compile(r"differential", re.IGNORECASE)
 FRONT_MATTER_SKIP_RE = re.compile(
