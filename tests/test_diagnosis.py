@@ -319,3 +319,251 @@ def test_nonspecific_finals_are_vocabulary_names(name: str) -> None:
 
     canon = {" ".join(key_of(e.canonical)) for e in phrase_index("diagnoses.csv").entries}
     assert name in canon
+
+
+# ---------------------------------------------------------------- specificity
+
+SPECIFIC = (
+    DIAGNOSES
+    + """osteoma,,,9180/0,neoplasm_benign,
+osteoid osteoma,,,9191/0,neoplasm_benign,
+carcinoma,,,8010/3,neoplasm_malignant,
+follicular thyroid carcinoma,,,8330/3,neoplasm_malignant,
+metastatic follicular thyroid carcinoma,,,8330/6,metastasis,
+papillary thyroid carcinoma,,,8260/3,neoplasm_malignant,
+thyroid carcinoma,carcinoma of thyroid,,8010/3,neoplasm_malignant,
+metastasis,spinal metastasis,,8000/6,metastasis,
+malignant neoplasm,,,8000/3,neoplasm_malignant,
+"""
+)
+
+
+@pytest.fixture(scope="module")
+def specific() -> PhraseIndex:
+    return PhraseIndex(parse_vocabulary("diagnoses.csv", SPECIFIC))
+
+
+@pytest.mark.parametrize(
+    ("text", "defined", "expected"),
+    [
+        # the detector's shortest long form ("osteoma") is inside a longer vocabulary name
+        ("Osteoid osteoma (OO) of L2. The OO was excised.", {"OO": "osteoma"}, "osteoid osteoma"),
+        ("An osteoid osteoma (OO). OO recurred.", {"OO": "osteoid osteoma"}, "osteoid osteoma"),
+        # counter-example: the long form itself is the name
+        ("Ivory osteoma (OO) of the skull. OO grew.", {"OO": "osteoma"}, "osteoma"),
+    ],
+)
+def test_defined_abbreviation_takes_the_longer_name(
+    text: str, defined: dict[str, str], expected: str, specific: PhraseIndex
+) -> None:
+    found = find_diagnoses(text, specific, defined)
+    assert {m.entry.canonical for m in found if text[m.start : m.end] == "OO"} == {expected}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # another word order of a longer name
+        ("a left thyroid follicular carcinoma", [("thyroid follicular carcinoma", "follicular")]),
+        ("a thyroid papillary carcinoma", [("thyroid papillary carcinoma", "papillary")]),
+        # counter-examples: punctuation or a non-word between, or no longer name
+        ("the thyroid, follicular carcinoma", [("carcinoma", "carcinoma")]),
+        ("a pulmonary carcinoma", [("carcinoma", "carcinoma")]),
+        # counter-example: a function word is not part of the name
+        ("a case of thyroid carcinoma", [("thyroid carcinoma", "thyroid")]),
+        # "X with ... metastasis" is one mention of X (coded as the primary, /3)
+        (
+            "a follicular thyroid carcinoma with C7 spine metastasis",
+            [("follicular thyroid carcinoma with C7 spine metastasis", "follicular")],
+        ),
+        # counter-example: a lesion "with" something else
+        (
+            "a papillary thyroid carcinoma with necrosis",
+            [("papillary thyroid carcinoma", "papillary")],
+        ),
+        # a misspelt generic metastasis is still generic
+        ("a spine metastasis", []),
+        # metastases are coded as the malignant primary
+        (
+            "metastatic follicular thyroid carcinoma",
+            [("metastatic follicular thyroid carcinoma", "follicular")],
+        ),
+    ],
+)
+def test_longest_specific_name(text: str, expected: list[tuple], specific: PhraseIndex) -> None:
+    found = find_diagnoses(text, specific)
+    got = [(text[m.start : m.end], m.entry.canonical.split()[0]) for m in found]
+    assert got == expected
+
+
+def test_metastasis_coded_as_primary(specific: PhraseIndex) -> None:
+    (m,) = find_diagnoses("a follicular thyroid carcinoma with spine metastasis", specific)
+    assert (m.entry.get("icdo3"), m.how) == ("8330/3", "metastatic")
+
+
+# ---------------------------------------------------------------- statements and differentials
+
+
+@pytest.mark.parametrize(
+    ("marked", "expected"),
+    [
+        # diagnosis statements -> final
+        ("The histopathological finding was [osteoid osteoma].", [("final", "histopathology")]),
+        ("[Osteosarcoma] was confirmed.", [("final", None)]),
+        ("A [schwannoma] was histologically confirmed.", [("final", "histopathology")]),
+        ("The findings were consistent with [lipoma].", [("final", None)]),
+        ("The lesion was diagnosed as [ganglioneuroma].", [("final", "histopathology")]),
+        ("A diagnosis of [chordoma] was made.", [("final", None)]),
+        ("Pathology revealed [myxopapillary ependymoma].", [("final", "histopathology")]),
+        ("A needle biopsy suggested [chondrosarcoma].", [("final", "histopathology")]),
+        # counter-examples: suggestion by imaging or clinically stays a differential
+        ("MRI suggested [chondrosarcoma].", [("differential", "radiology")]),
+        ("The clinical picture suggested [lipoma].", [("differential", "clinical")]),
+        # a report's own case, with adjectives, and not a "previous" one for "7-year-old"
+        ("An unusual case of a large sacral [chondrosarcoma] is reported.", [("final", None)]),
+        ("The paper describes an uncommon case of [myxopapillary ependymoma].", [("final", None)]),
+        ("We describe a 7-year-old girl with [ganglioneuroblastoma].", [("final", None)]),
+        ("We present a 30 years old woman with [ganglioneuroma].", [("final", None)]),
+        # counter-example: "old" as an adjective still means history
+        ("There was an old [fracture] of T12.", [("history", None)]),
+        # differentials
+        (
+            "The differential diagnosis included [schwannoma] and [meningioma].",
+            [("differential", None)] * 2,
+        ),
+        ("[Lymphoma] or [myeloma] was suspected.", [("differential", None)] * 2),
+        ("A biopsy was planned to rule out [lymphoma].", [("differential", "histopathology")]),
+        # counter-example: "confirmed" in the same sentence does not make a rule-out final
+        (
+            "Biopsy confirmed [chordoma] and excluded [chondrosarcoma].",
+            [
+                ("final", "histopathology"),
+                ("differential", "histopathology"),
+            ],
+        ),
+        # a precursor lesion is history, the lesion arising from it is not
+        (
+            "A secondary [chondrosarcoma] arising from an [osteochondroma] was resected.",
+            [(None, None), ("history", None)],
+        ),
+        (
+            "a sarcoma after malignant transformation of a [neurofibroma]",
+            [("history", None)],
+        ),
+        # counter-example: a site after "arising from" is not a precursor
+        (
+            "a mass arising from the L5 nerve root, consistent with [schwannoma]",
+            [("final", None)],
+        ),
+        # a wrong first diagnosis or one the findings contradict is a differential
+        ("She was misdiagnosed as having [tuberculosis].", [("differential", None)]),
+        ("Surgery showed findings inconsistent with [tuberculosis].", [("differential", None)]),
+        # counter-example: "consistent with" is a diagnosis statement
+        ("Surgery showed findings consistent with [tuberculosis].", [("final", None)]),
+        # a relative's disease is not the patient's
+        ("His father had [renal cell carcinoma].", [("other", None)]),
+        ("There was a family history of [neurofibromatosis type 1].", [("other", None)]),
+    ],
+)
+def test_statement_and_differential_cues(marked: str, expected: list[tuple]) -> None:
+    assert [(r, b) for r, b, _ in sentence_roles(marked)] == expected
+
+
+def test_pathology_suggestion_is_exempt_from_uncertainty() -> None:
+    assert "dx.pathology_suggested" in config().certain_rules
+    assert "dx.suspected" not in config().certain_rules
+
+
+# ---------------------------------------------------------------- the lesion, not its sequelae
+
+
+@pytest.mark.parametrize(
+    ("finals", "expected"),
+    [
+        # a fracture, syrinx or hydrocephalus accompanies the lesion; the lesion is final
+        (
+            [
+                ("vertebral compression fracture", None, "dx.revealed"),
+                ("osteosarcoma", None, "dx.default"),
+            ],
+            "osteosarcoma",
+        ),
+        (
+            [("ependymoma", None, "dx.default"), ("syringomyelia", "radiology", "dx.revealed")],
+            "ependymoma",
+        ),
+        (
+            [
+                ("hydrocephalus", None, "dx.default"),
+                ("myxopapillary ependymoma", None, "dx.default"),
+            ],
+            "myxopapillary ependymoma",
+        ),
+        (
+            [("tethered cord syndrome", None, "dx.diagnosis_was"), ("lipoma", None, "dx.default")],
+            "lipoma",
+        ),
+        # counter-examples: alone it is still the final diagnosis; lesions keep their order
+        (
+            [("vertebral compression fracture", "radiology", "dx.revealed")],
+            "vertebral compression fracture",
+        ),
+        (
+            [
+                ("tuberculous spondylodiscitis", "histopathology", "dx.revealed"),
+                ("lipoma", None, "dx.default"),
+            ],
+            "tuberculous spondylodiscitis",
+        ),
+    ],
+)
+def test_lesion_before_accompanying_condition(finals: list[tuple], expected: str) -> None:
+    mentions = [mention(n, "final", b, r, i * 10) for i, (n, b, r) in enumerate(finals)]
+    assert summarize_diagnoses(mentions)["final_diagnosis"]["name"] == expected
+
+
+@pytest.mark.parametrize("category", sorted(config().non_lesion_categories))
+def test_non_lesion_categories_are_used(category: str) -> None:
+    from extractor.fields.vocabulary import phrase_index
+
+    cats = {(e.get("category") or "").lower() for e in phrase_index("diagnoses.csv").entries}
+    assert category in cats
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "code"),
+    [
+        ("a cervical intradural lipoma", "intradural lipoma", "8850/0"),
+        ("a lipomyelomeningocele", "lipomyelomeningocele", None),
+        ("a giant cell-rich osteosarcoma", "osteosarcoma", "9180/3"),
+        ("a thyroid follicular carcinoma", "follicular thyroid carcinoma", "8330/3"),
+        ("an osteoid osteoma", "osteoid osteoma", "9191/0"),
+        ("a hydrocephalus", "hydrocephalus", None),
+    ],
+)
+def test_package_vocabulary_names(text: str, name: str, code: str | None) -> None:
+    from extractor.fields.diagnosis import default_index
+
+    (m,) = find_diagnoses(text, default_index())
+    assert (m.entry.canonical, m.entry.get("icdo3")) == (name, code)
+
+
+@pytest.mark.parametrize(
+    ("rule", "negated", "absent"),
+    [
+        # "There was no syrinx.": a finding that is absent
+        ("dx.default", True, True),
+        ("dx.default|fuzzy", True, True),
+        # counter-examples: "A syrinx was ruled out." was considered; an affirmed finding
+        ("dx.suspected_after", True, False),
+        ("dx.default", False, False),
+    ],
+)
+def test_absent_finding_is_not_a_differential(rule: str, negated: bool, absent: bool) -> None:
+    from extractor.fields.base import Candidate
+    from extractor.fields.diagnosis import _absent_finding
+    from extractor.schema import FieldName
+
+    cand = Candidate(FieldName.DIAGNOSIS, 0, 6, {"role": "differential"}, rule)
+    cand.assertion = Assertion(negated=negated)
+    assert _absent_finding(cand) is absent

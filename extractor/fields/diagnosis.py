@@ -4,13 +4,20 @@ Matching (:func:`find_diagnoses`, pure):
 
 * abbreviations defined in the text ("inflammatory myofibroblastic tumor (IMT)",
   found by scispaCy's detector) make every later "IMT" that diagnosis; they are
-  matched first and override the vocabulary's standard abbreviations;
+  matched first and override the vocabulary's standard abbreviations; the name is the
+  vocabulary name ending right before "(SF)" when it covers the detected long form (the
+  detector takes the shortest fitting one: "Osteoid osteoma (OO)" -> "osteoma");
 * vocabulary synonyms (case-insensitive, plural and British spellings folded) and
   standard abbreviations (case-sensitive, only when no two entries share them);
 * a metastasis entry (behaviour /6, "metastatic hemangiopericytoma") or "metastatic X"
   is coded as the malignant primary (/3) of the same morphology when the vocabulary
   has one, as registries code metastases ("malignant hemangiopericytoma" 9150/3);
-* generic words alone ("tumour", "mass", "lesion", "neoplasm") are never diagnoses;
+* "X with (C7 spine) metastasis" is one mention of X, coded as X (the primary);
+* a match whose one or two preceding words complete a longer vocabulary name in another
+  word order is that name ("thyroid follicular carcinoma" = "follicular thyroid
+  carcinoma");
+* generic words alone ("tumour", "mass", "lesion", "neoplasm", also when misspelt)
+  are never diagnoses;
 * misspellings ("Neuro fibroma", "Dermatofibrosarcoma Protuberance") match with a
   bounded Damerau-Levenshtein distance (see :func:`vocabulary.fuzzy_limit`), never on
   a window that is itself a vocabulary word or in ``fuzzy_exclude``.
@@ -24,12 +31,19 @@ non-tumour category (``comorbidity_categories``) that would be final or history 
 the patient's comorbidities.
 
 After ConText (:meth:`DiagnosisField.finalize`), in the patient's sections: negated ->
-differential (ruled out, the negated flag stays); uncertain or hypothetical final ->
-differential; historical final -> history; family -> other.
+differential (ruled out, the negated flag stays), but a negated mention without any role
+cue is an absent finding ("no syrinx", "no vertebral collapse") -> other; uncertain or
+hypothetical final -> differential; historical final -> history; family -> other.
+
+A rule with ``"certain": true`` ("a biopsy suggested X") states a diagnosis: its
+mentions are exempt from ConText's uncertainty flag.
 
 Summary rule: ``final_diagnosis`` is the final mention ranked: a named entity before a
 histological pattern word or WHO family heading (``nonspecific_finals``: "granuloma",
-"pericytic (perivascular) tumour"), then explicit cue over default, then basis
+"pericytic (perivascular) tumour"), then a lesion before a condition that accompanies
+one (vocabulary category in ``non_lesion_categories``: a vertebral fracture, syrinx,
+hydrocephalus or tethered cord is not the resected lesion), then explicit cue over
+default, then basis
 (histopathology, cytology, none, intraoperative, radiology, clinical), then the later
 mention (a pathology conclusion refines the first impression: "a pericytic tumour
 consistent with glomus tumour"). A final mention naming the winner with more words is
@@ -58,6 +72,7 @@ from extractor.fields.vocabulary import (
     VocabEntry,
     VocabularyError,
     all_keys,
+    columns,
     key_of,
     phrase_index,
 )
@@ -68,11 +83,18 @@ from extractor.tokenizer import doc_text
 
 RULES_PACKAGE = "extractor.fields.rules"
 RULES_FILE = "diagnosis_rules.json"
-RULE_KEYS = frozenset({"kind", "role", "basis", "direction", "window", "priority", "default_basis"})
+RULE_KEYS = frozenset(
+    {"kind", "role", "basis", "direction", "window", "priority", "default_basis", "certain"}
+)
 _COORD_RE = re.compile(
     r"[\s,/?&-]{0,6}(?:(?:and|or|and/or|versus|vs\.?|like|such as|including|nor)[\s,/?-]{0,4})?"
 )
 _METASTATIC_RE = re.compile(r"\b(?:metastatic|metastas[ie]s\s+(?:of|from))\s+$", re.IGNORECASE)
+_FUNCTION_WORDS = frozenset(
+    {"of", "the", "a", "an", "and", "or", "with", "in", "on", "to", "for", "from", "by", "as"}
+)
+#: "X with (multiple vertebral) metastases": the metastasis of X is one mention
+_WITH_METASTASIS_RE = re.compile(r"\s+with\s+(?:[\w-]+\s+){0,4}?metastas[ie]s\b", re.IGNORECASE)
 _DIFFERENTIAL_HEADING_RE = re.compile(r"differential", re.IGNORECASE)
 FRONT_MATTER_SKIP_RE = re.compile(
     r"\b(?:Unit|Department|Dept|Hospital|University|Institute|Centre|Center|Service|"
@@ -114,6 +136,10 @@ class DxConfig:
     comorbidity_names: frozenset[str]
     not_disease_after: re.Pattern[str]
     nonspecific_finals: frozenset[str] = frozenset()
+    non_lesion_categories: frozenset[str] = frozenset()
+    #: rules whose diagnosis is stated, not hedged ("a biopsy suggested X"): ConText's
+    #: uncertainty cue does not turn it into a differential
+    certain_rules: frozenset[str] = frozenset()
 
 
 # ---------------------------------------------------------------- configuration
@@ -134,6 +160,8 @@ def config() -> DxConfig:
         nonspecific_finals=frozenset(
             " ".join(key_of(n)) for n in raw.get("nonspecific_finals", [])
         ),
+        non_lesion_categories=frozenset(c.lower() for c in raw.get("non_lesion_categories", [])),
+        certain_rules=frozenset(r.id for r in rules if r.options.get("certain")),
     )
 
 
@@ -162,7 +190,7 @@ def defined_abbreviations(text: str, defined: dict[str, str], index: PhraseIndex
     """Occurrences of abbreviations the text defines for a vocabulary diagnosis."""
     out: list[DxMatch] = []
     for short, long_form in defined.items():
-        entry = index.lookup(long_form)
+        entry = _defined_entry(text, short, long_form, index)
         if entry is None or not short.strip():
             continue
         pattern = re.compile(rf"(?<![\w-]){re.escape(short)}s?(?![\w-])")
@@ -173,10 +201,31 @@ def defined_abbreviations(text: str, defined: dict[str, str], index: PhraseIndex
     return out
 
 
-def _metastatic_variant(text: str, match: DxMatch, by_code: dict[str, VocabEntry]) -> DxMatch:
+def _defined_entry(text: str, short: str, long_form: str, index: PhraseIndex) -> VocabEntry | None:
+    """The entry of a defined abbreviation: the vocabulary name that ends right before
+    "(SF)" when it covers the detected long form (the detector takes the shortest long
+    form whose letters fit: "Osteoid osteoma (OO)" -> "osteoma"), else the long form's."""
+    at = text.find(f"({short})")
+    before = text[max(0, at - 120) : at].rstrip() if at > 0 else ""
+    ending = [m for m in index.find(before) if m.end == len(before)]
+    if ending and len(before) - ending[-1].start >= len(long_form.strip()):
+        return ending[-1].entry
+    return index.lookup(long_form)
+
+
+def _metastatic_variant(
+    text: str, match: DxMatch, by_code: dict[str, VocabEntry], next_start: int | None = None
+) -> DxMatch:
     code = match.entry.get("icdo3")
     if code and code.endswith("/6") and by_code.get(code[:4] + "/3"):
         return replace(match, entry=by_code[code[:4] + "/3"], how="metastatic")
+    with_metastasis = _WITH_METASTASIS_RE.match(text, match.end) if code else None
+    if (
+        with_metastasis
+        and code.endswith("/3")
+        and (next_start is None or with_metastasis.end() <= next_start)
+    ):
+        return replace(match, end=with_metastasis.end(), how="metastatic")
     if (
         not code
         or code.endswith("/6")
@@ -232,12 +281,53 @@ def find_diagnoses(
     taken = [(m.start, m.end) for m in found]
     for m in index.find_fuzzy(text, taken, _fuzzy_stop_keys(stop_keys, cfg)):
         found.append(DxMatch(m.start, m.end, m.entry, "fuzzy"))
+    found = [m for m in found if not _is_generic(text, m, cfg)]  # fuzzy "spine metastasis"
     found = [m for m in found if not _is_definition(text, m, found)]
+    found = _reordered(text, sorted(found, key=lambda m: m.start), index)
     by_code: dict[str, VocabEntry] = {}
     for e in index.entries:  # the first entry of a code is its main name
         if e.get("icdo3"):
             by_code.setdefault(e.get("icdo3"), e)
-    return sorted((_metastatic_variant(text, m, by_code) for m in found), key=lambda m: m.start)
+    nexts = [m.start for m in found[1:]] + [None]
+    return [_metastatic_variant(text, m, by_code, nexts[i]) for i, m in enumerate(found)]
+
+
+@lru_cache(maxsize=4)
+def _word_bags(index: PhraseIndex) -> dict[tuple[str, ...], VocabEntry]:
+    """Sorted folded words of each multi-word vocabulary key -> its entry."""
+    bags: dict[tuple[str, ...], VocabEntry] = {}
+    for key, entry in index.keys.items():
+        if len(key) > 1:
+            bags.setdefault(tuple(sorted(key)), entry)
+    return bags
+
+
+def _reordered(text: str, found: list[DxMatch], index: PhraseIndex) -> list[DxMatch]:
+    """A match whose one or two preceding words complete a longer vocabulary name in
+    another word order ("thyroid follicular carcinoma" = "follicular thyroid carcinoma")
+    is that name; sorted ``found`` in, sorted out."""
+    starts, ends, _raw, folded = columns(text)
+    bags = _word_bags(index)
+    out: list[DxMatch] = []
+    for m in found:
+        i, j = bisect_left(starts, m.start), bisect_left(ends, m.end)
+        for n in (2, 1):
+            k = i - n
+            if k < 0 or (out and out[-1].end > starts[k]) or j >= len(ends):
+                continue
+            words = folded[k : j + 1]
+            gaps = [text[ends[t] : starts[t + 1]] for t in range(k, i)]
+            entry = bags.get(tuple(sorted(words)))
+            if (
+                entry is not None
+                and all(w.isalpha() and w not in _FUNCTION_WORDS for w in folded[k:i])
+                and all(g in (" ", "-") for g in gaps)
+            ):
+                how = m.how if entry.canonical == m.entry.canonical else "word order"
+                m = DxMatch(starts[k], m.end, entry, how)
+                break
+        out.append(m)
+    return out
 
 
 # ---------------------------------------------------------------- roles
@@ -481,11 +571,12 @@ class DiagnosisField(BaseField):
 
     def find(self, doc: Doc) -> list[Candidate]:
         out: list[Candidate] = []
+        certain = config().certain_rules
         for match, role in diagnosis_mentions(doc):
             rule = role.rule if match.how in ("synonym", "exact") else f"{role.rule}|{match.how}"
-            out.append(
-                Candidate(self.name, match.start, match.end, _value(match.entry, role), rule)
-            )
+            value = _value(match.entry, role)
+            exempt = frozenset({"uncertain"}) if role.rule in certain else frozenset()
+            out.append(Candidate(self.name, match.start, match.end, value, rule, exempt=exempt))
         return out
 
     def finalize(self, doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
@@ -498,6 +589,8 @@ class DiagnosisField(BaseField):
                 or section.label in ("abstract", "front_matter")
             ):
                 cand.value["role"] = role_after_assertions(cand.value["role"], cand.assertion)
+                if cand.value["role"] == "differential" and _absent_finding(cand):
+                    cand.value["role"] = "other"
             if cand.value["role"] == "differential" and not cand.assertion.negated:
                 # a suspected / considered diagnosis is uncertain by definition
                 cand.assertion = cand.assertion.model_copy(update={"uncertain": True})
@@ -505,6 +598,12 @@ class DiagnosisField(BaseField):
 
     def summarize(self, mentions: list[Mention]) -> dict[str, Any]:
         return summarize_diagnoses(mentions)
+
+
+def _absent_finding(cand: Candidate) -> bool:
+    """A negated mention without a differential cue ("no syrinx", "no vertebral
+    collapse"): a finding that is absent, not a diagnosis considered and ruled out."""
+    return cand.assertion.negated and cand.rule.split("|")[0] == DEFAULT_RULE
 
 
 def role_after_assertions(role: str, assertion: Any) -> str:
@@ -520,12 +619,23 @@ def role_after_assertions(role: str, assertion: Any) -> str:
     return role
 
 
-def _final_key(item: tuple[int, Mention], nonspecific: frozenset[str]) -> tuple[int, ...]:
-    """Named entity before pattern word / family, explicit cue, basis rank, later mention."""
+def _final_key(item: tuple[int, Mention], cfg: DxConfig) -> tuple[int, ...]:
+    """Named entity before pattern word / family, a lesion before a condition that
+    accompanies one, explicit cue, basis rank, later mention."""
     pos, m = item
-    vague = 1 if " ".join(key_of(m.value.get("name") or "")) in nonspecific else 0
+    name = m.value.get("name") or ""
+    vague = 1 if " ".join(key_of(name)) in cfg.nonspecific_finals else 0
+    non_lesion = 1 if _category(name) in cfg.non_lesion_categories else 0
     explicit = 0 if m.rule.split("|")[0] != DEFAULT_RULE else 1
-    return (vague, explicit, BASIS_RANK.get(m.value.get("basis"), 2), -pos)
+    return (vague, non_lesion, explicit, BASIS_RANK.get(m.value.get("basis"), 2), -pos)
+
+
+@lru_cache(maxsize=4096)
+def _category(name: str) -> str:
+    """Vocabulary category of a canonical diagnosis name ("" when unknown)."""
+    index = default_index()
+    entry = index.lookup(name) if index is not None and name else None
+    return ((entry.get("category") or "") if entry else "").lower()
 
 
 def most_specific(winner: dict[str, Any], finals: list[dict[str, Any]]) -> dict[str, Any]:
@@ -545,7 +655,7 @@ def choose_final(mentions: list[Mention], cfg: DxConfig | None = None) -> dict[s
     finals = [(i, m) for i, m in enumerate(mentions) if m.value.get("role") == "final"]
     if not finals:
         return None
-    winner = min(finals, key=lambda item: _final_key(item, cfg.nonspecific_finals))[1].value
+    winner = min(finals, key=lambda item: _final_key(item, cfg))[1].value
     return most_specific(winner, [m.value for _i, m in finals])
 
 
