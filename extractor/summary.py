@@ -1,11 +1,12 @@
 """Mentions -> the registry-facing summary: which mentions count, and which wins.
 
-Only mentions from sections of kind ``patient`` feed the summary. For each field that
-finds nothing there, mentions from the fallback sections (an unstructured abstract,
+Only mentions from sections of kind ``patient`` feed the summary. For each summary key
+that finds nothing there, mentions from the fallback sections (an unstructured abstract,
 then the title block) are used instead: an abstract-only report is summarized from
 its abstract, while literature, other articles and web chrome never reach it.
 Within the chosen mentions each field module's ``summarize`` decides which value wins
-(documented in that module).
+(documented in that module). The fallback is per summary key: a patient section that
+names only differential diagnoses still lets the abstract give the final diagnosis.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ def is_patient_section(label: str) -> bool:
     return SECTION_KINDS.get(label) == SectionKind.PATIENT
 
 
-def _has_value(part: dict[str, Any]) -> bool:
-    return any(v not in (None, [], {}) for v in part.values())
+def _given(value: Any) -> bool:
+    return value not in (None, [], {})
 
 
 def mention_groups(mentions: list[Mention], field: str) -> list[list[Mention]]:
@@ -62,10 +63,12 @@ def flat_values(mentions: list[Mention], allowed: set[int]) -> tuple[dict[str, A
         extractor = field_extractor(name)
         for group in mention_groups(kept, name):
             part = extractor.summarize(group)
-            if _has_value(part):
-                values.update(part)
-                if name in LESION_FIELDS:
-                    used += [position[id(m)] for m in group]
+            for key, value in part.items():
+                if not _given(values.get(key)):
+                    values[key] = value
+                    if _given(value) and name in LESION_FIELDS:
+                        used += [position[id(m)] for m in group if position[id(m)] not in used]
+            if all(_given(v) for v in part.values()):
                 break
     return values, used
 
