@@ -89,6 +89,7 @@ def test_parse_size(text: str, dims: list[float] | None) -> None:
         ("a 3 cm schwannoma of the thigh", "schwannoma"),
         ("a 2-mm vesicle", "vesicle"),
         ("an approximate 6 cm swelling", "swelling"),
+        ("a 2 cm firm, rubbery nodule", "nodule"),
         # noun before: measuring / of / copula / brackets / comma / largest
         ("a mass measuring 4 x 3 cm", "mass"),
         ("a tumor of 3 cm", "tumor"),
@@ -162,6 +163,7 @@ def test_lesion_measurements_are_kept_with_what_they_measure(text: str, measures
         ("the common bile duct (9 mm)", "anatomy"),
         ("a thickened pericardium at 4 mm", "anatomy"),
         ("pupils of 3 mm", "anatomy"),
+        ("a spleen of 15 cm, a lesion of the liver", "anatomy"),
         ("20 cm of ileum was resected", "anatomy"),
         # non-lesion findings
         ("a pericardial effusion (maximal depth, 9 mm)", "finding"),
@@ -176,6 +178,26 @@ def test_lesion_measurements_are_kept_with_what_they_measure(text: str, measures
 def test_non_lesion_measurements_are_dropped(text: str, cls: str) -> None:
     assert [c for _m, c, _o in links(text)] == [cls]
     assert sizes(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # counter-examples: a non-lesion word nearby, but the measurement is a lesion's
+        ("the height of the tumour was 4 cm", ["4 cm"]),  # body
+        ("a 3 cm mass around the stent", ["3 cm"]),  # device
+        ("a 3 cm thrombus in the left atrium", ["3 cm"]),  # cardiovascular
+        ("a 4 mm nodule seen on 1 mm slices", ["4 mm"]),  # imaging
+        ("a 2 cm polyp 5 cm from the anal verge", ["2 cm"]),  # distance
+        ("a 3 cm lump beneath the scar", ["3 cm"]),  # incision
+        ("a 2 cm cyst of the kidney", ["2 cm"]),  # anatomy
+        ("a tumour of the spinal cord measuring 2 cm", ["2 cm"]),  # anatomy
+        ("a 4 cm mass with a pleural effusion", ["4 cm"]),  # finding
+        ("a 5 mm calcium deposit", ["5 mm"]),  # laboratory
+    ],
+)
+def test_lesions_next_to_non_lesion_words_are_kept(text: str, kept: list[str]) -> None:
+    assert [m for m, _d, _u in sizes(text)] == kept
 
 
 @pytest.mark.parametrize(

@@ -21,8 +21,9 @@ applies decides:
    anal verge", "3 cm below the costal margin", "1 cm lateral to ...");
 2. premodifier: it premodifies a noun phrase ("a 3-cm soft mass", "a 2 cm sessile
    polyp", "a 7 mm diameter tracheal tube", "5 cm taller"): the object is the last
-   object phrase of the words that follow it, up to a preposition, conjunction,
-   determiner, verb "to be" or punctuation;
+   object phrase of the words that follow it (commas between adjectives allowed:
+   "a 2 cm red, gritty lesion"), up to a preposition, conjunction, determiner, verb
+   "to be" or other punctuation;
 3. quantity of: "1 cm of normal tissue", "40 cm of ileum": the object after "of";
 4. backward: the nearest object phrase before it in its clause (back to ";" or the
    sentence start): "a mass measuring 4 x 3 cm", "tumour of 3 cm", "the lesion was 3
@@ -424,7 +425,9 @@ class _Linker:
     def _run(self, units: list[Unit], i: int) -> list[Unit]:
         run: list[Unit] = []
         for u in units[i + 1 :]:
-            if u.kind == "measure" or (u.kind == "mark" and u.text not in "-/"):
+            if u.text == "," and not (run and run[-1].kind == "word"):
+                break  # a comma only between adjectives: "a 2 cm red, gritty lesion"
+            if u.kind == "measure" or (u.kind == "mark" and u.text not in "-/,"):
                 break
             if u.kind == "word" and (u.low in self.cfg.run_stops or u.text[0].isdigit()):
                 break
