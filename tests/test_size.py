@@ -220,6 +220,9 @@ def test_concentrations_are_never_sizes(text: str) -> None:
         ("Tumour: lobulated; 4 cm.", [("4 cm", "lesion", "Tumour")]),
         # no object in the sentence or the one before: dropped
         ("Measured 4 cm.", [("4 cm", None, None)]),
+        # no object and no extent named: not elliptical for the previous sentence
+        ("A mass was seen. Na 135 mm.", [("135 mm", None, None)]),
+        ("A mass was seen. Diameter 3 cm.", [("3 cm", "lesion", "mass")]),
         # a non-lesion object is nearer than the lesion: dropped
         ("A mass was biopsied; a 14 mm needle.", [("14 mm", "device", "needle")]),
     ],

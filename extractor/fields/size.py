@@ -38,11 +38,16 @@ applies decides:
    previous sentence; "the largest", "each" continue the scan into the previous
    sentence;
 5. default, when nothing above links it: the nearest object phrase anywhere in the
-   sentence; kept only when that is a lesion (so a sentence naming a lesion and
-   nothing non-lesion nearer keeps it; a sentence naming no object drops it).
+   sentence, kept only when that is a lesion (a sentence naming a lesion and nothing
+   non-lesion nearer keeps it). A sentence naming no object but an extent is
+   elliptical ("Maximum diameter: 2 cm."): the last object of the previous sentence
+   decides. Otherwise ("Na 135 mm.") the measurement is dropped.
 
-Each kept mention records the text of the object (``measures``: "sessile polyp",
-"mass", "schwannoma") and what was measured (``measured_on``): "specimen" when its
+Measurements followed by "Hg" / "H2O" are pressures (class "pressure"), never sizes.
+:func:`link_sizes` returns every measurement with its :class:`Link` (object text,
+class, rule), so each decision says why. Each kept mention records the text of the
+head it measures (``measures``: "polyp" for "a 2 cm sessile polyp", "mass",
+"schwannoma") and what was measured (``measured_on``): "specimen" when its
 sentence speaks of the resected/excised specimen, "biopsy" for cores and fragments,
 null for clinical and imaging sizes.
 
@@ -82,7 +87,7 @@ _UNIT_RE = re.compile(
     re.IGNORECASE,
 )
 _SEPARATOR_RE = re.compile(r"\s*(?:x|\*|by)\s*", re.IGNORECASE)
-_EXTRA_KEYS = frozenset({"kind", "scope", "target"})
+_EXTRA_KEYS = frozenset({"kind"})
 RULES_PACKAGE = "extractor.fields.rules"
 RULES_FILE = "size_rules.json"
 OBJECTS_FILE = "measured_objects.csv"
@@ -497,7 +502,8 @@ class _Linker:
         objects = [u for u in units[first:] if _is_object(u)]
         if not objects:  # elliptical: the last object of the previous sentence
             earlier = [u for u in units[:first] if _is_object(u)]
-            if not earlier:
+            extent = any(u.cls == "dimension" for u in units[first:])
+            if not (earlier and extent):
                 return Link(None, None, "size.link.none")
             return _as_link(earlier[-1], "size.link.previous_sentence")
         near = min(objects, key=lambda u: min(abs(u.start - here.end), abs(here.start - u.end)))
