@@ -294,6 +294,23 @@ def test_measured_on(sentence: str, expected: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "target", "expected"),
+    [
+        ("The excised tumour measured\n4 x 3 cm.", "4 x 3 cm", "specimen"),
+        ("A 4 cm tumour was resected.", "4 cm", "specimen"),
+        ("A lesion (4 cm) was biopsied, then resected en bloc.", "4 cm", None),
+    ],
+)
+def test_measured_on_reads_the_measurement_clause(
+    text: str, target: str, expected: str | None
+) -> None:
+    from extractor.fields.size import measured_on, measurement_clause
+
+    start = text.index(target)
+    assert measured_on(measurement_clause(text, start, start + len(target))) == expected
+
+
+@pytest.mark.parametrize(
     ("text", "size_max_mm"),
     [
         (

@@ -47,9 +47,10 @@ Measurements followed by "Hg" / "H2O" are pressures (class "pressure"), never si
 :func:`link_sizes` returns every measurement with its :class:`Link` (object text,
 class, rule), so each decision says why. Each kept mention records the text of the
 head it measures (``measures``: "polyp" for "a 2 cm sessile polyp", "mass",
-"schwannoma") and what was measured (``measured_on``): "specimen" when its
-sentence speaks of the resected/excised specimen, "biopsy" for cores and fragments,
-null for clinical and imaging sizes.
+"schwannoma") and what was measured (``measured_on``): "specimen" when the words
+introducing it, or the rest of its clause (:func:`measurement_clause`), speak of the
+resected/excised specimen, "biopsy" for cores and fragments, null for clinical and
+imaging sizes.
 
 Summary rule: among patient-context size mentions that are not negated, hypothetical
 or historical, the largest specimen measurement wins (pathology measures the whole
@@ -67,7 +68,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from extractor.fields.base import BaseField, Candidate, drop_overlaps
-from extractor.fields.scope import in_patient_context, sentence_text
+from extractor.fields.scope import in_patient_context
 from extractor.fields.vocabulary import (
     FileSpec,
     PhraseIndex,
@@ -543,6 +544,16 @@ def rejected_by(text: str, start: int, end: int) -> str | None:
     return None if found.is_lesion else f"size.not:{found.cls}"
 
 
+def measurement_clause(text: str, start: int, end: int) -> str:
+    """The words that introduce a measurement and the rest of its clause: its sentence
+    up to the measurement, then on to the next comma or semicolon ("The resected tumour
+    measured 4 cm" -> specimen; "a lesion (4 cm) underwent biopsy, ... and en bloc
+    resection" -> the words after the comma are another clause)."""
+    s_start, s_end = sentence_span(text, start)
+    rest = re.search(r"[,;]", text[end:s_end])
+    return text[s_start : end + rest.start() if rest else s_end]
+
+
 def find_sizes(text: str) -> list[tuple[int, int, SizeValue, str]]:
     """(start, end, value, rule id) for every lesion size in ``text``; ``value.measures``
     is the text of the lesion it measures."""
@@ -559,9 +570,10 @@ class SizeField(BaseField):
 
     def find(self, doc: Doc) -> list[Candidate]:
         out = []
-        for s, e, value, rule in find_sizes(doc_text(doc)):
+        text = doc_text(doc)
+        for s, e, value, rule in find_sizes(text):
             if in_patient_context(doc, s):
-                value.measured_on = measured_on(sentence_text(doc, s))
+                value.measured_on = measured_on(measurement_clause(text, s, e))
                 out.append(Candidate(self.name, s, e, value.model_dump(), rule))
         return out
 
