@@ -126,6 +126,11 @@ class SizeValue(_Model):
         description="'specimen' when the sentence measures the resected specimen, "
         "'biopsy' for cores/fragments; null for clinical or imaging sizes",
     )
+    measures: str | None = Field(
+        default=None,
+        description="the text of the lesion the size measures (the noun phrase it is "
+        "linked to: 'mass', 'sessile polyp', 'schwannoma')",
+    )
 
 
 class StainValue(_Model):
