@@ -55,21 +55,47 @@ def unit_years(unit: str | None) -> float:
     return _UNIT_YEARS.get("m" if key == "m" else key, 1.0)
 
 
+_FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75, "1/2": 0.5}
+
+
+def _count(text: str | None) -> float | None:
+    """'7' -> 7.0, 'seven' -> 7.0, anything else -> None."""
+    if not text:
+        return None
+    if text.isdigit():
+        return float(text)
+    value = words_to_int(text)
+    return None if value is None else float(value)
+
+
 def parse_age(groups: dict[str, str | None]) -> AgeValue | None:
-    """Rule-match groups -> age value; None when the groups do not make an age."""
+    """Rule-match groups -> age value; None when the groups do not make an age.
+
+    "3½-year-old" and "three-and-a-half-year-old" -> 3.5; "2 years and 6 months old"
+    -> 2.5; "in her mid-teens" -> decade 10."""
     if groups.get("newborn"):
         return AgeValue(years=0.0)
     if groups.get("decade"):
         return AgeValue(years=None, decade=int(groups["decade"]))
+    if groups.get("teens"):
+        return AgeValue(years=None, decade=10)
     if groups.get("ordinal"):
         return AgeValue(years=None, decade=(ORDINALS[groups["ordinal"].lower()] - 1) * 10)
     if groups.get("num"):
         number: float | None = float(groups["num"])
     else:
-        number = words_to_int(groups.get("word") or "")
+        number = _count(groups.get("word"))
     if number is None:
         return None
-    years = round(number * unit_years(groups.get("unit")), 4)
+    frac = (groups.get("frac") or "").strip()
+    number += _FRACTIONS.get(frac, 0.0) + (0.5 if groups.get("half") else 0.0)
+    years = number * unit_years(groups.get("unit"))
+    if groups.get("months"):
+        months = _count(groups["months"])
+        if months is None or months >= 12:
+            return None
+        years += months / 12
+    years = round(years, 4)
     if years > 120:
         return None
     return AgeValue(years=years)
