@@ -135,6 +135,11 @@ def test_anchored_rules_match_as_on_the_whole_text(path) -> None:  # noqa: ANN00
         ("a 2-year 6-month-old boy", [("2-year 6-month-old", 2.5, None)]),
         ("a boy aged 5 years and 3 months", [("aged 5 years and 3 months", 5.25, None)]),
         ("a girl in her early teens", [("in her early teens", None, 10)]),
+        ("a man in his late forties", [("in his late forties", None, 40)]),
+        ("an octogenarian woman", [("an octogenarian", None, 80)]),
+        ("a man of 56 years presented", [("56 years", 56.0, None)]),
+        ("a woman of forty years of age", [("forty years of age", 40.0, None)]),
+        ("a boy of 9 months", [("9 months", 0.75, None)]),
         # counter-examples: durations, cohorts, other people, non-ages
         ("after a 2-year follow-up", []),
         ("children aged two to five years", []),
@@ -143,6 +148,9 @@ def test_anchored_rules_match_as_on_the_whole_text(path) -> None:  # noqa: ANN00
         ("intraocular pressures in the mid-teens", []),
         ("one year later the mass recurred", []),
         ("a one-year history of pain", []),
+        ("a patient of 80 kg", []),
+        ("a man of 5 years' standing in the village", []),
+        ("in the nineties the technique changed", []),
     ],
 )
 def test_age_words_and_fractions(text: str, expected: list) -> None:

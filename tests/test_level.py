@@ -156,6 +156,8 @@ def test_level_lists_and_surgical_levels(text: str, expected: list) -> None:
         ("the T9 body was collapsed", [("T9", ["T9"], "vertebra")]),
         ("a C3-C6 intramedullary tumour", [("C3-C6", ["C3", "C4", "C5", "C6"], "range")]),
         ("a destructive lesion at T1", [("T1", ["T1"], "vertebra")]),
+        ("a mass at L4 leads to cord compression", [("L4", ["L4"], "vertebra")]),
+        ("a tumour at S-2 with sacral erosion", [("S-2", ["S2"], "vertebra")]),
     ],
 )
 def test_level_phrasings_with_words(text: str, expected: list) -> None:
@@ -175,6 +177,11 @@ def test_level_phrasings_with_words(text: str, expected: list) -> None:
         "compression of the roots of C6 and C7",
         "an S1 radiculopathy",
         "a C5 palsy after surgery",
+        "complete tetraplegia at C-6 level",
+        "the S-3 and S-4 stimulator cables",
+        # a drug, not a level
+        "oxaliplatin and S-1 chemotherapy",
+        "S-1 monotherapy was started",
         # MRI weighting and TNM
         "bright on sagittal T2",
         "T1 fat-suppressed images",

@@ -74,6 +74,8 @@ def test_sex_mentions_introduce_the_patient(text: str, expected: list[str]) -> N
         ("a male infant", [("male", "male")]),
         ("a female neonate", [("female", "female")]),
         ("a woman whose husband had cancer", [("woman", "female")]),
+        ("a 12-year-old schoolboy", [("schoolboy", "male")]),
+        ("a 40-year-old housewife", [("housewife", "female")]),
         # another person, not the patient
         ("a female cousin had the same tumour", []),
         ("her male twin was healthy", []),

@@ -55,6 +55,10 @@ def unit_years(unit: str | None) -> float:
     return _UNIT_YEARS.get("m" if key == "m" else key, 1.0)
 
 
+DECADE_WORDS = {
+    "twen": 20, "thir": 30, "fort": 40, "fift": 50, "sixt": 60, "seve": 70, "eigh": 80, "nine": 90,
+    "sexa": 60, "sept": 70, "octo": 80, "nona": 90,
+}  # fmt: skip
 _FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75, "1/2": 0.5}
 
 
@@ -72,13 +76,16 @@ def parse_age(groups: dict[str, str | None]) -> AgeValue | None:
     """Rule-match groups -> age value; None when the groups do not make an age.
 
     "3½-year-old" and "three-and-a-half-year-old" -> 3.5; "2 years and 6 months old"
-    -> 2.5; "in her mid-teens" -> decade 10."""
+    -> 2.5; "in her mid-teens" -> decade 10; "in his forties", "an octogenarian" -> 40, 80."""
     if groups.get("newborn"):
         return AgeValue(years=0.0)
     if groups.get("decade"):
         return AgeValue(years=None, decade=int(groups["decade"]))
     if groups.get("teens"):
         return AgeValue(years=None, decade=10)
+    word = groups.get("decade_word") or groups.get("decade_word2")
+    if word:
+        return AgeValue(years=None, decade=DECADE_WORDS[word.lower()[:4]])
     if groups.get("ordinal"):
         return AgeValue(years=None, decade=(ORDINALS[groups["ordinal"].lower()] - 1) * 10)
     if groups.get("num"):
@@ -124,7 +131,7 @@ def find_ages(text: str) -> list[tuple[int, int, AgeValue, str]]:
     for rule in _rules():
         for match in rule.finditer(text):  # "anchor" rules: see extractor.rules
             value = parse_age(match.groupdict())
-            start, end = trim_span(text, *match.span())
+            start, end = trim_span(text, *match.span("age" if match.groupdict().get("age") else 0))
             if value is None or OTHER_PERSON_RE.match(text, end, min(len(text), end + 40)):
                 continue
             if OTHER_PERSON_BEFORE_RE.search(text, max(0, start - 60), start):

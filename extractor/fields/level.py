@@ -203,6 +203,8 @@ def _applies(rule: Rule, target: str, expr: str) -> bool:
         return target == "region"
     if target == "region":
         return False
+    if applies_to == "hyphenated":
+        return bool(re.search(r"[A-Za-z]-\d", expr))
     if applies_to in ("T1T2", "T1T4"):
         items = {m.replace("-", "") for m in re.findall(r"[A-Za-z]+-?\d+", expr)}
         allowed = {"T1", "T2"} if applies_to == "T1T2" else {"T1", "T2", "T3", "T4"}
