@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.fields.level import _rules, find_levels, parse_level_expression, rejected_by
+from extractor.fields.level import (
+    _rules,
+    find_levels,
+    parse_level_expression,
+    parse_named,
+    parse_ordinal,
+    rejected_by,
+)
 from extractor.text import normalize
 
 
@@ -233,3 +240,34 @@ def test_between_expands_and_summary_orders() -> None:
 
     record = extract("Case report\nA woman had a mass between T8 and T10 and an L1 lesion.")
     assert record.summary.levels == ["T8", "T9", "T10", "L1"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected", "kind"),
+    [
+        (("fifth", "lumbar"), ["L5"], "vertebra"),
+        (("first", "", "second", "sacral", " and"), ["S1", "S2"], "vertebra"),
+        (("twelfth", "thoracic", "first", "lumbar", " and"), ["T12", "L1"], "vertebra"),
+        (("third", "", "fifth", "cervical", " to"), ["C3", "C4", "C5"], "range"),
+        (("eighth", "cervical"), None, None),
+        (("sixth", "lumbar", "first", "sacral", " to"), None, None),
+    ],
+)
+def test_parse_ordinal(args: tuple, expected: list | None, kind: str | None) -> None:
+    value = parse_ordinal(*args)
+    assert (value.levels if value else None) == expected
+    assert (value.kind if value else None) == kind
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("atlas", ["C1"]),
+        ("axis", ["C2"]),
+        ("axis2", ["C2"]),
+        ("odontoid", ["C2"]),
+        ("coccyx", ["Co"]),
+    ],
+)
+def test_parse_named(name: str, expected: list[str]) -> None:
+    assert parse_named(name).levels == expected

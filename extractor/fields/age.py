@@ -4,6 +4,12 @@ Parser: :func:`parse_age` turns the groups of a rule match into an :class:`AgeVa
 (years; months, weeks and days as fractional years; "newborn" -> 0; a decade such as
 "in her 60s" -> ``years=None, decade=60``). Rules: ``rules/age_rules.json``.
 
+Phrasings: numbers in words ("a two-year-old boy", "seventy-two-year-old", "aged
+sixty-one"; the article "a" is never read as a number), hyphens with a space on either
+side ("a 14- year-old child"), fractions ("a 3½-year-old", "two-and-a-half-year-old",
+"aged 7 months" -> 0.5833, "a 2-year 6-month-old" -> 2.5), "a man of 56 years" (the
+span is the age only), and decades in words ("in his forties", "an octogenarian").
+
 Rejected: durations (no rule matches "since 1 year"), ages followed by a relative
 ("her 70-year-old mother"), cohort ages ("patients aged 20 to 40"). Time points in the
 history ("at the age of 9 months", "65 years of age") are tier-2 rules: they are

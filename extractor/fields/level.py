@@ -155,11 +155,14 @@ def parse_region(word: str) -> LevelValue | None:
 
 
 _REGION_PREFIX = {"cervical": "C", "thoracic": "T", "dorsal": "T", "lumbar": "L", "sacral": "S"}
-NAMED_LEVELS = {"atlas": "C1", "axis": "C2", "axis2": "C2", "odontoid": "C2", "coccyx": "Co"}
+#: named vertebrae, keyed by the rule group name without a trailing digit ("axis2")
+NAMED_LEVELS = {"atlas": "C1", "axis": "C2", "odontoid": "C2"}
+COCCYX = LevelValue(levels=["Co"], kind="vertebra", region="coccygeal")
 
 
 def _ordinal_item(ordinal: str, region_word: str) -> str | None:
-    return canonical_level(_REGION_PREFIX[region_word.lower()], ORDINALS[ordinal.lower()])
+    prefix = _REGION_PREFIX.get(region_word.lower())
+    return canonical_level(prefix, ORDINALS[ordinal.lower()]) if prefix else None
 
 
 def parse_ordinal(
@@ -173,18 +176,19 @@ def parse_ordinal(
     L1, L2 and 'third' 'to' 'fifth lumbar' -> L3..L5 (the first takes the second's region
     when it has none)."""
     first = _ordinal_item(ordinal, region_word or region2 or "")
-    if ordinal2 is None:
-        second = None
-    else:
-        second = _ordinal_item(ordinal2, region2 or region_word)
-        if second is None:
-            return None
-    if first is None:
+    second = _ordinal_item(ordinal2, region2 or region_word) if ordinal2 else None
+    if first is None or (ordinal2 and second is None):
         return None
     if second is None:
         return parse_level_expression(first)
     joined = " and " if conn and conn.strip(" ,") in ("and", "or") else " to "
     return parse_level_expression(first + joined + second)
+
+
+def parse_named(name: str) -> LevelValue | None:
+    """'atlas' -> C1, 'axis'/'odontoid' -> C2, 'coccyx' -> Co."""
+    key = name.rstrip("0123456789")
+    return COCCYX if key == "coccyx" else parse_level_expression(NAMED_LEVELS[key])
 
 
 def parse_span(a: str, conn: str, b: str) -> LevelValue | None:
@@ -244,12 +248,12 @@ def _value(rule: Rule, match: re.Match[str]) -> LevelValue | None:
     if kind == "span":
         return parse_span(match.group("a"), match.group("conn"), match.group("b"))
     if kind == "named":
-        name = next(k for k, v in match.groupdict().items() if v)
-        return parse_level_expression(NAMED_LEVELS[name]) if name != "coccyx" else COCCYX
+        return parse_named(_named_group(match))
     return None
 
 
-COCCYX = LevelValue(levels=["Co"], kind="vertebra", region="coccygeal")
+def _named_group(match: re.Match[str]) -> str:
+    return next(name for name, value in match.groupdict().items() if value)
 
 
 def _span(rule: Rule, match: re.Match[str]) -> tuple[int, int]:
@@ -258,8 +262,7 @@ def _span(rule: Rule, match: re.Match[str]) -> tuple[int, int]:
     if kind == "span":
         return match.start("a"), match.end("b")
     if kind == "named":
-        name = next(k for k, v in match.groupdict().items() if v)
-        return match.span(name)
+        return match.span(_named_group(match))
     return match.span()
 
 
