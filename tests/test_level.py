@@ -164,6 +164,11 @@ def test_level_lists_and_surgical_levels(text: str, expected: list) -> None:
         ("a C3-C6 intramedullary tumour", [("C3-C6", ["C3", "C4", "C5", "C6"], "range")]),
         ("a destructive lesion at T1", [("T1", ["T1"], "vertebra")]),
         ("a mass at L4 leads to cord compression", [("L4", ["L4"], "vertebra")]),
+        ("erosion of the left L4 pedicle", [("L4", ["L4"], "vertebra")]),
+        (
+            "the left T1 and right T2 facets",
+            [("T1", ["T1"], "vertebra"), ("T2", ["T2"], "vertebra")],
+        ),
         ("a tumour at S-2 with sacral erosion", [("S-2", ["S2"], "vertebra")]),
     ],
 )
