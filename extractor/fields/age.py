@@ -40,7 +40,7 @@ DAYS_PER_YEAR = 365.25
 PERSON_EXEMPT = frozenset({"negated", "uncertain", "hypothetical", "historical"})
 _UNIT_YEARS = {"y": 1.0, "m": 1 / 12, "w": 7 / DAYS_PER_YEAR, "d": 1 / DAYS_PER_YEAR}
 OTHER_PERSON_RE = re.compile(
-    r"\W{0,3}(?:(?:old|female|male|caucasian)\s+)?(?:mother|father|sister|brother|son|daughter|"
+    r"[^\w.,;!?]{0,3}(?:(?:old|female|male|caucasian)\s+)?(?:mother|father|sister|brother|son|daughter|"
     r"husband|wife|sibling|parent|grandmother|grandfather|aunt|uncle|cousin|twin|"
     r"relative|friend|neighbou?r|spouse|partner|primigravida|multigravida|gravida|donor)s?\b",
     re.IGNORECASE,
