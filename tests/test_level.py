@@ -189,10 +189,10 @@ def test_level_phrasings_with_words(text: str, expected: list) -> None:
         "compression of the roots of C6 and C7",
         "an S1 radiculopathy",
         "a C5 palsy after surgery",
-        "complete tetraplegia at C-6 level",
+        "paraplegia below the T-4 level",
         "the S-3 and S-4 stimulator cables",
         # a drug, not a level
-        "oxaliplatin and S-1 chemotherapy",
+        "docetaxel plus S-1 as second line",
         "S-1 monotherapy was started",
         # MRI weighting and TNM
         "bright on sagittal T2",

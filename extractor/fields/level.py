@@ -20,7 +20,7 @@ levels of a surgical procedure or approach ("C5-T3 posterior fusion", "pedicle s
 L3 and L5", "T3-T4 hemilaminectomy", "corpectomy of C5"). Surgical levels are left out
 even when they are those of the lesion: a record takes a level only where the text
 places the lesion there, so an approach never widens the lesion's extent. A list that is
-split into parts ("the T6-7 and T7-8 discs were preserved") is vetoed as a whole too.
+split into parts ("the T2-3 and T3-4 discs were preserved") is vetoed as a whole too.
 
 Summary rule: ordered union (spinal order) of the levels of patient-context level
 mentions that are not negated, hypothetical, historical or about family.
