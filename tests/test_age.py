@@ -106,3 +106,55 @@ def test_anchored_rules_match_as_on_the_whole_text(path) -> None:  # noqa: ANN00
         whole = [m.span() for m in rule.regex.finditer(text)]
         assert [m.span() for m in rule.finditer(text)] == whole
     assert any(m for m in ANCHORED[0].finditer(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # numbers in words, after "a"/"an" (the article is not part of the number)
+        ("a two-year-old boy", [("two-year-old", 2.0, None)]),
+        ("an eight-year-old girl", [("eight-year-old", 8.0, None)]),
+        ("an eleven-month-old infant", [("eleven-month-old", 0.9167, None)]),
+        ("A seventy-two-year-old man", [("seventy-two-year-old", 72.0, None)]),
+        ("a sixty three year old woman", [("sixty three year old", 63.0, None)]),
+        ("a woman aged sixty-one", [("aged sixty-one", 61.0, None)]),
+        # odd hyphenation and spacing
+        ("a 14- year-old child", [("14- year-old", 14.0, None)]),
+        ("a 9 -year-old boy", [("9 -year-old", 9.0, None)]),
+        ("a 52-year -old man", [("52-year -old", 52.0, None)]),
+        ("a 33 year-old woman", [("33 year-old", 33.0, None)]),
+        ("a 47-y-old man", [("47-y-old", 47.0, None)]),
+        ("a 6\u2011year\u2011old girl", [("6-year-old", 6.0, None)]),
+        # fractions of a year
+        ("a boy aged 7 months", [("aged 7 months", 0.5833, None)]),
+        ("an infant aged 10 mo", [("aged 10 mo", 0.8333, None)]),
+        ("a girl aged 3 weeks", [("aged 3 weeks", 0.0575, None)]),
+        ("a 3\u00bd-year-old boy", [("3\u00bd-year-old", 3.5, None)]),
+        ("a 4 1/2-year-old girl", [("4 1/2-year-old", 4.5, None)]),
+        ("a two-and-a-half-year-old girl", [("two-and-a-half-year-old", 2.5, None)]),
+        ("a 2-year 6-month-old boy", [("2-year 6-month-old", 2.5, None)]),
+        ("a boy aged 5 years and 3 months", [("aged 5 years and 3 months", 5.25, None)]),
+        ("a girl in her early teens", [("in her early teens", None, 10)]),
+        ("a man in his late forties", [("in his late forties", None, 40)]),
+        ("an octogenarian woman", [("an octogenarian", None, 80)]),
+        ("a man of 56 years presented", [("56 years", 56.0, None)]),
+        # a relative in the next sentence or after a comma is not this age's person
+        ("since he was nine months old. Parents saw it", [("nine months old", 0.75, None)]),
+        ("a 30-year-old, mother of two, presented", [("30-year-old", 30.0, None)]),
+        ("a woman of forty years of age", [("forty years of age", 40.0, None)]),
+        ("a boy of 9 months", [("9 months", 0.75, None)]),
+        # counter-examples: durations, cohorts, other people, non-ages
+        ("after a 2-year follow-up", []),
+        ("children aged two to five years", []),
+        ("patients aged 3 or 4 years", []),
+        ("her seventy-year-old father", []),
+        ("intraocular pressures in the mid-teens", []),
+        ("one year later the mass recurred", []),
+        ("a one-year history of pain", []),
+        ("a patient of 80 kg", []),
+        ("a man of 5 years' standing in the village", []),
+        ("in the nineties the technique changed", []),
+    ],
+)
+def test_age_words_and_fractions(text: str, expected: list) -> None:
+    assert ages(text) == expected

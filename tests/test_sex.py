@@ -62,3 +62,60 @@ def test_sex_mentions_introduce_the_patient(text: str, expected: list[str]) -> N
     from extractor import extract
 
     assert [m.text for m in extract(text).mentions if m.field == "sex"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a man presented with back pain", [("man", "male")]),
+        ("the gentleman declined surgery", [("gentleman", "male")]),
+        ("a boy was brought by his parents", [("boy", "male")]),
+        ("a lady aged 50", [("lady", "female")]),
+        ("a male infant", [("male", "male")]),
+        ("a female neonate", [("female", "female")]),
+        ("a woman whose husband had cancer", [("woman", "female")]),
+        ("a 12-year-old schoolboy", [("schoolboy", "male")]),
+        ("a 40-year-old housewife", [("housewife", "female")]),
+        # another person, not the patient
+        ("a female cousin had the same tumour", []),
+        ("her male twin was healthy", []),
+        ("a man in the family had a neuroma", []),
+        ("a woman in his family died of cancer", []),
+        ("his son, a 5-year-old boy, was well", []),
+        ("whose mother is a 60-year-old woman", []),
+        ("the male siblings were unaffected", []),
+        ("a male-pattern baldness", []),
+    ],
+)
+def test_sex_cues_and_other_people(text: str, expected: list) -> None:
+    assert [(text[s:e], sex) for s, e, sex, _ in find_sex(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("His mother said she noticed the swelling first.", "male"),
+        ("Her father said he had seen the lump. She was referred.", "female"),
+        ("Her male twin was healthy.", "female"),
+        ("He had no family history; his family was supportive.", "male"),
+        ("Her husband was present and he signed the consent.", "female"),
+        ("The mother said she was worried.", None),
+    ],
+)
+def test_pronoun_fallback_skips_other_people(text: str, expected: str | None) -> None:
+    found = pronoun_sex(text)
+    assert (found[2] if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Case presentation\nThe patient had pain. A male cousin had it. She was seen.", "female"),
+        ("Case presentation\nThe patient had pain. His mother said she noticed it.", "male"),
+        ("Case presentation\nA 30-year-old presented. A man in the family had a neuroma.", None),
+    ],
+)
+def test_summary_sex_is_the_patients(text: str, expected: str | None) -> None:
+    from extractor import extract
+
+    assert extract(text).summary.sex == expected

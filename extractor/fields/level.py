@@ -1,13 +1,26 @@
 """Vertebral levels of the lesion.
 
 Parser: :func:`parse_level_expression` turns "C6 to T2", "C6-T2", "T11-L1", "L4-5",
-"L4/L5", "L5-S1", "L3, L4 and L5", "D12", "Th11" into a :class:`LevelValue` with the
-levels expanded in spinal order (C1..C7, T1..T12, L1..L5, S1..S5, Co). Adjacent pairs
+"L4/L5", "L5-S1", "L3, L4 and L5", "D12", "Th11", "C-1" into a :class:`LevelValue` with
+the levels expanded in spinal order (C1..C7, T1..T12, L1..L5, S1..S5, Co). Adjacent pairs
 written with "/" or "-" are discs; other "-"/"to" pairs are ranges. Region words
 ("lumbar spinal canal", "cervicothoracic spine") give a region without levels.
-Rejected by context rules (``rules/level_rules.json``): dermatomes and nerve roots,
-MRI weighting ("T1-weighted", "hyperintense on T2"), TNM ("T2N0M0"), lab values
-(complement C3/C4, free T4), and regions of imaging ("MRI of lumbo-sacral spine").
+
+Phrasings with words inside (``rules/level_rules.json``): "from the level of C6 upper
+body to T4", "C2 to the C4 level" (range), "between T8 and T10" (T8..T10; two adjacent
+levels are a disc), "the fifth lumbar vertebra", "seventh cervical spine", "the twelfth
+thoracic and first lumbar vertebrae", "the atlas" (C1), "the odontoid process" (C2).
+
+Not lesion levels, vetoed by reject rules: dermatomes, sensory levels ("sensory level at
+T10", "hypoaesthesia below T10") and nerve roots ("the L5 nerve root", "roots of C5 and
+C6"); MRI weighting ("T1-weighted", "hyperintense on T2"); TNM ("T2N0M0", "staged T3");
+lab values (complement C3/C4, free T4); regions of imaging ("MRI of lumbo-sacral spine");
+levels said to be spared; oedema and alignment measures ("C2-C7 lordosis"); and the
+levels of a surgical procedure or approach ("C5-T3 posterior fusion", "pedicle screws at
+L3 and L5", "T3-T4 hemilaminectomy", "corpectomy of C5"). Surgical levels are left out
+even when they are those of the lesion: a record takes a level only where the text
+places the lesion there, so an approach never widens the lesion's extent. A list that is
+split into parts ("the T2-3 and T3-4 discs were preserved") is vetoed as a whole too.
 
 Summary rule: ordered union (spinal order) of the levels of patient-context level
 mentions that are not negated, hypothetical, historical or about family.
@@ -53,7 +66,7 @@ REGION_WORDS = {
     "sacral": "sacral",
     "coccygeal": "coccygeal",
 }
-_ITEM_RE = re.compile(r"(?P<prefix>Th|[CTDLS])?(?P<num>\d{1,2})")
+_ITEM_RE = re.compile(r"(?:(?P<prefix>Th|[CTDLS])-?)?(?P<num>\d{1,2})")
 _CONNECTOR_RE = re.compile(r"\s*(?P<conn>-|/|to|through|till|until|,|and|&)\s*")
 _EXTRA_KEYS = frozenset({"kind", "scope", "applies_to", "target"})
 
@@ -141,12 +154,47 @@ def parse_region(word: str) -> LevelValue | None:
     return LevelValue(levels=[], kind="region", region=region) if region else None
 
 
-def parse_ordinal(ordinal: str, region_word: str) -> LevelValue | None:
-    prefix = {"cervical": "C", "thoracic": "T", "dorsal": "T", "lumbar": "L", "sacral": "S"}
-    level = canonical_level(prefix[region_word.lower()], ORDINALS[ordinal.lower()])
-    if level is None:
+_REGION_PREFIX = {"cervical": "C", "thoracic": "T", "dorsal": "T", "lumbar": "L", "sacral": "S"}
+#: named vertebrae, keyed by the rule group name without a trailing digit ("axis2")
+NAMED_LEVELS = {"atlas": "C1", "axis": "C2", "odontoid": "C2"}
+COCCYX = LevelValue(levels=["Co"], kind="vertebra", region="coccygeal")
+
+
+def _ordinal_item(ordinal: str, region_word: str) -> str | None:
+    prefix = _REGION_PREFIX.get(region_word.lower())
+    return canonical_level(prefix, ORDINALS[ordinal.lower()]) if prefix else None
+
+
+def parse_ordinal(
+    ordinal: str,
+    region_word: str,
+    ordinal2: str | None = None,
+    region2: str | None = None,
+    conn: str | None = None,
+) -> LevelValue | None:
+    """'fifth', 'lumbar' -> L5; with a second ordinal, 'first' 'and' 'second lumbar' ->
+    L1, L2 and 'third' 'to' 'fifth lumbar' -> L3..L5 (the first takes the second's region
+    when it has none)."""
+    first = _ordinal_item(ordinal, region_word or region2 or "")
+    second = _ordinal_item(ordinal2, region2 or region_word) if ordinal2 else None
+    if first is None or (ordinal2 and second is None):
         return None
-    return LevelValue(levels=[level], kind="vertebra", region=region_for([level]))
+    if second is None:
+        return parse_level_expression(first)
+    joined = " and " if conn and conn.strip(" ,") in ("and", "or") else " to "
+    return parse_level_expression(first + joined + second)
+
+
+def parse_named(name: str) -> LevelValue | None:
+    """'atlas' -> C1, 'axis'/'odontoid' -> C2, 'coccyx' -> Co."""
+    key = name.rstrip("0123456789")
+    return COCCYX if key == "coccyx" else parse_level_expression(NAMED_LEVELS[key])
+
+
+def parse_span(a: str, conn: str, b: str) -> LevelValue | None:
+    """Two levels with words around them: 'and' ("between T8 and T10") spans them like a
+    hyphen (disc when adjacent), 'to'/'through' make a range."""
+    return parse_level_expression(f"{a} {'-' if conn in ('and', '&') else 'to'} {b}")
 
 
 def _rules() -> list[Rule]:
@@ -159,9 +207,12 @@ def _applies(rule: Rule, target: str, expr: str) -> bool:
         return target == "region"
     if target == "region":
         return False
-    if applies_to == "T1T2":
-        items = set(re.findall(r"[A-Za-z]+\d+", expr))
-        return bool(items) and items <= {"T1", "T2"}
+    if applies_to == "hyphenated":
+        return bool(re.search(r"[A-Za-z]-\d", expr))
+    if applies_to in ("T1T2", "T1T4"):
+        items = {m.replace("-", "") for m in re.findall(r"[A-Za-z]+-?\d+", expr)}
+        allowed = {"T1", "T2"} if applies_to == "T1T2" else {"T1", "T2", "T3", "T4"}
+        return bool(items) and items <= allowed
     return True
 
 
@@ -186,10 +237,33 @@ def _value(rule: Rule, match: re.Match[str]) -> LevelValue | None:
     if kind == "region":
         return parse_region(match.group("region"))
     if kind == "ordinal":
-        return parse_ordinal(match.group("ordinal"), match.group("region"))
-    if kind == "coccyx":
-        return LevelValue(levels=["Co"], kind="vertebra", region="coccygeal")
+        groups = match.groupdict()
+        return parse_ordinal(
+            groups["ordinal"],
+            groups.get("region") or "",
+            groups.get("ordinal2"),
+            groups.get("region2"),
+            groups.get("conn"),
+        )
+    if kind == "span":
+        return parse_span(match.group("a"), match.group("conn"), match.group("b"))
+    if kind == "named":
+        return parse_named(_named_group(match))
     return None
+
+
+def _named_group(match: re.Match[str]) -> str:
+    return next(name for name, value in match.groupdict().items() if value)
+
+
+def _span(rule: Rule, match: re.Match[str]) -> tuple[int, int]:
+    """The level expression only: 'C6 ... T4' of a span rule, 'atlas' of 'of the atlas'."""
+    kind = rule.options.get("kind")
+    if kind == "span":
+        return match.start("a"), match.end("b")
+    if kind == "named":
+        return match.span(_named_group(match))
+    return match.span()
 
 
 _LIST_SPLIT_RE = re.compile(r" ?, ?(?:and |& )?|,? (?:and|&) ")
@@ -208,17 +282,18 @@ def list_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(start, end)]
 
 
-def _matches(text: str, rule: Rule) -> list[tuple[int, int, LevelValue | None]]:
+def _matches(text: str, rule: Rule) -> list[tuple[int, int, LevelValue | None, tuple[int, int]]]:
+    """(start, end, value, whole match span) of each match or, for lists, each part."""
     out = []
     for match in rule.regex.finditer(text):
-        start, end = match.start(), match.end()
+        start, end = _span(rule, match)
         while end > start and text[end - 1] == " ":
             end -= 1
         if rule.options.get("kind") != "levels":
-            out.append((start, end, _value(rule, match)))
+            out.append((start, end, _value(rule, match), (start, end)))
             continue
         for a, b in list_parts(text, start, end):
-            out.append((a, b, parse_level_expression(text[a:b])))
+            out.append((a, b, parse_level_expression(text[a:b]), (start, end)))
     return out
 
 
@@ -229,9 +304,12 @@ def find_levels(text: str) -> list[tuple[int, int, LevelValue, str]]:
         if rule.options.get("kind") == "reject":
             continue
         target = "region" if rule.options.get("kind") == "region" else "levels"
-        for start, end, value in _matches(text, rule):
-            if value is not None and not rejected_by(text, start, end, target):
-                found.append((start, end, value, rule.id))
+        for start, end, value, whole in _matches(text, rule):
+            if value is None or rejected_by(text, start, end, target):
+                continue
+            if whole != (start, end) and rejected_by(text, *whole, target):
+                continue
+            found.append((start, end, value, rule.id))
     return drop_overlaps(found)
 
 

@@ -9,10 +9,16 @@ yrs. female", "an elderly man"), right after an age ("5-year-old Caucasian male"
 karyotype") are not; when a report has no introducing word, its first explicit sex
 word is used.
 
+Words about another person are not mentions: "a male cousin", "a man in the family"
+(rule lookaheads) and an apposition to a relative, "her son, a 5-year-old boy"
+(:data:`OTHER_PERSON_BEFORE_RE`).
+
 Pronoun fallback: only when no explicit word describes the patient anywhere in the
 patient context, the finalize step adds one mention at the first "she"/"he" of a
 patient section, provided the pronouns there are all of one sex (rule
-``sex.pronoun_fallback``). Summary: the first explicit mention wins.
+``sex.pronoun_fallback``). In a sentence that names a relative ("His mother said she
+...") only a possessive right before the relative counts ("his" is the patient's; "she"
+may be the mother). Summary: the first explicit mention wins.
 """
 
 from __future__ import annotations
@@ -34,6 +40,25 @@ INTRODUCED_RE = re.compile(r"\b(?:a|an)\s+(?:[\w.,'-]+\s+){0,4}$", re.IGNORECASE
 SENTENCE_BREAK_RE = re.compile(r"[.!?;]\s+[A-Z]")
 DESCRIPTOR_RULES = frozenset({"sex.age_letter", "sex.title"})
 PRONOUN_RE = re.compile(r"\b(?P<female>she|her|hers)\b|\b(?P<male>he|his|him)\b", re.IGNORECASE)
+_RELATIVES = (
+    r"(?:mother|father|sister|brother|son|daughter|husband|wife|sibling|parent|grandmother|"
+    r"grandfather|aunt|uncle|cousin|twin|niece|nephew|grandson|granddaughter|partner|spouse|"
+    r"boyfriend|girlfriend|relative)s?"
+)
+RELATIVE_RE = re.compile(rf"\b{_RELATIVES}\b", re.IGNORECASE)
+#: "his mother", "her elder brother": the pronoun is the patient's
+POSSESSIVE_OF_RELATIVE_RE = re.compile(
+    rf"\s+(?:(?:elder|older|younger|late|twin|half|step|biological|maternal|paternal|male|female)[\s-]){{0,2}}"
+    rf"(?:{_RELATIVES}|family)\b",
+    re.IGNORECASE,
+)
+#: "her son, a 5-year-old boy": the sex word is the relative's
+OTHER_PERSON_BEFORE_RE = re.compile(
+    rf"\b(?:his|her|their|the patient's|whose)\s+(?:\w+\s+)?{_RELATIVES},?\s+"
+    r"(?:(?:is|was)\s+)?(?:an?|the)\s+(?:[\w.-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+_SENTENCE_RE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
 
 
 def _rules() -> list[Rule]:
@@ -41,12 +66,15 @@ def _rules() -> list[Rule]:
 
 
 def find_sex(text: str) -> list[tuple[int, int, str, str]]:
-    """(start, end, 'female'|'male', rule id) for each explicit sex word."""
+    """(start, end, 'female'|'male', rule id) for each explicit sex word of the patient."""
     found = []
     for rule in _rules():
         for match in rule.regex.finditer(text):
             sex = "female" if match.groupdict().get("female") else "male"
-            found.append((match.start(sex), match.end(sex), sex, rule.id))
+            start = match.start(sex)
+            if OTHER_PERSON_BEFORE_RE.search(text, max(0, start - 60), start):
+                continue
+            found.append((start, match.end(sex), sex, rule.id))
     return sorted(found)
 
 
@@ -61,9 +89,24 @@ def is_descriptor(text: str, start: int, rule_id: str) -> bool:
     return bool(INTRODUCED_RE.search(before) or find_ages(before[-25:]))
 
 
+def patient_pronouns(text: str) -> list[re.Match[str]]:
+    """The pronouns of ``text`` that may be the patient's: in a sentence naming a
+    relative, only a possessive right before the relative ("his mother")."""
+    kept = []
+    for sentence in _SENTENCE_RE.finditer(text):
+        names_relative = RELATIVE_RE.search(sentence.group(0))
+        for m in PRONOUN_RE.finditer(text, sentence.start(), sentence.end()):
+            possessive = m.group(0).lower() in ("his", "her")
+            if not names_relative or (
+                possessive and POSSESSIVE_OF_RELATIVE_RE.match(text, m.end(), sentence.end())
+            ):
+                kept.append(m)
+    return kept
+
+
 def pronoun_sex(text: str) -> tuple[int, int, str] | None:
-    """The first pronoun's span and sex, when all pronouns in ``text`` agree."""
-    matches = list(PRONOUN_RE.finditer(text))
+    """The first patient pronoun's span and sex, when all of them agree."""
+    matches = patient_pronouns(text)
     kinds = {"female" if m.group("female") else "male" for m in matches}
     if len(kinds) != 1:
         return None
