@@ -591,3 +591,24 @@ def test_load_gold_rejects_unknown_section_label(tmp_path: Path) -> None:
     gold_dir = write_gold(tmp_path, sections=[{"label": "intro", "start": 0, "end": 5}])
     with pytest.raises(GoldError, match="sections/0/label: unknown label 'intro'"):
         load_gold(gold_dir)
+
+
+@pytest.mark.parametrize(
+    ("ann_text", "lesion_sizes", "lengths"),
+    [
+        # a length that MODIFYs a finding measures a lesion
+        ("T1\tDistance 0 4\t3 cm\nT2\tSign_symptom 5 9\tmass\nE1\tSign_symptom:T2\n"
+         "R1\tMODIFY Arg1:T1 Arg2:E1\n", ["T1"], ["T1"]),
+        # one that MODIFYs nothing is kept (nothing says it is not a lesion's)
+        ("T1\tDistance 0 4\t3 cm\n", ["T1"], ["T1"]),
+        # counter-examples: a structure, a device
+        ("T1\tDistance 0 4\t3 cm\nT2\tBiological_structure 10 20\tanal verge\n"
+         "R1\tMODIFY Arg1:T1 Arg2:T2\n", [], ["T1"]),
+        ("T1\tDistance 0 4\t3 cm\nT2\tTherapeutic_procedure 10 20\tstent\nE1\t"
+         "Therapeutic_procedure:T2\nR1\tMODIFY Arg1:T1 Arg2:E1\n", [], ["T1"]),
+    ],
+)  # fmt: skip
+def test_brat_size_gold_is_lesion_sizes(ann_text, lesion_sizes, lengths):
+    ann = brat.parse_ann(ann_text)
+    assert [t.id for t in brat.gold_spans(ann, "size")] == lesion_sizes
+    assert [t.id for t in brat.gold_spans(ann, "length (all)")] == lengths

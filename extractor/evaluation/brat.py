@@ -4,10 +4,15 @@ The extractor is run on every ``DIR/*.txt`` (``extractor.extract`` on the decode
 text, so offsets are comparable to the ``.ann`` offsets) and compared with:
 
 - **age** / **sex**: ``Age`` / ``Sex`` text-bound spans vs our age / sex mentions;
-- **size**: ``Distance``, ``Area`` and ``Volume`` spans whose text contains a length
-  unit (mm, cm, m, millimetre, centimetre) vs our size mentions. Spans without a
-  length unit are left out of gold: fluid volumes ("350 mL", "60 cc"), squared or
-  cubic units ("cm2", "cm³") and unit-less phrases ("various sizes");
+- **size**: lesion sizes: ``Distance``, ``Area`` and ``Volume`` spans whose text
+  contains a length unit (mm, cm, m, millimetre, centimetre) and that measure a
+  lesion by the gold's own relations (:func:`measures_lesion`: the span MODIFYs a
+  Sign_symptom, Disease_disorder or Coreference entity, or nothing), vs our size
+  mentions (every one of which is meant to be a lesion size). Spans without a length
+  unit are left out of gold: fluid volumes ("350 mL", "60 cc"), squared or cubic
+  units ("cm2", "cm³") and unit-less phrases ("various sizes");
+- **length (all)**: a reference row scoring the same size mentions against every
+  gold length (distances from landmarks, devices, slices and structures included);
 - these three are span-matched per field, strict (same offsets) and lenient
   (overlap), one-to-one (see :mod:`extractor.evaluation.matching`). A discontinuous
   span ("10 20;25 30") counts as its extent (first start to last end);
@@ -46,7 +51,17 @@ from extractor.reader import decode_bytes
 GROUP = "brat"
 SIZE_TYPES = ("Distance", "Area", "Volume")
 NEGATION_TYPES = ("Sign_symptom", "Disease_disorder")
-SPAN_FIELDS = {"age": ("Age",), "sex": ("Sex",), "size": SIZE_TYPES}
+#: scored span item -> (gold entity types, predicted mention field)
+SPAN_FIELDS = {
+    "age": (("Age",), "age"),
+    "sex": (("Sex",), "sex"),
+    "size": (SIZE_TYPES, "size"),
+    "length (all)": (SIZE_TYPES, "size"),
+}
+#: what a gold length MODIFYs when it measures a lesion (a finding, a disease, or a
+#: coreference to one); anything else it MODIFYs (a structure, a procedure or device,
+#: a lab value, a description) makes it another kind of length
+LESION_TARGET_TYPES = frozenset({"Sign_symptom", "Disease_disorder", "Coreference"})
 
 LENGTH_UNIT = re.compile(
     r"(?<![A-Za-z])(?:mm|cm|m|millimet(?:er|re)s?|centimet(?:er|re)s?)(?![A-Za-z0-9²³])"
@@ -165,11 +180,23 @@ def has_length_unit(text: str) -> bool:
     return LENGTH_UNIT.search(text) is not None
 
 
+def measures_lesion(ann: Annotations, tb: TextBound, graph: dict[str, set[str]]) -> bool:
+    """True when the gold length ``tb`` MODIFYs a lesion (see LESION_TARGET_TYPES) or
+    nothing at all; False when it only MODIFYs structures, procedures, devices, lab
+    values or descriptions ("40 cm from the ileocaecal junction", "a 27-mm bioprosthesis",
+    "1.25 mm slices")."""
+    targets = [ann.entities[t].type for t in graph.get(tb.id, ()) if t in ann.entities]
+    return not targets or any(t in LESION_TARGET_TYPES for t in targets)
+
+
 def gold_spans(ann: Annotations, field_name: str) -> list[TextBound]:
-    types = SPAN_FIELDS[field_name]
+    types, _ = SPAN_FIELDS[field_name]
     spans = [t for t in ann.entities.values() if t.type in types]
-    if field_name == "size":
+    if field_name in ("size", "length (all)"):
         spans = [t for t in spans if has_length_unit(t.text)]
+    if field_name == "size":
+        graph = linked(ann, "MODIFY")
+        spans = [t for t in spans if measures_lesion(ann, t, graph)]
     return sorted(spans, key=lambda t: (t.start, t.end))
 
 
@@ -270,15 +297,17 @@ def error_row(doc_id: str, kind: str, name: str, start: Any, end: Any, text: str
 
 
 def score_spans(doc: BratDocument, mentions: list, scores: BratScores) -> None:
-    for name in SPAN_FIELDS:
+    for name, (_, field_name) in SPAN_FIELDS.items():
         gold = gold_spans(doc.ann, name)
-        pred = [m for m in mentions if m.field == name]
+        pred = [m for m in mentions if m.field == field_name]
         g_spans = [(t.start, t.end) for t in gold]
         p_spans = [(m.start, m.end) for m in pred]
         matches = {scheme: match_spans(g_spans, p_spans, scheme) for scheme in SCHEMES}
         for scheme, match in matches.items():
             scores.spans[scheme][name].add(match.counts())
         match = matches["lenient"]
+        if name == "length (all)":
+            continue  # a reference row: its errors are not listed twice
         for gi in match.missed:
             t = gold[gi]
             scores.errors.append(error_row(doc.doc_id, "fn", name, t.start, t.end, t.text))
