@@ -544,6 +544,18 @@ def test_inline_label_splits_the_paragraph(sectionizer) -> None:
         ("Abstract\nSee the discussion - background noise.", [FM, AB]),
         # a full stop after a heading word makes a heading only of an abstract label
         ("Discussion\nRare.\nSurgery. The mass was excised.", [FM, ("discussion", "Discussion")]),
+        # after the text of an unstructured abstract, a label on a new line opens the body
+        (
+            "Abstract\nA man had back pain and a T10 lesion.\n\nCase report: A man had back "
+            "pain.\nInvestigations: MRI showed a mass.\nDiscussion: Rare.",
+            [
+                FM,
+                AB,
+                ("case_presentation", "Case report:"),
+                ("investigations", "Investigations:"),
+                ("discussion", "Discussion:"),
+            ],
+        ),
         # a journal's article-type line is not a case section
         ("Skip to main content\nCASE REPORT article\nA title\nAbstract\nRare.", [FM, AB]),
         # a "Full Text:" link over a DOI line

@@ -150,8 +150,9 @@ def _abstract_label(
         return rule.in_abstract
     if state not in ("abstract", "structured"):
         return None
+    # after the text of an unstructured abstract a heading on its own line opens the body
     right_after = previous is not None and _blank(text, previous.end, heading.start)
-    if heading.form != "alone" or state == "structured" or right_after:
+    if state == "structured" or right_after:
         return rule.in_abstract
     return None
 
