@@ -7,7 +7,9 @@ Steps, each a small function:
    Differential") is an entry of the list, not a heading; in references, similar
    articles and cited-by lists, a title that begins with a heading word ("- Case
    report: ...", "3. Diagnosis: ...") is another article's, so only a patient or
-   literature heading standing bare on its line leaves such a list.
+   literature heading standing bare on its line leaves such a list. Web-chrome
+   and metadata headings that open the text (:func:`drop_opening_chrome`) are front
+   matter.
 2. :func:`drop_navigation_links`: an on-page table of contents ("Full Text /
    Bibliography / Figures (2)" before the article) lists headings that come again
    later; such a heading with an empty body is a link, not a section.
@@ -45,6 +47,8 @@ _TERM_WORD_LABELS = frozenset(
     for label, kind in SECTION_KINDS.items()
     if kind in (SectionKind.PATIENT, SectionKind.LITERATURE)
 )
+#: headings of the page around the article, not of the article
+_PAGE_LABELS = frozenset({"web_chrome", "metadata"})
 #: a line of a term list: short, not a sentence ("Diagnosis, Differential", "Spine*")
 _TERM_LINE_RE = re.compile(r"[^\n]{1,60}(?<![.:;])")
 
@@ -108,6 +112,21 @@ def drop_list_entries(text: str, headings: Sequence[Heading]) -> list[Heading]:
             in_list = None
         kept.append(heading)
     return kept
+
+
+def drop_opening_chrome(text: str, headings: Sequence[Heading]) -> list[Heading]:
+    """Web-chrome and metadata headings that open the text ("Skip to main page content", "U.S.
+    flag", "Journal Information") belong to the front matter, which always starts the
+    text; a headline chrome heading ("An official website ...") after them still opens
+    a block, and so does any heading after text."""
+    pos = 0
+    for i, heading in enumerate(headings):
+        chrome = heading.rule.category in _PAGE_LABELS
+        headline = i > 0 and heading.rule.opens_block
+        if not chrome or headline or not _blank(text, pos, heading.start):
+            return list(headings[i:])
+        pos = line_end(text, heading.end)
+    return []
 
 
 def drop_navigation_links(text: str, headings: Sequence[Heading]) -> list[Heading]:
@@ -274,6 +293,7 @@ def build_sections(
 ) -> list[SectionSpan]:
     """Accepted headings (in text order) -> sections tiling ``text``."""
     kept = drop_navigation_links(text, drop_list_entries(text, headings))
+    kept = drop_opening_chrome(text, kept)
     labels = resolve_labels(text, kept)
     read = [(h, label) for h, label in zip(kept, labels, strict=True) if label is not None]
     return merge_chrome(
