@@ -2,10 +2,12 @@
 
 A rule is medspaCy-shaped (``literal``, ``category``, optional ``pattern``) plus what a
 case report needs: which written *forms* of the heading count (alone on its line,
-inline with a colon, run into the text), the label it takes inside an abstract, and
+inline with a colon, run into the text, followed by a full stop or a dash), the label
+it takes inside an abstract (such a label may also stand inline after a sentence),
 its *scope* (a normal section runs to the next heading; a caption or a web-chrome
-line covers only its own line or paragraph). The file also lists *caption trailers*:
-lines such as "(0.13MB)." that still belong to the caption before them.
+line covers only its own line or paragraph), and whether it tops a list of index
+terms. The file also lists *caption trailers*: lines such as "(0.13MB)." that still
+belong to the caption before them.
 """
 
 from __future__ import annotations
