@@ -13,6 +13,14 @@ from extractor.fields.scope import (
 )
 from extractor.sections import SectionSpan
 
+
+@pytest.fixture(scope="module")
+def nlp_extract():
+    from extractor.api import extract
+
+    return extract
+
+
 INTRODUCING = [
     "Herein we present a 17-year-old male patient with back pain.",
     "We report the case of a 45-year-old woman who had leg weakness.",
@@ -84,3 +92,25 @@ def _doc(text: str, label: str):
 def test_in_patient_context(label: str, sentence: str, expected: bool) -> None:
     doc = _doc(sentence, label)
     assert in_patient_context(doc, sentence.index(" ") + 1) is expected
+
+
+# ------------------------------------------------------------- end to end (summary)
+def test_case_introduced_in_the_introduction_fills_a_cut_off_case(nlp_extract) -> None:
+    record = nlp_extract(
+        "A title\nIntroduction\nSchwannomas often occur at L4 in 50-year-old women. We report a "
+        "30-year-old man with a T12 schwannoma.\nCase report\nHe had back pain for a year."
+    )
+    summary = record.summary
+    assert (summary.age_years, summary.sex, summary.levels) == (30, "male", ["T12"])
+    assert summary.final_diagnosis is not None
+    assert summary.final_diagnosis.name == "schwannoma"
+
+
+def test_general_introduction_gives_the_case_nothing(nlp_extract) -> None:
+    record = nlp_extract(
+        "A title\nIntroduction\nSchwannomas often occur at L4 in 50-year-old women. Smith et al. "
+        "reported a 30-year-old man with a T12 schwannoma.\nCase report\nHe had back pain."
+    )
+    summary = record.summary
+    assert (summary.age_years, summary.levels, summary.final_diagnosis) == (None, [], None)
+    assert summary.sex == "male"  # "He" in the case report
