@@ -33,6 +33,7 @@ INTRODUCING = [
     "This report documents a case of schwannoma of the C1 root.",
     "A 30-year-old man with a lumbar mass is presented here.",
     "A 4-month-old infant with a neck mass is reported in this article.",
+    "A rare case of a lumbar chondrosarcoma is presented.",
     "In our patient the mass was at L2.",
     "The present case had no recurrence.",
 ]
@@ -45,6 +46,7 @@ OTHER_PATIENTS = [
     "We describe the imaging features of this tumour.",
     "We report our experience with 12 patients.",
     "Only one such case is reported in the literature.",
+    "A case of lumbar chondrosarcoma is described by Lee et al.",
     "Most patients are men in their fifties.",
 ]
 
