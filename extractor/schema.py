@@ -58,8 +58,10 @@ SECTION_KINDS: dict[str, SectionKind] = {
     "declarations": SectionKind.NON_CONTENT,
 }
 SECTION_LABELS = tuple(SECTION_KINDS)
-#: sections used for the summary when a field has no value in patient sections
-FALLBACK_SECTIONS = ("abstract", "front_matter")
+#: sections used for the summary, in this order, when a field has no value in patient
+#: sections: the abstract and the title, then the introduction (of the abstract or the
+#: article), where only a sentence that introduces the case yields patient facts
+FALLBACK_SECTIONS = ("abstract", "front_matter", "abstract_background", "introduction")
 
 Sex = Literal["female", "male"]
 Laterality = Literal["right", "left", "bilateral", "midline"]

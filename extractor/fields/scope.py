@@ -2,8 +2,10 @@
 
 Age, sex, level and size mentions are the index patient's. They are reported in
 patient sections, the abstract and the title block, and in literature sections only
-in a sentence that refers to the patient ("our patient", "the present case"). Other
-articles, references and web chrome never yield them.
+in a sentence that refers to the patient: one that names it ("our patient", "the
+present case") or introduces the case being reported ("Herein we present a 17-year-old
+male ...", "We report the case of a ..."); the rules are ``rules/scope_rules.json``.
+Other articles, references and web chrome never yield them.
 """
 
 from __future__ import annotations
@@ -13,14 +15,25 @@ from bisect import bisect_right
 
 from spacy.tokens import Doc
 
+from extractor.rules import Rule, load_rules
 from extractor.schema import SectionKind
 from extractor.sections import section_at
 from extractor.tokenizer import doc_text
 
+SCOPE_RULES: tuple[Rule, ...] = tuple(load_rules("extractor.fields.rules", "scope_rules.json"))
+#: a sentence that refers to the index patient: any scope rule matches (case-insensitive)
 PATIENT_REFERENCE_RE = re.compile(
-    r"\b(?:our|the|this|present|index)\s+(?:patient|case)\b", re.IGNORECASE
+    "|".join(f"(?:{rule.regex.pattern})" for rule in SCOPE_RULES), re.IGNORECASE
 )
 OPEN_LABELS = frozenset({"abstract", "front_matter"})
+
+
+def patient_reference(text: str) -> str | None:
+    """The id of the first scope rule that finds a reference to the index patient."""
+    for rule in SCOPE_RULES:
+        if rule.regex.search(text):
+            return rule.id
+    return None
 
 
 def sentence_bounds(doc: Doc, pos: int) -> tuple[int, int]:

@@ -8,7 +8,16 @@ bullet), with an upper-case first letter, and written in one of the rule's *form
   ("Case Report", "2. Case presentation", "Fig. 1.");
 - ``colon``: the heading is followed by ":" and text ("HPE findings: Microscopic ...");
 - ``run_in``: the heading runs into the text ("Figure 1 HPE image showing ...");
-- ``caps_run_in``: the same, only when the heading is in CAPITALS ("RESULTS The ...").
+- ``caps_run_in``: the same, only when the heading is in CAPITALS ("RESULTS The ...");
+- ``period``: the heading is followed by "." and a sentence ("Background. Rare ...");
+- ``dash``: the heading is followed by a spaced dash and a sentence ("Case report - A
+  10-year-old boy ..."; normalization has made en and em dashes "-").
+
+A structured-abstract label (a rule with an abstract-part label) may also stand
+*inline*: after the end of a sentence in the middle of a line, written as ``colon``,
+``period``, ``dash`` or ``caps_run_in`` ("... is rare. CASE REPORT We present ...", "... were
+found. Conclusion: ..."). Such a heading is marked ``inline``; whether it opens a
+section depends on the abstract around it (:func:`extractor.sections.tiling.resolve_labels`).
 
 Several headings may share a line when each but the last stands alone ("Cited by
 Publication types", left by a soft line break). A heading word inside a sentence
@@ -32,7 +41,13 @@ _PREFIX_RE = re.compile(
 _ALONE_TAIL_RE = re.compile(r"[ \t]{0,3}[:.]?[ \t]{0,3}(?=\n|\Z)")
 _COLON_TAIL_RE = re.compile(r"[ \t]{0,2}:[ \t]{0,3}(?=\S)")
 _CAPS_TAIL_RE = re.compile(r"[ \t]{0,2}[.:-]?[ \t]{0,3}(?<=[ \t.:-])(?=[A-Z0-9])")
+_PERIOD_TAIL_RE = re.compile(r"\.[ \t]{1,3}(?=[A-Z0-9])")
+_DASH_TAIL_RE = re.compile(r"[ \t]{1,2}-[ \t]{1,3}(?=[A-Z0-9])")
 _GAP_RE = re.compile(r"[ \t]{1,3}")
+#: the end of a sentence right before an inline heading ("rare. ", "[3]. ", "(T6). ")
+_SENTENCE_END_RE = re.compile(r"[.!?][)\]\"']?[ \t]{1,3}")
+MAX_SENTENCE_END = 6
+INLINE_FORMS = frozenset({"colon", "period", "dash", "caps_run_in"})
 
 
 @dataclass(frozen=True)
@@ -54,6 +69,8 @@ class Heading:
     text: str
     form: str
     match_start: int
+    #: written after a sentence in the middle of a line (a structured-abstract label)
+    inline: bool = False
 
 
 def line_prefix_start(text: str, pos: int) -> int | None:
@@ -115,6 +132,12 @@ def heading_form(text: str, match: HeadingMatch) -> tuple[str, int] | None:
         return "colon", text.index(":", match.end) + 1
     if colon:
         return None
+    period = _PERIOD_TAIL_RE.match(text, match.end)
+    if period and "period" in forms:
+        return "period", match.end + 1
+    dash = _DASH_TAIL_RE.match(text, match.end)
+    if dash and "dash" in forms:
+        return "dash", match.end
     if "caps_run_in" in forms and _is_caps(text[match.start : match.end]):
         if _CAPS_TAIL_RE.match(text, match.end):
             return "caps_run_in", match.end
@@ -150,6 +173,26 @@ def _accept_chain(text: str, chain: list[HeadingMatch], first_start: int) -> lis
     return [_heading(text, chain[0], first_start, form[0], form[1])]
 
 
+def after_sentence_end(text: str, pos: int) -> bool:
+    """True when ``pos`` follows the end of a sentence on the same line ("rare. |")."""
+    lo = max(0, pos - MAX_SENTENCE_END)
+    return any(_SENTENCE_END_RE.fullmatch(text, i, pos) for i in range(lo, pos))
+
+
+def accept_inline(text: str, match: HeadingMatch) -> Heading | None:
+    """An abstract-part label written after a sentence in the middle of a line."""
+    if match.rule.abstract_label is None or not _starts_upper(text, match.start, match.end):
+        return None
+    if not after_sentence_end(text, match.start):
+        return None
+    form = heading_form(text, match)
+    if form is None or form[0] not in INLINE_FORMS:
+        return None
+    return Heading(
+        match.rule, match.start, form[1], text[match.start : form[1]], form[0], match.start, True
+    )
+
+
 def accept_headings(text: str, matches: list[HeadingMatch]) -> list[Heading]:
     """Keep the matches written as headings; ``matches`` must not overlap."""
     ordered = sorted(matches, key=lambda m: (m.start, m.end))
@@ -158,6 +201,9 @@ def accept_headings(text: str, matches: list[HeadingMatch]) -> list[Heading]:
     while i < len(ordered):
         first_start = line_prefix_start(text, ordered[i].start)
         if first_start is None:
+            inline = accept_inline(text, ordered[i])
+            if inline is not None:
+                accepted.append(inline)
             i += 1
             continue
         j = i + 1

@@ -2,10 +2,12 @@
 
 A rule is medspaCy-shaped (``literal``, ``category``, optional ``pattern``) plus what a
 case report needs: which written *forms* of the heading count (alone on its line,
-inline with a colon, run into the text), the label it takes inside an abstract, and
+inline with a colon, run into the text, followed by a full stop or a dash), the label
+it takes inside an abstract (such a label may also stand inline after a sentence),
 its *scope* (a normal section runs to the next heading; a caption or a web-chrome
-line covers only its own line or paragraph). The file also lists *caption trailers*:
-lines such as "(0.13MB)." that still belong to the caption before them.
+line covers only its own line or paragraph), and whether it tops a list of index
+terms. The file also lists *caption trailers*: lines such as "(0.13MB)." that still
+belong to the caption before them.
 """
 
 from __future__ import annotations
@@ -27,8 +29,14 @@ RULES_FILE = "section_rules.json"
 #: colon: the heading is followed by ":" and text ("HPE findings: Microscopic ...")
 #: run_in: the heading is followed by text without a colon ("Figure 1 HPE image ...")
 #: caps_run_in: like run_in, but only when written in CAPITALS ("RESULTS The patient ...")
-FORMS = frozenset({"alone", "colon", "run_in", "caps_run_in"})
+#: period: the heading is followed by "." and a sentence ("Background. Rare tumours ...")
+#: dash: the heading is followed by a spaced dash and a sentence ("Case report - A boy ...")
+FORMS = frozenset({"alone", "colon", "run_in", "caps_run_in", "period", "dash"})
 DEFAULT_FORMS = frozenset({"alone", "colon", "caps_run_in"})
+#: the default for a structured-abstract label (a rule with an abstract-part label)
+ABSTRACT_DEFAULT_FORMS = DEFAULT_FORMS | {"period", "dash"}
+#: the parts of a structured abstract
+ABSTRACT_PARTS = frozenset({"abstract_background", "abstract_case", "abstract_conclusion"})
 #: section: until the next heading; line: the heading's line; paragraph: the heading's
 #: line plus the next line when the heading stands alone (a caption and its text)
 SCOPES = frozenset({"section", "line", "paragraph"})
@@ -40,6 +48,7 @@ ALLOWED_KEYS = REQUIRED_KEYS | {
     "in_abstract",
     "scope",
     "opens_block",
+    "term_list",
     "note",
 }
 TRAILER_KEYS = frozenset({"id", "pattern", "example", "note"})
@@ -66,6 +75,18 @@ class HeadingRule:
     not_followed_by: re.Pattern[str] | None = None
     #: a web-chrome headline ("Download PDF") that is never merged into the chrome before it
     opens_block: bool = False
+    #: a heading over a list of index terms ("MeSH terms"): a term that is also a heading
+    #: word ("Diagnosis") is an entry of the list, not a heading
+    term_list: bool = False
+
+    @property
+    def abstract_label(self) -> str | None:
+        """The label this heading takes as a part of a structured abstract, if any.
+
+        Only such labels may be written inline, after a sentence in the same paragraph
+        ("... is rare. CASE REPORT We present ...").
+        """
+        return self.category if self.category in ABSTRACT_PARTS else self.in_abstract
 
     def to_section_rule(self) -> SectionRule:
         """The medspaCy rule; our rule id travels in its metadata."""
@@ -113,7 +134,8 @@ def _compile(where: str, pattern: str) -> re.Pattern[str]:
 
 
 def _forms(where: str, raw: dict[str, Any]) -> frozenset[str]:
-    forms = frozenset(raw.get("forms", DEFAULT_FORMS))
+    abstract_part = raw.get("in_abstract") is not None or raw["category"] in ABSTRACT_PARTS
+    forms = frozenset(raw.get("forms", ABSTRACT_DEFAULT_FORMS if abstract_part else DEFAULT_FORMS))
     if not forms or forms - FORMS:
         raise RuleFileError(f"{where}: bad forms {sorted(forms)}; allowed: {sorted(FORMS)}")
     return forms
@@ -141,6 +163,7 @@ def parse_rule(where: str, raw: dict[str, Any]) -> HeadingRule:
         regex=_compile(where, pattern) if isinstance(pattern, str) else None,
         not_followed_by=None if not_followed_by is None else _compile(where, not_followed_by),
         opens_block=bool(raw.get("opens_block", False)),
+        term_list=bool(raw.get("term_list", False)),
     )
 
 
