@@ -1,9 +1,12 @@
 """Mentions -> the registry-facing summary: which mentions count, and which wins.
 
 Only mentions from sections of kind ``patient`` feed the summary. For each summary key
-that finds nothing there, mentions from the fallback sections (an unstructured abstract,
-then the title block) are used instead: an abstract-only report is summarized from
-its abstract, while literature, other articles and web chrome never reach it.
+that finds nothing there, mentions from the fallback sections
+(:data:`extractor.schema.FALLBACK_SECTIONS`: an unstructured abstract, the title
+block, then the abstract background and the introduction, where the fields report
+only sentences that introduce the case) are used instead, in that order: an
+abstract-only or cut-off report is summarized from what it has, while discussions,
+other articles and web chrome never reach it.
 Within the chosen mentions each field module's ``summarize`` decides which value wins
 (documented in that module). The fallback is per summary key: a patient section that
 names only differential diagnoses still lets the abstract give the final diagnosis.
