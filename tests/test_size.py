@@ -2,14 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.fields.size import (
-    MM_PER_UNIT,
-    find_sizes,
-    link,
-    link_sizes,
-    parse_measured_objects,
-    parse_size,
-)
+from extractor.fields.measured import link_config, parse_measured_objects
+from extractor.fields.size import MM_PER_UNIT, find_sizes, link, link_sizes, parse_size
 from extractor.fields.vocabulary import VocabularyError
 from extractor.rules import RuleFileError
 from extractor.text import normalize
@@ -268,8 +262,6 @@ def test_bad_measured_objects_file_fails_loudly(content: str, message: str) -> N
 
 
 def test_shipped_link_settings_load() -> None:
-    from extractor.fields.size import link_config
-
     cfg = link_config()
     assert "of" in cfg.locative_words and cfg.run_reach > 0
     assert RuleFileError  # the error raised for a bad 'link' block
