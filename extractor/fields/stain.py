@@ -1,19 +1,29 @@
 """Immunohistochemical stains: marker, result, extent, intensity, percent.
 
 Parser (pure, per sentence): :func:`parse_stains` finds the markers of
-``vocab/markers.csv`` (plus any ``CDnn`` not in the vocabulary) and the result cues of
-``rules/stain_rules.json``, groups coordinated markers ("A, B and C"; parentheticals
-such as "CD34 (marker of vascular endothelial cells)" are skipped) and gives each group
-a result, first rule that applies:
+``vocab/markers.csv`` (plus any ``CDnn`` not in the vocabulary, and misspelled markers
+in the slots of a coordinated list: "S100, mclean-A and HMB-45", see
+:func:`slot_markers`) and the result cues of ``rules/stain_rules.json``, groups
+coordinated markers ("A, B and C"; parentheticals such as "CD34 (marker of vascular
+endothelial cells)" are skipped) and gives each group a result, first rule that applies:
 
-1. a sign attached to one marker ("CD34+", "S-100(-)") -> that marker only;
-2. a forward cue right before the group ("negative for A and B");
-3. a backward cue right after it ("A and B were negative", "CD34-positive");
+1. a sign attached to one marker ("CD34+", "S-100(-)", "... (HER-2) (+)") -> that
+   marker only;
+2. a forward cue right before the group ("negative for A and B", "showed positive
+   staining for A, B and C"); a *nominal* one ("expression of", "immunoreactivity
+   for") yields to a backward cue after the group ("expression of INI1 was lost");
+3. a backward cue right after it ("A and B were negative", "CD34-positive", "A and B
+   showed a strong reactivity");
 4. the nearest earlier forward cue of the sentence, across "," and ";" clauses, so
    "positive for A; focal positive for B; and negative for C" distributes each
    clause's result, and a clause without a cue inherits the previous one;
 5. a backward cue later in the same clause ("staining for CD34, ..., was negative");
 6. a percentage alone ("Ki-67 index of 5%") -> positive with that percent.
+
+Cues with result "none" name a stain without giving its result ("CD34 was not
+performed", "a positive control for CD34", "sections were stained with"): the markers
+they decide get no finding (a backward one yields to a result later in its clause:
+"was performed and was negative").
 
 Extent (diffuse/focal/patchy) and intensity (strong/moderate/weak) come from the
 words around the deciding cue ("diffuse and positive for", "were focally positive")
@@ -23,7 +33,8 @@ words; "negative" is the result, so candidates are exempt from ConText negation.
 Summary rule: one entry per marker in order of first appearance in patient sections
 (the first mention's result; a later percent fills a missing one). Mentions in a
 sentence about stains in general (:data:`GENERAL_RE`: "Diagnosis is made by ...
-looking for ...", "typically") keep the rule suffix ``|general`` and stay out of it. Stains in the
+looking for ...", "typically", "the differential diagnosis is X, which is S100
+positive") keep the rule suffix ``|general`` and stay out of it. Stains in the
 discussion stay mentions and never reach the summary (see :mod:`extractor.summary`).
 """
 
@@ -38,15 +49,26 @@ from typing import Any
 from spacy.tokens import Doc
 
 from extractor.fields.base import BaseField, Candidate
-from extractor.fields.vocabulary import PhraseIndex, VocabularyError, phrase_index
-from extractor.rules import Rule, load_rules
+from extractor.fields.vocabulary import (
+    PhraseIndex,
+    VocabularyError,
+    damerau_levenshtein,
+    joined_variant,
+    key_of,
+    phrase_index,
+)
+from extractor.rules import Rule, RuleFileError, load_rules
 from extractor.schema import FieldName, Mention, SectionKind
 from extractor.sections import SectionSpan, section_at
 from extractor.tokenizer import doc_text
 
-RULE_KEYS = frozenset({"direction", "result", "adjacent_only"})
+RULE_KEYS = frozenset({"direction", "result", "adjacent_only", "nominal"})
+_DIRECTIONS = frozenset({"forward", "backward", "sign"})
+_RESULTS = frozenset({"positive", "negative", "none"})
+NO_RESULT = "none"
 _CD_RE = re.compile(r"\bCD-?(\d{1,3}[a-z]?)\b")
 _PAREN_RE = re.compile(r"\([^()]{0,80}\)")
+_PAREN_SIGN_RE = re.compile(r" ?\( ?[+-] ?\)")
 _GAP_WORD_RE = re.compile(r"[A-Za-z]+|[^\sA-Za-z]")
 _LIST_WORDS = frozenset("and or nor as well plus the both either neither also".split())
 _LIST_PUNCT = frozenset(",/+-&")
@@ -76,7 +98,8 @@ _EXCLUDED_KINDS = (SectionKind.OTHER_ARTICLES, SectionKind.NON_CONTENT)
 #: a sentence about stains in general ("Diagnosis is made by ... looking for ...")
 GENERAL_RE = re.compile(
     r"\b(?:looking\s+for|is\s+made\s+by|(?:are|is)\s+(?:typically|usually|generally|often|"
-    r"characteristically)|typically|usually|characteristically|have\s+been\s+reported)\b",
+    r"characteristically)|typically|usually|characteristically|have\s+been\s+reported|"
+    r"differential\s+diagnos[ie]s\b[^.;]*?\b(?:which|that)\s+(?:is|are|express(?:es)?|stains?))\b",
     re.IGNORECASE,
 )
 GENERAL_SUFFIX = "|general"
@@ -97,6 +120,7 @@ class StainCue:
     direction: str
     result: str
     adjacent_only: bool = False
+    nominal: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,7 +149,17 @@ class StainFinding:
 
 @lru_cache(maxsize=1)
 def stain_rules() -> list[Rule]:
-    return load_rules("extractor.fields.rules", "stain_rules.json", RULE_KEYS)
+    rules = load_rules("extractor.fields.rules", "stain_rules.json", RULE_KEYS)
+    for rule in rules:
+        direction, result = rule.options.get("direction"), rule.options.get("result")
+        if direction not in _DIRECTIONS or result not in _RESULTS:
+            raise RuleFileError(
+                f"stain_rules.json: rule {rule.id}: direction must be one of "
+                f"{sorted(_DIRECTIONS)} and result one of {sorted(_RESULTS)}"
+            )
+        if direction == "sign" and result == NO_RESULT:
+            raise RuleFileError(f"stain_rules.json: rule {rule.id}: a sign has a result")
+    return rules
 
 
 def default_index() -> PhraseIndex | None:
@@ -137,30 +171,55 @@ def default_index() -> PhraseIndex | None:
 
 def find_markers(text: str, index: PhraseIndex | None) -> list[MarkerSpan]:
     """Vocabulary markers, plus ``CDnn`` names the vocabulary does not know."""
-    found = [MarkerSpan(m.start, m.end, m.canonical) for m in (index.find(text) if index else [])]
+    known = [MarkerSpan(m.start, m.end, m.canonical) for m in (index.find(text) if index else [])]
+    found = list(known)  # vocabulary matches are sorted and do not overlap
     for m in _CD_RE.finditer(text):
-        if not any(f.start < m.end() and m.start() < f.end for f in found):
+        if _overlapped(known, m.start(), m.end()) is None:
             found.append(MarkerSpan(m.start(), m.end(), f"CD{m.group(1)}"))
     return sorted(found, key=lambda f: f.start)
 
 
-def find_cues(text: str, rules: list[Rule]) -> list[StainCue]:
-    """Non-overlapping result cues (sign rules excluded): earliest, then longest."""
+def _cue(rule: Rule, m: re.Match[str]) -> StainCue:
+    return StainCue(
+        m.start(),
+        m.end(),
+        rule.id,
+        rule.options["direction"],
+        rule.options["result"],
+        bool(rule.options.get("adjacent_only")),
+        bool(rule.options.get("nominal")),
+    )
+
+
+def _overlapped(markers: list[MarkerSpan], start: int, end: int) -> MarkerSpan | None:
+    """The last of the sorted ``markers`` overlapping [start, end), if any."""
+    i = bisect_left(markers, end, key=lambda m: m.start) - 1
+    while i >= 0 and markers[i].end > start:
+        if markers[i].start < end:
+            return markers[i]
+        i -= 1
+    return None
+
+
+def find_cues(
+    text: str, rules: list[Rule], markers: list[MarkerSpan] | None = None
+) -> list[StainCue]:
+    """Non-overlapping result cues (sign rules excluded): earliest, then longest.
+
+    A cue overlapping one of ``markers`` ("Gram stains were negative": the cue
+    "stains were negative") is searched again from the marker's end, so the marker
+    keeps its words and the cue its result words."""
+    markers = markers or []
     raw: list[StainCue] = []
     for rule in rules:
         if rule.options["direction"] == "sign":
             continue
         for m in rule.regex.finditer(text):
-            raw.append(
-                StainCue(
-                    m.start(),
-                    m.end(),
-                    rule.id,
-                    rule.options["direction"],
-                    rule.options["result"],
-                    bool(rule.options.get("adjacent_only")),
-                )
-            )
+            marker = _overlapped(markers, m.start(), m.end())
+            if marker is not None and marker.start <= m.start() and marker.end < m.end():
+                again = rule.regex.search(text, marker.end, m.end())
+                m = again if again is not None else m
+            raw.append(_cue(rule, m))
     raw.sort(key=lambda c: (c.start, -(c.end - c.start)))
     kept: list[StainCue] = []
     for cue in raw:
@@ -170,11 +229,17 @@ def find_cues(text: str, rules: list[Rule]) -> list[StainCue]:
 
 
 def sign_after(text: str, marker: MarkerSpan, rules: list[Rule]) -> tuple[str, str] | None:
-    """(result, rule id) of a sign attached to the marker ("CD34+", "S-100(-)")."""
-    tail = text[marker.end : marker.end + 6]
-    for rule in rules:
-        if rule.options["direction"] == "sign" and rule.regex.match(tail):
-            return rule.options["result"], rule.id
+    """(result, rule id) of a sign attached to the marker ("CD34+", "S-100(-)"), also
+    after one parenthesis ("HER2 (c-erbB-2) (+)") or at the end of one ("... (HER-2) (+)")."""
+    tails = [text[marker.end : marker.end + 6]]
+    paren = _PAREN_RE.match(text, marker.end + (text[marker.end : marker.end + 1] == " "))
+    skipped = paren.end() if paren else marker.end + 1 if text.startswith(")", marker.end) else -1
+    if skipped >= 0 and _PAREN_SIGN_RE.match(text, skipped):  # only "(+)" after a parenthesis
+        tails.append(text[skipped : skipped + 6])
+    for tail in tails:
+        for rule in rules:
+            if rule.options["direction"] == "sign" and rule.regex.match(tail):
+                return rule.options["result"], rule.id
     return None
 
 
@@ -200,9 +265,17 @@ def is_list_gap(gap: str) -> bool:
     return fillers <= 2
 
 
+#: "positive for the endothelial marker CD31": a descriptor between a cue and its marker
+_DESCRIPTOR_RE = re.compile(
+    r"\s*(?:(?:the|a|an)\s+)?(?:[A-Za-z-]+\s+){0,2}markers?\s*$", re.IGNORECASE
+)
+
+
 def _is_modifier_gap(gap: str, limit: int = 30) -> bool:
     words = _gap_words(gap)
-    return len(gap) <= limit and all(w.lower() in _MODIFIER_WORDS for w in words)
+    if len(gap) <= limit and all(w.lower() in _MODIFIER_WORDS for w in words):
+        return True
+    return len(gap) <= limit + 20 and _DESCRIPTOR_RE.fullmatch(gap) is not None
 
 
 @dataclass(frozen=True)
@@ -266,6 +339,103 @@ def group_markers(text: str, markers: list[MarkerSpan], cues: CueIndex) -> list[
     return groups
 
 
+# ---------------------------------------------------------------- misspelled markers
+
+#: one slot of a coordinated list: a word or two between list separators
+_SLOT_SPLIT_RE = re.compile(r"\s*(?:,|;|/|\band\b|\bor\b)\s*", re.IGNORECASE)
+_SLOT_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[- ][A-Za-z0-9]+)?")
+#: the slot after the last marker of a list ("... S100 and mclean-A.")
+_TAIL_SLOT_RE = re.compile(
+    r"\s*,?\s*(?:and|or)\s+([^\s.,;:()]+(?: [^\s.,;:()]+)?)\s*(?=[.;:(]|$)", re.IGNORECASE
+)
+#: the slot between a forward cue and the first marker ("positive for mclean-A, S100")
+_HEAD_SLOT_RE = re.compile(
+    r"\s*(?:the\s+)?([^\s.,;:()]+(?: [^\s.,;:()]+)?)\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)",
+    re.IGNORECASE,
+)
+
+
+def _slot_limit(key: str) -> int:
+    """Edits allowed between a list slot and a marker key (letters only counted)."""
+    letters = sum(ch.isalpha() for ch in key)
+    return 0 if letters < 4 else 1 if letters < 6 else 2
+
+
+@lru_cache(maxsize=4)
+def _keys_by_letter(index: PhraseIndex) -> dict[str, list[tuple[str, str]]]:
+    """Marker keys (space-joined folded words) by first letter, with their canonical."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for key, entry in index.keys.items():
+        joined = " ".join(key)
+        out.setdefault(joined[:1], []).append((joined, entry.canonical))
+    return out
+
+
+def nearest_marker(word: str, index: PhraseIndex) -> str | None:
+    """Canonical marker within :func:`_slot_limit` edits of ``word`` (same first letter,
+    one best candidate), else None; an exact key is not a misspelling."""
+    words = key_of(word)
+    key = " ".join(words)
+    if not key or words in index.keys or joined_variant(words) in index.keys:
+        return None
+    best: tuple[int, str] | None = None
+    tie = False
+    for other, canonical in _keys_by_letter(index).get(key[:1], ()):
+        limit = _slot_limit(other)
+        if not limit:
+            continue
+        d = damerau_levenshtein(key, other, limit)
+        if d > limit:
+            continue
+        if best is None or d < best[0]:
+            best, tie = (d, canonical), False
+        elif d == best[0] and canonical != best[1]:
+            tie = True
+    return None if best is None or tie else best[1]
+
+
+def slot_markers(
+    text: str, markers: list[MarkerSpan], cues: CueIndex, index: PhraseIndex
+) -> list[MarkerSpan]:
+    """Misspelled markers ("mclean-A" for Melan-A) in the slots of a coordinated list:
+    a word or two between two list-joined markers, or after the last one ("A, B and
+    C."). Only these positions are searched, so ordinary words stay words."""
+    found: list[MarkerSpan] = []
+    seen: set[tuple[int, int]] = set()
+    slots: list[tuple[int, int]] = []
+    for prev, nxt in zip(markers, markers[1:], strict=False):
+        gap = text[prev.end : nxt.start]
+        if is_list_gap(gap) and not _has_cue(cues, prev.end, nxt.start):
+            slots.append((prev.end, nxt.start))
+    for marker in markers:
+        tail = _TAIL_SLOT_RE.match(text, marker.end)
+        if tail is not None:
+            slots.append((tail.start(1), tail.end(1)))
+        cue = cues.last_before(marker.start)
+        head = _HEAD_SLOT_RE.fullmatch(text, cue.end, marker.start) if cue else None
+        if cue is not None and cue.direction == "forward" and head is not None:
+            slots.append((head.start(1), head.end(1)))
+    for lo, hi in sorted(set(slots)):
+        pos = lo
+        for piece in _SLOT_SPLIT_RE.split(text[lo:hi]):
+            start = text.find(piece, pos, hi) if piece else -1
+            if start < 0:
+                continue
+            pos = start + len(piece)
+            m = _SLOT_RE.fullmatch(piece.strip())
+            if m is None or piece.strip().lower() in _LIST_WORDS:
+                continue
+            offset = start + piece.index(piece.strip())
+            span = (offset, offset + len(piece.strip()))
+            if span in seen or _overlapped(markers, *span) or _has_cue(cues, *span):
+                continue
+            canonical = nearest_marker(piece.strip(), index)
+            if canonical is not None:
+                seen.add(span)
+                found.append(MarkerSpan(*span, canonical))
+    return sorted(found, key=lambda f: f.start)
+
+
 # ---------------------------------------------------------------- results
 
 
@@ -301,10 +471,14 @@ def _earlier_forward(cues: CueIndex, start: int) -> StainCue | None:
     return cue if cue and cue.direction == "forward" else None
 
 
-def _later_backward(text: str, cues: CueIndex, end: int) -> StainCue | None:
+def _later_backward(
+    text: str, cues: CueIndex, end: int, limit: int | None = None
+) -> StainCue | None:
+    """The first strong cue after ``end`` when it is backward, in the same clause and
+    (with ``limit``) starts before ``limit``."""
     cue = cues.first_after(end, strong=True)
     if cue and cue.end <= _clause_end(text, end) and cue.direction == "backward":
-        return cue
+        return cue if limit is None or cue.start < limit else None
     return None
 
 
@@ -324,15 +498,30 @@ def split_group(text: str, cues: CueIndex, group: list[MarkerSpan]) -> list[list
     return [group]
 
 
-def group_cue(text: str, cues: CueIndex, group: list[MarkerSpan]) -> StainCue | None:
-    """The cue deciding the result of a coordinated group (rules 2-5 of the module)."""
+def group_cue(
+    text: str, cues: CueIndex, group: list[MarkerSpan], limit: int | None = None
+) -> StainCue | None:
+    """The cue deciding the result of a coordinated group (rules 2-5 of the module).
+
+    A nominal forward cue ("expression of") yields to a backward cue after the group,
+    before ``limit`` (the next marker): "expression of INI1 was lost". A backward
+    "none" cue ("was performed") yields to a result later in its clause ("was
+    performed and was negative")."""
     start, end = group[0].start, group[-1].end
-    return (
-        _adjacent_forward(text, cues, start)
-        or _adjacent_backward(text, cues, end)
-        or _earlier_forward(cues, start)
-        or _later_backward(text, cues, end)
-    )
+    fwd = _adjacent_forward(text, cues, start)
+    if fwd is not None and fwd.nominal:
+        after = _adjacent_backward(text, cues, end) or _later_backward(text, cues, end, limit)
+        cue = after or fwd
+    else:
+        cue = (
+            fwd
+            or _adjacent_backward(text, cues, end)
+            or _earlier_forward(cues, start)
+            or _later_backward(text, cues, end)
+        )
+    if cue is not None and cue.result == NO_RESULT and cue.direction == "backward":
+        cue = _later_backward(text, cues, cue.end) or cue
+    return cue
 
 
 def modifiers(window: str) -> tuple[str | None, str | None]:
@@ -365,11 +554,11 @@ def percent_after(text: str, marker: MarkerSpan, limit: int) -> float | None:
     return float(m.group(1)) if m else None
 
 
-def _restates(text: str, before: list[MarkerSpan], marker: MarkerSpan) -> bool:
+def _restates(text: str, prev: MarkerSpan | None, marker: MarkerSpan) -> bool:
     """ "smooth muscle actin (SMA)": the parenthesised name repeats the previous marker."""
-    if not before or before[-1].canonical != marker.canonical:
+    if prev is None or prev.canonical != marker.canonical:
         return False
-    return text[before[-1].end : marker.start].strip() == "("
+    return text[prev.end : marker.start].strip() == "("
 
 
 def parse_stains(text: str, index: PhraseIndex | None = None) -> list[StainFinding]:
@@ -379,16 +568,23 @@ def parse_stains(text: str, index: PhraseIndex | None = None) -> list[StainFindi
     markers = find_markers(text, index)
     if not markers:  # every finding is a marker's
         return []
-    cues = CueIndex(find_cues(text, rules))
+    cues = CueIndex(find_cues(text, rules, markers))
     markers = [m for m in markers if not _has_cue(cues, m.start, m.end)]
-    markers = [m for i, m in enumerate(markers) if not _restates(text, markers[:i], m)]
+    markers = [
+        m for i, m in enumerate(markers) if not _restates(text, markers[i - 1] if i else None, m)
+    ]
+    if index is not None:
+        markers = sorted(markers + slot_markers(text, markers, cues, index), key=lambda m: m.start)
     findings: list[StainFinding] = []
     groups = group_markers(text, markers, cues)
-    index_cues = cues
     starts = [m.start for m in markers]
-    for group in [part for g in groups for part in split_group(text, index_cues, g)]:
-        cue = group_cue(text, index_cues, group)
-        base = modifiers(cue_window(text, cue, group)) if cue else (None, None)
+    for group in [part for g in groups for part in split_group(text, cues, g)]:
+        nxt = bisect_right(starts, group[-1].start)
+        cue = group_cue(text, cues, group, starts[nxt] if nxt < len(starts) else None)
+        if cue is not None and cue.result == NO_RESULT:
+            base: tuple[str | None, str | None] = (None, None)
+        else:
+            base = modifiers(cue_window(text, cue, group)) if cue else (None, None)
         for marker in group:
             nxt = bisect_left(starts, marker.end)
             limit = starts[nxt] if nxt < len(starts) else len(text)
@@ -409,6 +605,8 @@ def _finding(
     sign = sign_after(text, marker, rules)
     if sign is not None:
         result, rule = sign
+    elif cue is not None and cue.result == NO_RESULT:
+        return None
     elif cue is not None:
         result, rule = cue.result, cue.rule
     elif percent is not None:
