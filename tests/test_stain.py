@@ -51,6 +51,9 @@ SOX10,SOX-10,,ihc,
 EMA,epithelial membrane antigen,EMA,ihc,
 Gram stain,Gram stains,,special_stain,
 parathyroid hormone,,PTH,ihc,
+BRAF V600E,,,molecular_ihc,
+kappa light chain,kappa,,ihc,
+TLE1,,,ihc,
 """
 TWELVE = (
     "spindle cells that were diffuse and positive for smooth muscle actin and CD68; focal "
@@ -343,6 +346,26 @@ POS, NEG = "positive", "negative"
         ),
         ("epidermal growth factor receptor (EGFR) (+)", [("EGFR", POS)]),
         ("a nuclear antigen (INI1) (-)", [("INI1", NEG)]),
+        # verbs of highlighting, light-chain restriction, "did not show ... staining"
+        ("Vessels were highlighted by CD31 and CD34.", [("CD31", POS), ("CD34", POS)]),
+        ("S-100 decorated the nerve twigs only.", [("S100 protein", POS)]),
+        (
+            "CD34 outlined the vessels; desmin did not show any cytoplasmic staining.",
+            [("CD34", POS), ("desmin", NEG)],
+        ),
+        (
+            "Plasma cells were CD138+ and kappa restricted.",
+            [("CD138", POS), ("kappa light chain", POS)],
+        ),
+        # a positive group with a contrast in its clause also gets the contrast's result
+        (
+            "CD34 and CD99 were expressed in the tumour, but not in the overlying skin.",
+            [("CD34", POS), ("CD99", POS), ("CD34", NEG), ("CD99", NEG)],
+        ),
+        (
+            "Desmin was positive in the vessels but negative in the tumour; S-100 was positive.",
+            [("desmin", POS), ("desmin", NEG), ("S100 protein", POS)],
+        ),
         # misspelled markers in the slots of a coordinated list
         (
             "The cells were positive for S-100, mclean-A and HMB-45.",
@@ -380,6 +403,13 @@ def test_phrasing_classes(text: str, expected: list[tuple[str, str]], index: Phr
             "EBER and CD34 serology, as well as CD34 tissue staining, were negative.",
             [("Epstein-Barr virus", NEG), ("CD34", NEG), ("CD34", NEG)],
         ),
+        # molecular tests are not stains
+        ("A BRAF V600E mutation was detected by sequencing.", []),
+        ("The tumour was positive for CD34; ALK rearrangement was found by FISH.", [("CD34", POS)]),
+        # "but not" qualifying a marker's value is no result switch
+        ("TLE1 is sensitive but not specific; CD99 was positive.", [("CD99", POS)]),
+        # methods: stained sections
+        ("Reticulin stained sections were reviewed.", []),
         # no list, no misspelling: ordinary words stay words
         ("The cells were positive for CD34 and adipocytes.", [("CD34", POS)]),
         ("The mclean-A stain was sent out.", []),

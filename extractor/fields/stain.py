@@ -22,8 +22,8 @@ endothelial cells)" are skipped) and gives each group a result, first rule that 
 
 Cues with result "none" name a stain without giving its result ("CD34 was not
 performed", "a positive control for CD34", "sections were stained with"): the markers
-they decide get no finding (a backward one yields to a result later in its clause:
-"was performed and was negative").
+they decide get no finding (a backward one yields to a result joined to it: "was
+performed and was negative"; "BRAF V600E mutation was detected" stays without one).
 
 Extent (diffuse/focal/patchy) and intensity (strong/moderate/weak) come from the
 words around the deciding cue ("diffuse and positive for", "were focally positive")
@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from typing import Any
 
@@ -63,7 +63,7 @@ from extractor.sections import SectionSpan, section_at
 from extractor.tokenizer import doc_text
 
 RULE_KEYS = frozenset({"direction", "result", "adjacent_only", "nominal"})
-_DIRECTIONS = frozenset({"forward", "backward", "sign"})
+_DIRECTIONS = frozenset({"forward", "backward", "sign", "contrast"})
 _RESULTS = frozenset({"positive", "negative", "none"})
 NO_RESULT = "none"
 _CD_RE = re.compile(r"\bCD-?(\d{1,3}[a-z]?)\b")
@@ -208,17 +208,19 @@ def find_cues(
 
     A cue overlapping one of ``markers`` ("Gram stains were negative": the cue
     "stains were negative") is searched again from the marker's end, so the marker
-    keeps its words and the cue its result words."""
+    keeps its words and the cue its result words; a cue left without words is dropped."""
     markers = markers or []
     raw: list[StainCue] = []
     for rule in rules:
-        if rule.options["direction"] == "sign":
+        if rule.options["direction"] in ("sign", "contrast"):
             continue
         for m in rule.regex.finditer(text):
             marker = _overlapped(markers, m.start(), m.end())
-            if marker is not None and marker.start <= m.start() and marker.end < m.end():
+            if marker is not None and marker.start <= m.start():
                 again = rule.regex.search(text, marker.end, m.end())
-                m = again if again is not None else m
+                if again is None:
+                    continue  # the cue's words are the marker's ("Gram stains")
+                m = again
             raw.append(_cue(rule, m))
     raw.sort(key=lambda c: (c.start, -(c.end - c.start)))
     kept: list[StainCue] = []
@@ -226,6 +228,17 @@ def find_cues(
         if not kept or cue.start >= kept[-1].end:
             kept.append(cue)
     return kept
+
+
+def find_contrasts(text: str, rules: list[Rule]) -> list[StainCue]:
+    """Contrast cues ("but not in"), in text order."""
+    found = [
+        _cue(rule, m)
+        for rule in rules
+        if rule.options["direction"] == "contrast"
+        for m in rule.regex.finditer(text)
+    ]
+    return sorted(found, key=lambda c: c.start)
 
 
 def sign_after(text: str, marker: MarkerSpan, rules: list[Rule]) -> tuple[str, str] | None:
@@ -482,6 +495,8 @@ def _later_backward(
     return None
 
 
+#: what joins a no-result cue to a later result ("was performed and was negative")
+_JOIN_RE = re.compile(r"\s*,?\s*(?:and|which|that|but)(?:\s+(?:it|they))?\s*", re.IGNORECASE)
 _CLAUSE_JOIN_RE = re.compile(r",\s*(?:and|while|whereas)\b", re.IGNORECASE)
 
 
@@ -505,8 +520,8 @@ def group_cue(
 
     A nominal forward cue ("expression of") yields to a backward cue after the group,
     before ``limit`` (the next marker): "expression of INI1 was lost". A backward
-    "none" cue ("was performed") yields to a result later in its clause ("was
-    performed and was negative")."""
+    "none" cue ("was performed") yields to a result joined to it by "and", "which"
+    ("was performed and was negative")."""
     start, end = group[0].start, group[-1].end
     fwd = _adjacent_forward(text, cues, start)
     if fwd is not None and fwd.nominal:
@@ -520,7 +535,9 @@ def group_cue(
             or _later_backward(text, cues, end)
         )
     if cue is not None and cue.result == NO_RESULT and cue.direction == "backward":
-        cue = _later_backward(text, cues, cue.end) or cue
+        later = _later_backward(text, cues, cue.end)
+        if later is not None and _JOIN_RE.fullmatch(text, cue.end, later.start):
+            cue = later
     return cue
 
 
@@ -576,11 +593,13 @@ def parse_stains(text: str, index: PhraseIndex | None = None) -> list[StainFindi
     if index is not None:
         markers = sorted(markers + slot_markers(text, markers, cues, index), key=lambda m: m.start)
     findings: list[StainFinding] = []
+    contrasts = find_contrasts(text, rules)
     groups = group_markers(text, markers, cues)
     starts = [m.start for m in markers]
     for group in [part for g in groups for part in split_group(text, cues, g)]:
         nxt = bisect_right(starts, group[-1].start)
-        cue = group_cue(text, cues, group, starts[nxt] if nxt < len(starts) else None)
+        limit_next = starts[nxt] if nxt < len(starts) else len(text)
+        cue = group_cue(text, cues, group, limit_next)
         if cue is not None and cue.result == NO_RESULT:
             base: tuple[str | None, str | None] = (None, None)
         else:
@@ -591,7 +610,36 @@ def parse_stains(text: str, index: PhraseIndex | None = None) -> list[StainFindi
             finding = _finding(text, marker, cue, base, percent_after(text, marker, limit), rules)
             if finding is not None:
                 findings.append(finding)
+        findings.extend(contrast_findings(text, contrasts, group, cue, findings, limit_next))
     return findings
+
+
+def contrast_findings(
+    text: str,
+    contrasts: list[StainCue],
+    group: list[MarkerSpan],
+    cue: StainCue | None,
+    findings: list[StainFinding],
+    limit: int,
+) -> list[StainFinding]:
+    """Second findings of a positive group from a contrast cue after it, in its clause
+    and before the next marker: "A and B were expressed in the carcinoma, but not in
+    the epidermis" -> A and B also negative (the first finding stays first)."""
+    if cue is None or cue.result != "positive" or not contrasts:
+        return []
+    after = max(group[-1].end, cue.end)
+    end = min(limit, _clause_end(text, after))
+    contrast = next((c for c in contrasts if after <= c.start and c.end <= end), None)
+    if contrast is None:
+        return []
+    own = {(m.start, m.end) for m in group}
+    return [
+        replace(
+            f, result=contrast.result, extent=None, intensity=None, percent=None, rule=contrast.rule
+        )
+        for f in findings
+        if (f.start, f.end) in own and f.rule == cue.rule
+    ]
 
 
 def _finding(
