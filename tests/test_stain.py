@@ -357,6 +357,17 @@ POS, NEG = "positive", "negative"
             "Plasma cells were CD138+ and kappa restricted.",
             [("CD138", POS), ("kappa light chain", POS)],
         ),
+        # report-style lists: "marker: result", result headings, spaced dashes
+        (
+            "Immunohistochemistry: CD34: positive; desmin: negative; Ki-67: 5%.",
+            [("CD34", POS), ("desmin", NEG), ("Ki-67", POS)],
+        ),
+        (
+            "Positive: CD34, S-100; negative: desmin, EMA.",
+            [("CD34", POS), ("S100 protein", POS), ("desmin", NEG), ("EMA", NEG)],
+        ),
+        ("CD34 - positive, desmin - negative", [("CD34", POS), ("desmin", NEG)]),
+        ("CD34-, S-100- and desmin+", [("CD34", NEG), ("S100 protein", NEG), ("desmin", POS)]),
         # a positive group with a contrast in its clause also gets the contrast's result
         (
             "CD34 and CD99 were expressed in the tumour, but not in the overlying skin.",

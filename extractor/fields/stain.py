@@ -473,7 +473,7 @@ def _adjacent_backward(text: str, cues: CueIndex, end: int) -> StainCue | None:
     if cue is None or cue.direction != "backward":
         return None
     gap = _PAREN_RE.sub(" ", text[end : cue.start])
-    words = [w for w in _GAP_WORD_RE.findall(gap) if w not in "+-"]
+    words = [w for w in _GAP_WORD_RE.findall(gap) if w not in "+-:="]  # "CD34: positive"
     if len(gap) <= 40 and len(words) <= 3 and all(w.isalpha() for w in words):
         return cue
     return None
@@ -565,8 +565,14 @@ def marker_modifiers(text: str, marker: MarkerSpan) -> tuple[str | None, str | N
     return modifiers(m.group(0)) if m else (None, None)
 
 
+_LABEL_SEP_RE = re.compile(r" ?[:=] ?")
+
+
 def percent_after(text: str, marker: MarkerSpan, limit: int) -> float | None:
-    window = text[marker.end : min(limit, marker.end + 80, _clause_end(text, marker.end))]
+    """The first percentage after the marker in its clause ("Ki-67: 5%" too)."""
+    sep = _LABEL_SEP_RE.match(text, marker.end)
+    start = sep.end() if sep else marker.end
+    window = text[marker.end : min(limit, marker.end + 80, _clause_end(text, start))]
     m = _PERCENT_RE.search(window)
     return float(m.group(1)) if m else None
 
