@@ -435,14 +435,14 @@ def slot_markers(
             if start < 0:
                 continue
             pos = start + len(piece)
-            m = _SLOT_RE.fullmatch(piece.strip())
-            if m is None or piece.strip().lower() in _LIST_WORDS:
+            word = piece.strip()
+            if not _SLOT_RE.fullmatch(word) or word.lower() in _LIST_WORDS:
                 continue
-            offset = start + piece.index(piece.strip())
-            span = (offset, offset + len(piece.strip()))
+            offset = start + piece.index(word)
+            span = (offset, offset + len(word))
             if span in seen or _overlapped(markers, *span) or _has_cue(cues, *span):
                 continue
-            canonical = nearest_marker(piece.strip(), index)
+            canonical = nearest_marker(word, index)
             if canonical is not None:
                 seen.add(span)
                 found.append(MarkerSpan(*span, canonical))
@@ -610,13 +610,15 @@ def parse_stains(text: str, index: PhraseIndex | None = None) -> list[StainFindi
             base: tuple[str | None, str | None] = (None, None)
         else:
             base = modifiers(cue_window(text, cue, group)) if cue else (None, None)
+        first = len(findings)
         for marker in group:
             nxt = bisect_left(starts, marker.end)
             limit = starts[nxt] if nxt < len(starts) else len(text)
             finding = _finding(text, marker, cue, base, percent_after(text, marker, limit), rules)
             if finding is not None:
                 findings.append(finding)
-        findings.extend(contrast_findings(text, contrasts, group, cue, findings, limit_next))
+        own = findings[first:]
+        findings.extend(contrast_findings(text, contrasts, group, cue, own, limit_next))
     return findings
 
 
@@ -628,15 +630,16 @@ def contrast_findings(
     findings: list[StainFinding],
     limit: int,
 ) -> list[StainFinding]:
-    """Second findings of a positive group from a contrast cue after it, in its clause
-    and before the next marker: "A and B were expressed in the carcinoma, but not in
-    the epidermis" -> A and B also negative (the first finding stays first)."""
+    """Second findings of a positive group (``findings``: the group's) from a contrast
+    cue after it, in its clause and before the next marker: "A and B were expressed in
+    the carcinoma, but not in the epidermis" -> A and B also negative (the first
+    finding stays first)."""
     if cue is None or cue.result != "positive" or not contrasts:
         return []
     after = max(group[-1].end, cue.end)
-    end = min(limit, _clause_end(text, after))
-    contrast = next((c for c in contrasts if after <= c.start and c.end <= end), None)
-    if contrast is None:
+    i = bisect_left(contrasts, after, key=lambda c: c.start)
+    contrast = contrasts[i] if i < len(contrasts) else None
+    if contrast is None or contrast.end > min(limit, _clause_end(text, after)):
         return []
     own = {(m.start, m.end) for m in group}
     return [
