@@ -416,6 +416,11 @@ def test_phrasing_classes(text: str, expected: list[tuple[str, str]], index: Phr
             [("S100 protein", POS)],
         ),
         ("S-100 negative control slides were clean.", []),
+        ("Positive and negative controls were run for CD34 and S-100.", []),
+        (
+            "The tumour was negative for CD34 (positive internal control in vessels) and desmin.",
+            [("CD34", NEG), ("desmin", NEG)],
+        ),
         # a noun after the marker is no result when a verb follows it
         (
             "EBER and CD34 serology, as well as CD34 tissue staining, were negative.",
