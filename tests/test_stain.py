@@ -408,6 +408,7 @@ def test_phrasing_classes(text: str, expected: list[tuple[str, str]], index: Phr
         ("Sections were stained with antibodies against CD34, S-100 and desmin.", []),
         ("A panel including CD34, S-100 and desmin was applied.", []),
         ("Immunohistochemistry for CD34 was performed and was negative.", [("CD34", NEG)]),
+        ("The Ki-67 index was assessed at 5%.", [("Ki-67", POS)]),
         ("A panel including CD34 and desmin was negative.", [("CD34", NEG), ("desmin", NEG)]),
         # controls
         ("A positive control for CD34 was included.", []),

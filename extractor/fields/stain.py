@@ -21,9 +21,10 @@ endothelial cells)" are skipped) and gives each group a result, first rule that 
 6. a percentage alone ("Ki-67 index of 5%") -> positive with that percent.
 
 Cues with result "none" name a stain without giving its result ("CD34 was not
-performed", "a positive control for CD34", "sections were stained with"): the markers
-they decide get no finding (a backward one yields to a result joined to it: "was
-performed and was negative"; "BRAF V600E mutation was detected" stays without one).
+performed", "a positive control for CD34", "sections were stained with", "BRAF V600E
+mutation"): the markers they decide get a finding only from a sign or a percentage
+("Ki-67 was assessed at 5%"). A backward one yields to a result joined to it ("was
+performed and was negative"); "BRAF V600E mutation was detected" stays without one.
 
 Extent (diffuse/focal/patchy) and intensity (strong/moderate/weak) come from the
 words around the deciding cue ("diffuse and positive for", "were focally positive")
@@ -662,11 +663,9 @@ def _finding(
     sign = sign_after(text, marker, rules)
     if sign is not None:
         result, rule = sign
-    elif cue is not None and cue.result == NO_RESULT:
-        return None
-    elif cue is not None:
+    elif cue is not None and cue.result != NO_RESULT:
         result, rule = cue.result, cue.rule
-    elif percent is not None:
+    elif percent is not None:  # also after a no-result cue: "Ki-67 was assessed at 5%"
         result, rule = ("positive" if percent > 0 else "negative"), "stain.percent"
     else:
         return None
