@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.fields.stain import parse_stains, stain_rules, summarize_stains
+from extractor.fields.stain import (
+    GENERAL_RE,
+    find_cues,
+    find_markers,
+    parse_stains,
+    stain_rules,
+    summarize_stains,
+)
 from extractor.fields.vocabulary import PhraseIndex, parse_vocabulary
 from extractor.text import normalize
 
@@ -27,6 +34,26 @@ TFE3,transcription factor E3,,ihc,
 INI1,SMARCB1|INI-1,,ihc,
 caldesmon,,,ihc,
 calponin,,,ihc,
+chromogranin A,chromogranin|chromogranin-A,,ihc,
+synaptophysin,,,ihc,
+NSE,neuron-specific enolase,NSE,ihc,
+bcl-2,BCL2,,ihc,
+CK20,cytokeratin 20,,ihc,
+p63,,,ihc,
+EGFR,epidermal growth factor receptor,,ihc,
+Melan-A,Melan A|MART-1,,ihc,
+HMB-45,HMB45,,ihc,
+GFAP,glial fibrillary acidic protein,,ihc,
+inhibin,,,ihc,
+reticulin,,,special_stain,
+CD31,,,ihc,
+SOX10,SOX-10,,ihc,
+EMA,epithelial membrane antigen,EMA,ihc,
+Gram stain,Gram stains,,special_stain,
+parathyroid hormone,,PTH,ihc,
+BRAF V600E,,,molecular_ihc,
+kappa light chain,kappa,,ihc,
+TLE1,,,ihc,
 """
 TWELVE = (
     "spindle cells that were diffuse and positive for smooth muscle actin and CD68; focal "
@@ -180,12 +207,33 @@ def test_extent_intensity_percent(text: str, expected: tuple, index: PhraseIndex
 @pytest.mark.parametrize("rule", stain_rules(), ids=lambda r: r.id)
 def test_rule_example_is_decided_by_its_rule(rule, index: PhraseIndex) -> None:
     found = parse_stains(rule.example, index)
+    if rule.options["result"] == "none":  # a stain named without a result: no finding
+        markers = find_markers(rule.example, index)
+        assert rule.id in {c.rule for c in find_cues(rule.example, stain_rules(), markers)}
+        assert markers and found == []
+        return
     assert any(f.rule == rule.id and f.result == rule.options["result"] for f in found)
 
 
 @pytest.mark.parametrize(
+    ("rule", "counter"),
+    [(r, c) for r in stain_rules() for c in r.counter_examples],
+    ids=lambda x: getattr(x, "id", x),
+)
+def test_rule_counter_example_is_not_decided_by_it(rule, counter: str, index) -> None:
+    assert rule.id not in {f.rule for f in parse_stains(normalize(counter).text, index)}
+
+
+@pytest.mark.parametrize(
     "text",
-    ["(" * 50_000 + "x" * 50_000, "no " * 30_000 + "CD34", "positive for " * 5_000],
+    [
+        "(" * 50_000 + "x" * 50_000,
+        "no " * 30_000 + "CD34",
+        "positive for " * 5_000,
+        "positive for CD34, mclean-A, " * 5_000,
+        "CD34 was expressed in A but not in B, " * 5_000,
+        "CD34, " * 20_000,
+    ],
 )
 def test_linear_time_on_pathological_input(text: str, index: PhraseIndex) -> None:
     parse_stains(text, index)  # completes quickly (the test run's timing shows it)
@@ -226,3 +274,187 @@ def test_summary_keeps_first_result_per_marker() -> None:
         {"marker": "CD34", "result": "negative", "extent": None, "percent": None},
         {"marker": "Ki-67", "result": "positive", "extent": None, "percent": 5.0},
     ]
+
+
+POS, NEG = "positive", "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a coordinated list after a result cue (verb + result noun, adjective + "for")
+        (
+            "The mass showed positive staining for CD34, CD99 and BCL2.",
+            [("CD34", POS), ("CD99", POS), ("bcl-2", POS)],
+        ),
+        (
+            "Tumour cells demonstrated labelling with chromogranin, NSE and synaptophysin.",
+            [("chromogranin A", POS), ("NSE", POS), ("synaptophysin", POS)],
+        ),
+        (
+            "The lesional cells were positive for reticulin, inhibin, SOX-10, GFAP, CD31 and EMA.",
+            [
+                ("reticulin", POS),
+                ("inhibin", POS),
+                ("SOX10", POS),
+                ("GFAP", POS),
+                ("CD31", POS),
+                ("EMA", POS),
+            ],
+        ),
+        (
+            "The tumour was negative to CK20, p63 and EGFR.",
+            [("CK20", NEG), ("p63", NEG), ("EGFR", NEG)],
+        ),
+        (
+            "with diffuse immunoreactivity for GFAP and S-100",
+            [("GFAP", POS), ("S100 protein", POS)],
+        ),
+        (
+            "There was weak to moderate staining for desmin and CD34.",
+            [("desmin", POS), ("CD34", POS)],
+        ),
+        ("The cells were positive on immunohistochemistry for CD34.", [("CD34", POS)]),
+        (
+            "The nodule was negative by immunostaining for desmin and EMA.",
+            [("desmin", NEG), ("EMA", NEG)],
+        ),
+        ("The cells were positive for the endothelial marker CD31.", [("CD31", POS)]),
+        ("The tumour cells expressed vimentin and CD99.", [("vimentin", POS), ("CD99", POS)]),
+        # a result cue after the list
+        (
+            "Stains for PTH and chromogranin A gave a strong reactivity.",
+            [("parathyroid hormone", POS), ("chromogranin A", POS)],
+        ),
+        ("Desmin and CD34 staining showed no reactivity.", [("desmin", NEG), ("CD34", NEG)]),
+        ("Both Gram stains were negative.", [("Gram stain", NEG)]),
+        ("CD34 expression was noted in the vessels.", [("CD34", POS)]),
+        # a noun cue before the list yields to a result after it
+        ("Immunoreactivity for desmin was absent.", [("desmin", NEG)]),
+        ("Expression of INI1 was lost in the tumour cells.", [("INI1", NEG)]),
+        (
+            "Expression of INI1 was retained while CD34 was negative.",
+            [("INI1", POS), ("CD34", NEG)],
+        ),
+        # switches: "but not", "while negative for", "whereas"
+        (
+            "Tumour cells were immunoreactive for S-100 but not for CD34 or desmin.",
+            [("S100 protein", POS), ("CD34", NEG), ("desmin", NEG)],
+        ),
+        (
+            "positive for vimentin while negative for desmin and CD34",
+            [("vimentin", POS), ("desmin", NEG), ("CD34", NEG)],
+        ),
+        ("positive for CD34, whereas desmin was negative", [("CD34", POS), ("desmin", NEG)]),
+        # signs, also after a parenthesis
+        (
+            "CD34 (+), desmin (-), S-100 (+)",
+            [("CD34", POS), ("desmin", NEG), ("S100 protein", POS)],
+        ),
+        ("epidermal growth factor receptor (EGFR) (+)", [("EGFR", POS)]),
+        ("a nuclear antigen (INI1) (-)", [("INI1", NEG)]),
+        # verbs of highlighting, light-chain restriction, "did not show ... staining"
+        ("Vessels were highlighted by CD31 and CD34.", [("CD31", POS), ("CD34", POS)]),
+        ("S-100 decorated the nerve twigs only.", [("S100 protein", POS)]),
+        (
+            "CD34 outlined the vessels; desmin did not show any cytoplasmic staining.",
+            [("CD34", POS), ("desmin", NEG)],
+        ),
+        (
+            "The infiltrate was CD138+ and kappa restricted.",
+            [("CD138", POS), ("kappa light chain", POS)],
+        ),
+        # report-style lists: "marker: result", result headings, spaced dashes
+        (
+            "Immunohistochemistry: CD34: positive; desmin: negative; Ki-67: 5%.",
+            [("CD34", POS), ("desmin", NEG), ("Ki-67", POS)],
+        ),
+        (
+            "Positive: CD34, S-100; negative: desmin, EMA.",
+            [("CD34", POS), ("S100 protein", POS), ("desmin", NEG), ("EMA", NEG)],
+        ),
+        ("CD34 - positive, desmin - negative", [("CD34", POS), ("desmin", NEG)]),
+        ("CD34-, S-100- and desmin+", [("CD34", NEG), ("S100 protein", NEG), ("desmin", POS)]),
+        # a positive group with a contrast in its clause also gets the contrast's result
+        (
+            "CD34 and CD99 were expressed in the tumour, but not in the overlying skin.",
+            [("CD34", POS), ("CD99", POS), ("CD34", NEG), ("CD99", NEG)],
+        ),
+        (
+            "Desmin was positive in the vessels but negative in the tumour; S-100 was positive.",
+            [("desmin", POS), ("desmin", NEG), ("S100 protein", POS)],
+        ),
+        # misspelled markers in the slots of a coordinated list
+        (
+            "The cells were positive for S-100, mclean-A and HMB-45.",
+            [("S100 protein", POS), ("Melan-A", POS), ("HMB-45", POS)],
+        ),
+        ("The cells were positive for mclean-A, HMB-45.", [("Melan-A", POS), ("HMB-45", POS)]),
+        ("Negative for desmin and vimentni.", [("desmin", NEG), ("vimentin", NEG)]),
+    ],
+)
+def test_phrasing_classes(text: str, expected: list[tuple[str, str]], index: PhraseIndex) -> None:
+    assert [(m, r) for m, r, *_ in results(text, index)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a stain named without a result
+        ("CD34 was not performed.", []),
+        ("The tumour was positive for S-100, and CD34 was not performed.", [("S100 protein", POS)]),
+        ("CD34 staining was performed on the biopsy.", []),
+        ("Immunostains for CD34, desmin and S-100 were performed.", []),
+        ("Sections were stained with antibodies against CD34, S-100 and desmin.", []),
+        ("A panel including CD34, S-100 and desmin was applied.", []),
+        ("Immunohistochemistry for CD34 was performed and was negative.", [("CD34", NEG)]),
+        ("The Ki-67 index was assessed at 5%.", [("Ki-67", POS)]),
+        ("A panel including CD34 and desmin was negative.", [("CD34", NEG), ("desmin", NEG)]),
+        # controls
+        ("A positive control for CD34 was included.", []),
+        (
+            "The tumour was positive for S-100, with a positive control for CD34.",
+            [("S100 protein", POS)],
+        ),
+        ("S-100 negative control slides were clean.", []),
+        ("Positive and negative controls were run for CD34 and S-100.", []),
+        (
+            "The tumour was negative for CD34 (positive internal control in vessels) and desmin.",
+            [("CD34", NEG), ("desmin", NEG)],
+        ),
+        # a noun after the marker is no result when a verb follows it
+        (
+            "EBER and CD34 serology, as well as CD34 tissue staining, were negative.",
+            [("Epstein-Barr virus", NEG), ("CD34", NEG), ("CD34", NEG)],
+        ),
+        # molecular tests are not stains
+        ("Sequencing found a BRAF V600E mutation.", []),
+        ("The tumour was positive for CD34; ALK rearrangement was found by FISH.", [("CD34", POS)]),
+        # "but not" qualifying a marker's value is no result switch
+        ("TLE1 is sensitive but not specific; CD99 was positive.", [("CD99", POS)]),
+        # methods: stained sections
+        ("Reticulin stained sections were reviewed.", []),
+        # no list, no misspelling: ordinary words stay words
+        ("The cells were positive for CD34 and adipocytes.", [("CD34", POS)]),
+        ("The mclean-A stain was sent out.", []),
+    ],
+)
+def test_counter_examples(text: str, expected: list[tuple[str, str]], index: PhraseIndex) -> None:
+    assert [(m, r) for m, r, *_ in results(text, index)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "general"),
+    [
+        ("The differential diagnosis includes schwannoma, which is S-100 positive.", True),
+        ("The differential diagnosis is GIST, which expresses CD117.", True),
+        ("Chordoma is typically positive for brachyury.", True),
+        (
+            "The differential diagnosis included schwannoma; the tumour was negative for S-100.",
+            False,
+        ),
+        ("The tumour was negative for S-100, which excluded schwannoma.", False),
+    ],
+)
+def test_general_sentences(text: str, general: bool) -> None:
+    assert bool(GENERAL_RE.search(text)) is general

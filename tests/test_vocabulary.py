@@ -196,6 +196,16 @@ def test_package_vocabulary_validates(name: str) -> None:
             ["dumbbell", "spinal canal", "extraspinal"],
         ),
         ("sites.csv", "Right paraspinal subcutaneous fat", ["paraspinal subcutaneous fat"]),
+        (
+            "markers.csv",
+            "human epidermal growth factor receptor 2 and epidermal growth factor receptor",
+            ["HER2", "EGFR"],
+        ),
+        (
+            "markers.csv",
+            "PTH, parathyroid hormone-related protein and pth",
+            ["parathyroid hormone", "PTHrP"],
+        ),
     ],
 )
 def test_package_vocabulary_rows(kind: str, text: str, expected: list[str]) -> None:

@@ -1,19 +1,30 @@
 """Immunohistochemical stains: marker, result, extent, intensity, percent.
 
 Parser (pure, per sentence): :func:`parse_stains` finds the markers of
-``vocab/markers.csv`` (plus any ``CDnn`` not in the vocabulary) and the result cues of
-``rules/stain_rules.json``, groups coordinated markers ("A, B and C"; parentheticals
-such as "CD34 (marker of vascular endothelial cells)" are skipped) and gives each group
-a result, first rule that applies:
+``vocab/markers.csv`` (plus any ``CDnn`` not in the vocabulary, and misspelled markers
+in the slots of a coordinated list: "S100, mclean-A and HMB-45", see
+:func:`slot_markers`) and the result cues of ``rules/stain_rules.json``, groups
+coordinated markers ("A, B and C"; parentheticals such as "CD34 (marker of vascular
+endothelial cells)" are skipped) and gives each group a result, first rule that applies:
 
-1. a sign attached to one marker ("CD34+", "S-100(-)") -> that marker only;
-2. a forward cue right before the group ("negative for A and B");
-3. a backward cue right after it ("A and B were negative", "CD34-positive");
+1. a sign attached to one marker ("CD34+", "S-100(-)", "... (HER-2) (+)") -> that
+   marker only;
+2. a forward cue right before the group ("negative for A and B", "showed positive
+   staining for A, B and C"); a *nominal* one ("expression of", "immunoreactivity
+   for") yields to a backward cue after the group ("expression of INI1 was lost");
+3. a backward cue right after it ("A and B were negative", "CD34-positive", "A and B
+   showed a strong reactivity");
 4. the nearest earlier forward cue of the sentence, across "," and ";" clauses, so
    "positive for A; focal positive for B; and negative for C" distributes each
    clause's result, and a clause without a cue inherits the previous one;
 5. a backward cue later in the same clause ("staining for CD34, ..., was negative");
 6. a percentage alone ("Ki-67 index of 5%") -> positive with that percent.
+
+Cues with result "none" name a stain without giving its result ("CD34 was not
+performed", "a positive control for CD34", "sections were stained with", "BRAF V600E
+mutation"): the markers they decide get a finding only from a sign or a percentage
+("Ki-67 was assessed at 5%"). A backward one yields to a result joined to it ("was
+performed and was negative"); "BRAF V600E mutation was detected" stays without one.
 
 Extent (diffuse/focal/patchy) and intensity (strong/moderate/weak) come from the
 words around the deciding cue ("diffuse and positive for", "were focally positive")
@@ -23,7 +34,8 @@ words; "negative" is the result, so candidates are exempt from ConText negation.
 Summary rule: one entry per marker in order of first appearance in patient sections
 (the first mention's result; a later percent fills a missing one). Mentions in a
 sentence about stains in general (:data:`GENERAL_RE`: "Diagnosis is made by ...
-looking for ...", "typically") keep the rule suffix ``|general`` and stay out of it. Stains in the
+looking for ...", "typically", "the differential diagnosis is X, which is S100
+positive") keep the rule suffix ``|general`` and stay out of it. Stains in the
 discussion stay mentions and never reach the summary (see :mod:`extractor.summary`).
 """
 
@@ -31,22 +43,33 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from typing import Any
 
 from spacy.tokens import Doc
 
 from extractor.fields.base import BaseField, Candidate
-from extractor.fields.vocabulary import PhraseIndex, VocabularyError, phrase_index
-from extractor.rules import Rule, load_rules
+from extractor.fields.vocabulary import (
+    PhraseIndex,
+    VocabularyError,
+    damerau_levenshtein,
+    joined_variant,
+    key_of,
+    phrase_index,
+)
+from extractor.rules import Rule, RuleFileError, load_rules
 from extractor.schema import FieldName, Mention, SectionKind
 from extractor.sections import SectionSpan, section_at
 from extractor.tokenizer import doc_text
 
-RULE_KEYS = frozenset({"direction", "result", "adjacent_only"})
+RULE_KEYS = frozenset({"direction", "result", "adjacent_only", "nominal"})
+_DIRECTIONS = frozenset({"forward", "backward", "sign", "contrast"})
+_RESULTS = frozenset({"positive", "negative", "none"})
+NO_RESULT = "none"
 _CD_RE = re.compile(r"\bCD-?(\d{1,3}[a-z]?)\b")
 _PAREN_RE = re.compile(r"\([^()]{0,80}\)")
+_PAREN_SIGN_RE = re.compile(r" ?\( ?[+-] ?\)")
 _GAP_WORD_RE = re.compile(r"[A-Za-z]+|[^\sA-Za-z]")
 _LIST_WORDS = frozenset("and or nor as well plus the both either neither also".split())
 _LIST_PUNCT = frozenset(",/+-&")
@@ -76,7 +99,8 @@ _EXCLUDED_KINDS = (SectionKind.OTHER_ARTICLES, SectionKind.NON_CONTENT)
 #: a sentence about stains in general ("Diagnosis is made by ... looking for ...")
 GENERAL_RE = re.compile(
     r"\b(?:looking\s+for|is\s+made\s+by|(?:are|is)\s+(?:typically|usually|generally|often|"
-    r"characteristically)|typically|usually|characteristically|have\s+been\s+reported)\b",
+    r"characteristically)|typically|usually|characteristically|have\s+been\s+reported|"
+    r"differential\s+diagnos[ie]s\b[^.;]*?\b(?:which|that)\s+(?:is|are|express(?:es)?|stains?))\b",
     re.IGNORECASE,
 )
 GENERAL_SUFFIX = "|general"
@@ -97,6 +121,7 @@ class StainCue:
     direction: str
     result: str
     adjacent_only: bool = False
+    nominal: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,7 +150,17 @@ class StainFinding:
 
 @lru_cache(maxsize=1)
 def stain_rules() -> list[Rule]:
-    return load_rules("extractor.fields.rules", "stain_rules.json", RULE_KEYS)
+    rules = load_rules("extractor.fields.rules", "stain_rules.json", RULE_KEYS)
+    for rule in rules:
+        direction, result = rule.options.get("direction"), rule.options.get("result")
+        if direction not in _DIRECTIONS or result not in _RESULTS:
+            raise RuleFileError(
+                f"stain_rules.json: rule {rule.id}: direction must be one of "
+                f"{sorted(_DIRECTIONS)} and result one of {sorted(_RESULTS)}"
+            )
+        if direction == "sign" and result == NO_RESULT:
+            raise RuleFileError(f"stain_rules.json: rule {rule.id}: a sign has a result")
+    return rules
 
 
 def default_index() -> PhraseIndex | None:
@@ -137,30 +172,57 @@ def default_index() -> PhraseIndex | None:
 
 def find_markers(text: str, index: PhraseIndex | None) -> list[MarkerSpan]:
     """Vocabulary markers, plus ``CDnn`` names the vocabulary does not know."""
-    found = [MarkerSpan(m.start, m.end, m.canonical) for m in (index.find(text) if index else [])]
+    known = [MarkerSpan(m.start, m.end, m.canonical) for m in (index.find(text) if index else [])]
+    found = list(known)  # vocabulary matches are sorted and do not overlap
     for m in _CD_RE.finditer(text):
-        if not any(f.start < m.end() and m.start() < f.end for f in found):
+        if _overlapped(known, m.start(), m.end()) is None:
             found.append(MarkerSpan(m.start(), m.end(), f"CD{m.group(1)}"))
     return sorted(found, key=lambda f: f.start)
 
 
-def find_cues(text: str, rules: list[Rule]) -> list[StainCue]:
-    """Non-overlapping result cues (sign rules excluded): earliest, then longest."""
+def _cue(rule: Rule, m: re.Match[str]) -> StainCue:
+    return StainCue(
+        m.start(),
+        m.end(),
+        rule.id,
+        rule.options["direction"],
+        rule.options["result"],
+        bool(rule.options.get("adjacent_only")),
+        bool(rule.options.get("nominal")),
+    )
+
+
+def _overlapped(markers: list[MarkerSpan], start: int, end: int) -> MarkerSpan | None:
+    """The last of the sorted ``markers`` overlapping [start, end), if any."""
+    i = bisect_left(markers, end, key=lambda m: m.start) - 1
+    while i >= 0 and markers[i].end > start:
+        if markers[i].start < end:
+            return markers[i]
+        i -= 1
+    return None
+
+
+def find_cues(
+    text: str, rules: list[Rule], markers: list[MarkerSpan] | None = None
+) -> list[StainCue]:
+    """Non-overlapping result cues (sign rules excluded): earliest, then longest.
+
+    A cue overlapping one of ``markers`` ("Gram stains were negative": the cue
+    "stains were negative") is searched again from the marker's end, so the marker
+    keeps its words and the cue its result words; a cue left without words is dropped."""
+    markers = markers or []
     raw: list[StainCue] = []
     for rule in rules:
-        if rule.options["direction"] == "sign":
+        if rule.options["direction"] in ("sign", "contrast"):
             continue
         for m in rule.regex.finditer(text):
-            raw.append(
-                StainCue(
-                    m.start(),
-                    m.end(),
-                    rule.id,
-                    rule.options["direction"],
-                    rule.options["result"],
-                    bool(rule.options.get("adjacent_only")),
-                )
-            )
+            marker = _overlapped(markers, m.start(), m.end())
+            if marker is not None and marker.start <= m.start():
+                again = rule.regex.search(text, marker.end, m.end())
+                if again is None:
+                    continue  # the cue's words are the marker's ("Gram stains")
+                m = again
+            raw.append(_cue(rule, m))
     raw.sort(key=lambda c: (c.start, -(c.end - c.start)))
     kept: list[StainCue] = []
     for cue in raw:
@@ -169,12 +231,29 @@ def find_cues(text: str, rules: list[Rule]) -> list[StainCue]:
     return kept
 
 
+def find_contrasts(text: str, rules: list[Rule]) -> list[StainCue]:
+    """Contrast cues ("but not in"), in text order."""
+    found = [
+        _cue(rule, m)
+        for rule in rules
+        if rule.options["direction"] == "contrast"
+        for m in rule.regex.finditer(text)
+    ]
+    return sorted(found, key=lambda c: c.start)
+
+
 def sign_after(text: str, marker: MarkerSpan, rules: list[Rule]) -> tuple[str, str] | None:
-    """(result, rule id) of a sign attached to the marker ("CD34+", "S-100(-)")."""
-    tail = text[marker.end : marker.end + 6]
-    for rule in rules:
-        if rule.options["direction"] == "sign" and rule.regex.match(tail):
-            return rule.options["result"], rule.id
+    """(result, rule id) of a sign attached to the marker ("CD34+", "S-100(-)"), also
+    after one parenthesis ("HER2 (c-erbB-2) (+)") or at the end of one ("... (HER-2) (+)")."""
+    tails = [text[marker.end : marker.end + 6]]
+    paren = _PAREN_RE.match(text, marker.end + (text[marker.end : marker.end + 1] == " "))
+    skipped = paren.end() if paren else marker.end + 1 if text.startswith(")", marker.end) else -1
+    if skipped >= 0 and _PAREN_SIGN_RE.match(text, skipped):  # only "(+)" after a parenthesis
+        tails.append(text[skipped : skipped + 6])
+    for tail in tails:
+        for rule in rules:
+            if rule.options["direction"] == "sign" and rule.regex.match(tail):
+                return rule.options["result"], rule.id
     return None
 
 
@@ -200,9 +279,17 @@ def is_list_gap(gap: str) -> bool:
     return fillers <= 2
 
 
+#: "positive for the endothelial marker CD31": a descriptor between a cue and its marker
+_DESCRIPTOR_RE = re.compile(
+    r"\s*(?:(?:the|a|an)\s+)?(?:[A-Za-z-]+\s+){0,2}markers?\s*$", re.IGNORECASE
+)
+
+
 def _is_modifier_gap(gap: str, limit: int = 30) -> bool:
     words = _gap_words(gap)
-    return len(gap) <= limit and all(w.lower() in _MODIFIER_WORDS for w in words)
+    if len(gap) <= limit and all(w.lower() in _MODIFIER_WORDS for w in words):
+        return True
+    return len(gap) <= limit + 20 and _DESCRIPTOR_RE.fullmatch(gap) is not None
 
 
 @dataclass(frozen=True)
@@ -266,6 +353,103 @@ def group_markers(text: str, markers: list[MarkerSpan], cues: CueIndex) -> list[
     return groups
 
 
+# ---------------------------------------------------------------- misspelled markers
+
+#: one slot of a coordinated list: a word or two between list separators
+_SLOT_SPLIT_RE = re.compile(r"\s*(?:,|;|/|\band\b|\bor\b)\s*", re.IGNORECASE)
+_SLOT_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[- ][A-Za-z0-9]+)?")
+#: the slot after the last marker of a list ("... S100 and mclean-A.")
+_TAIL_SLOT_RE = re.compile(
+    r"\s*,?\s*(?:and|or)\s+([^\s.,;:()]+(?: [^\s.,;:()]+)?)\s*(?=[.;:(]|$)", re.IGNORECASE
+)
+#: the slot between a forward cue and the first marker ("positive for mclean-A, S100")
+_HEAD_SLOT_RE = re.compile(
+    r"\s*(?:the\s+)?([^\s.,;:()]+(?: [^\s.,;:()]+)?)\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)",
+    re.IGNORECASE,
+)
+
+
+def _slot_limit(key: str) -> int:
+    """Edits allowed between a list slot and a marker key (letters only counted)."""
+    letters = sum(ch.isalpha() for ch in key)
+    return 0 if letters < 4 else 1 if letters < 6 else 2
+
+
+@lru_cache(maxsize=4)
+def _keys_by_letter(index: PhraseIndex) -> dict[str, list[tuple[str, str]]]:
+    """Marker keys (space-joined folded words) by first letter, with their canonical."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for key, entry in index.keys.items():
+        joined = " ".join(key)
+        out.setdefault(joined[:1], []).append((joined, entry.canonical))
+    return out
+
+
+def nearest_marker(word: str, index: PhraseIndex) -> str | None:
+    """Canonical marker within :func:`_slot_limit` edits of ``word`` (same first letter,
+    one best candidate), else None; an exact key is not a misspelling."""
+    words = key_of(word)
+    key = " ".join(words)
+    if not key or words in index.keys or joined_variant(words) in index.keys:
+        return None
+    best: tuple[int, str] | None = None
+    tie = False
+    for other, canonical in _keys_by_letter(index).get(key[:1], ()):
+        limit = _slot_limit(other)
+        if not limit:
+            continue
+        d = damerau_levenshtein(key, other, limit)
+        if d > limit:
+            continue
+        if best is None or d < best[0]:
+            best, tie = (d, canonical), False
+        elif d == best[0] and canonical != best[1]:
+            tie = True
+    return None if best is None or tie else best[1]
+
+
+def slot_markers(
+    text: str, markers: list[MarkerSpan], cues: CueIndex, index: PhraseIndex
+) -> list[MarkerSpan]:
+    """Misspelled markers ("mclean-A" for Melan-A) in the slots of a coordinated list:
+    a word or two between two list-joined markers, or after the last one ("A, B and
+    C."). Only these positions are searched, so ordinary words stay words."""
+    found: list[MarkerSpan] = []
+    seen: set[tuple[int, int]] = set()
+    slots: list[tuple[int, int]] = []
+    for prev, nxt in zip(markers, markers[1:], strict=False):
+        gap = text[prev.end : nxt.start]
+        if is_list_gap(gap) and not _has_cue(cues, prev.end, nxt.start):
+            slots.append((prev.end, nxt.start))
+    for marker in markers:
+        tail = _TAIL_SLOT_RE.match(text, marker.end)
+        if tail is not None:
+            slots.append((tail.start(1), tail.end(1)))
+        cue = cues.last_before(marker.start)
+        head = _HEAD_SLOT_RE.fullmatch(text, cue.end, marker.start) if cue else None
+        if cue is not None and cue.direction == "forward" and head is not None:
+            slots.append((head.start(1), head.end(1)))
+    for lo, hi in sorted(set(slots)):
+        pos = lo
+        for piece in _SLOT_SPLIT_RE.split(text[lo:hi]):
+            start = text.find(piece, pos, hi) if piece else -1
+            if start < 0:
+                continue
+            pos = start + len(piece)
+            word = piece.strip()
+            if not _SLOT_RE.fullmatch(word) or word.lower() in _LIST_WORDS:
+                continue
+            offset = start + piece.index(word)
+            span = (offset, offset + len(word))
+            if span in seen or _overlapped(markers, *span) or _has_cue(cues, *span):
+                continue
+            canonical = nearest_marker(word, index)
+            if canonical is not None:
+                seen.add(span)
+                found.append(MarkerSpan(*span, canonical))
+    return sorted(found, key=lambda f: f.start)
+
+
 # ---------------------------------------------------------------- results
 
 
@@ -290,7 +474,7 @@ def _adjacent_backward(text: str, cues: CueIndex, end: int) -> StainCue | None:
     if cue is None or cue.direction != "backward":
         return None
     gap = _PAREN_RE.sub(" ", text[end : cue.start])
-    words = [w for w in _GAP_WORD_RE.findall(gap) if w not in "+-"]
+    words = [w for w in _GAP_WORD_RE.findall(gap) if w not in "+-:="]  # "CD34: positive"
     if len(gap) <= 40 and len(words) <= 3 and all(w.isalpha() for w in words):
         return cue
     return None
@@ -301,13 +485,19 @@ def _earlier_forward(cues: CueIndex, start: int) -> StainCue | None:
     return cue if cue and cue.direction == "forward" else None
 
 
-def _later_backward(text: str, cues: CueIndex, end: int) -> StainCue | None:
+def _later_backward(
+    text: str, cues: CueIndex, end: int, limit: int | None = None
+) -> StainCue | None:
+    """The first strong cue after ``end`` when it is backward, in the same clause and
+    (with ``limit``) starts before ``limit``."""
     cue = cues.first_after(end, strong=True)
     if cue and cue.end <= _clause_end(text, end) and cue.direction == "backward":
-        return cue
+        return cue if limit is None or cue.start < limit else None
     return None
 
 
+#: what joins a no-result cue to a later result ("was performed and was negative")
+_JOIN_RE = re.compile(r"\s*,?\s*(?:and|which|that|but)(?:\s+(?:it|they))?\s*", re.IGNORECASE)
 _CLAUSE_JOIN_RE = re.compile(r",\s*(?:and|while|whereas)\b", re.IGNORECASE)
 
 
@@ -324,15 +514,32 @@ def split_group(text: str, cues: CueIndex, group: list[MarkerSpan]) -> list[list
     return [group]
 
 
-def group_cue(text: str, cues: CueIndex, group: list[MarkerSpan]) -> StainCue | None:
-    """The cue deciding the result of a coordinated group (rules 2-5 of the module)."""
+def group_cue(
+    text: str, cues: CueIndex, group: list[MarkerSpan], limit: int | None = None
+) -> StainCue | None:
+    """The cue deciding the result of a coordinated group (rules 2-5 of the module).
+
+    A nominal forward cue ("expression of") yields to a backward cue after the group,
+    before ``limit`` (the next marker): "expression of INI1 was lost". A backward
+    "none" cue ("was performed") yields to a result joined to it by "and", "which"
+    ("was performed and was negative")."""
     start, end = group[0].start, group[-1].end
-    return (
-        _adjacent_forward(text, cues, start)
-        or _adjacent_backward(text, cues, end)
-        or _earlier_forward(cues, start)
-        or _later_backward(text, cues, end)
-    )
+    fwd = _adjacent_forward(text, cues, start)
+    if fwd is not None and fwd.nominal:
+        after = _adjacent_backward(text, cues, end) or _later_backward(text, cues, end, limit)
+        cue = after or fwd
+    else:
+        cue = (
+            fwd
+            or _adjacent_backward(text, cues, end)
+            or _earlier_forward(cues, start)
+            or _later_backward(text, cues, end)
+        )
+    if cue is not None and cue.result == NO_RESULT and cue.direction == "backward":
+        later = _later_backward(text, cues, cue.end)
+        if later is not None and _JOIN_RE.fullmatch(text, cue.end, later.start):
+            cue = later
+    return cue
 
 
 def modifiers(window: str) -> tuple[str | None, str | None]:
@@ -359,17 +566,23 @@ def marker_modifiers(text: str, marker: MarkerSpan) -> tuple[str | None, str | N
     return modifiers(m.group(0)) if m else (None, None)
 
 
+_LABEL_SEP_RE = re.compile(r" ?[:=] ?")
+
+
 def percent_after(text: str, marker: MarkerSpan, limit: int) -> float | None:
-    window = text[marker.end : min(limit, marker.end + 80, _clause_end(text, marker.end))]
+    """The first percentage after the marker in its clause ("Ki-67: 5%" too)."""
+    sep = _LABEL_SEP_RE.match(text, marker.end)
+    start = sep.end() if sep else marker.end
+    window = text[marker.end : min(limit, marker.end + 80, _clause_end(text, start))]
     m = _PERCENT_RE.search(window)
     return float(m.group(1)) if m else None
 
 
-def _restates(text: str, before: list[MarkerSpan], marker: MarkerSpan) -> bool:
+def _restates(text: str, prev: MarkerSpan | None, marker: MarkerSpan) -> bool:
     """ "smooth muscle actin (SMA)": the parenthesised name repeats the previous marker."""
-    if not before or before[-1].canonical != marker.canonical:
+    if prev is None or prev.canonical != marker.canonical:
         return False
-    return text[before[-1].end : marker.start].strip() == "("
+    return text[prev.end : marker.start].strip() == "("
 
 
 def parse_stains(text: str, index: PhraseIndex | None = None) -> list[StainFinding]:
@@ -379,23 +592,64 @@ def parse_stains(text: str, index: PhraseIndex | None = None) -> list[StainFindi
     markers = find_markers(text, index)
     if not markers:  # every finding is a marker's
         return []
-    cues = CueIndex(find_cues(text, rules))
+    cues = CueIndex(find_cues(text, rules, markers))
     markers = [m for m in markers if not _has_cue(cues, m.start, m.end)]
-    markers = [m for i, m in enumerate(markers) if not _restates(text, markers[:i], m)]
+    markers = [
+        m for i, m in enumerate(markers) if not _restates(text, markers[i - 1] if i else None, m)
+    ]
+    if index is not None:
+        markers = sorted(markers + slot_markers(text, markers, cues, index), key=lambda m: m.start)
     findings: list[StainFinding] = []
+    contrasts = find_contrasts(text, rules)
     groups = group_markers(text, markers, cues)
-    index_cues = cues
     starts = [m.start for m in markers]
-    for group in [part for g in groups for part in split_group(text, index_cues, g)]:
-        cue = group_cue(text, index_cues, group)
-        base = modifiers(cue_window(text, cue, group)) if cue else (None, None)
+    for group in [part for g in groups for part in split_group(text, cues, g)]:
+        nxt = bisect_right(starts, group[-1].start)
+        limit_next = starts[nxt] if nxt < len(starts) else len(text)
+        cue = group_cue(text, cues, group, limit_next)
+        if cue is not None and cue.result == NO_RESULT:
+            base: tuple[str | None, str | None] = (None, None)
+        else:
+            base = modifiers(cue_window(text, cue, group)) if cue else (None, None)
+        first = len(findings)
         for marker in group:
             nxt = bisect_left(starts, marker.end)
             limit = starts[nxt] if nxt < len(starts) else len(text)
             finding = _finding(text, marker, cue, base, percent_after(text, marker, limit), rules)
             if finding is not None:
                 findings.append(finding)
+        own = findings[first:]
+        findings.extend(contrast_findings(text, contrasts, group, cue, own, limit_next))
     return findings
+
+
+def contrast_findings(
+    text: str,
+    contrasts: list[StainCue],
+    group: list[MarkerSpan],
+    cue: StainCue | None,
+    findings: list[StainFinding],
+    limit: int,
+) -> list[StainFinding]:
+    """Second findings of a positive group (``findings``: the group's) from a contrast
+    cue after it, in its clause and before the next marker: "A and B were expressed in
+    the carcinoma, but not in the epidermis" -> A and B also negative (the first
+    finding stays first)."""
+    if cue is None or cue.result != "positive" or not contrasts:
+        return []
+    after = max(group[-1].end, cue.end)
+    i = bisect_left(contrasts, after, key=lambda c: c.start)
+    contrast = contrasts[i] if i < len(contrasts) else None
+    if contrast is None or contrast.end > min(limit, _clause_end(text, after)):
+        return []
+    own = {(m.start, m.end) for m in group}
+    return [
+        replace(
+            f, result=contrast.result, extent=None, intensity=None, percent=None, rule=contrast.rule
+        )
+        for f in findings
+        if (f.start, f.end) in own and f.rule == cue.rule
+    ]
 
 
 def _finding(
@@ -409,9 +663,9 @@ def _finding(
     sign = sign_after(text, marker, rules)
     if sign is not None:
         result, rule = sign
-    elif cue is not None:
+    elif cue is not None and cue.result != NO_RESULT:
         result, rule = cue.result, cue.rule
-    elif percent is not None:
+    elif percent is not None:  # also after a no-result cue: "Ki-67 was assessed at 5%"
         result, rule = ("positive" if percent > 0 else "negative"), "stain.percent"
     else:
         return None
