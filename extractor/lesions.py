@@ -15,24 +15,31 @@ fallback sections; not negated, hypothetical or family; differentials excluded):
    organ or a lymph node is its own location ("kidney"); a diagnosis whose text
    names a site ("a history of breast carcinoma") takes that site's location, unless
    it is the final diagnosis or a metastasis (``names_its_place``);
-2. any other mention (a size, a stain, a diagnosis) takes the location of the
+2. stains and final diagnoses describe the index lesion (``describes_the_case``) and
+   stay unattached; any other mention (a size, another diagnosis) takes the location of the
    located mention of its clause (no ``clause_break`` between them), the nearest
    one after it first ("an 85 mm mass involving the right kidney and a 30 mm mass
    at L2": 85 mm goes with the kidney, 30 mm with L2), then the nearest one before
    it; else the nearest one in its sentence (sites inside its own text do not
-   count); none in its sentence -> unattached.
+   count);
+3. a mention whose sentence names no place continues the sentence before when that
+   one names a single place ("A 10-cm mass in the right liver lobe. A 1.5-cm mass was
+   also found." -> liver); otherwise it is unattached.
 
 Lesions are the locations found, one each. Roles (``why`` names the rule):
 
 - ``index.only``: a single lesion is the index lesion (with no located mention at
   all, the index lesion's location is ``unspecified``);
-- ``index.procedure`` / ``index.axial``: the axial lesion when there is one (this
-  product reads reports about spinal, paraspinal, bone and soft-tissue masses; a
-  visceral lesion beside it is the primary of a metastasis or an incidental finding),
-  ``index.procedure`` when its sentences name a resection, biopsy or pathology;
+- ``index.procedure`` / ``index.axial``: the axial lesion when there is one and it
+  has a vertebral level, a procedure cue, or at least the evidence of any other
+  lesion (this product reads reports about spinal, paraspinal, bone and soft-tissue
+  masses; a visceral lesion beside such a lesion is the primary of a metastasis or an
+  incidental finding), ``index.procedure`` when its sentences name a resection,
+  biopsy or pathology;
 - ``index.procedure``: no axial lesion -> the first lesion that was resected,
   biopsied or diagnosed by pathology;
-- ``index.most_mentions``: otherwise the lesion with the most mentions (first on ties);
+- ``index.most_mentions``: otherwise the lesion with the most sizes, stains and
+  diagnoses, then the most sites and levels (first mentioned on ties);
 - ``metastasis.cue``: another lesion named with a metastasis cue ("metastases to the
   liver", a /6 diagnosis);
 - ``primary.malignant``: when the index lesion is a metastasis (a metastasis cue
@@ -227,13 +234,33 @@ def attach(
             out.location[i] = place
     located = list(out.location)
     for i in candidates:
-        if i not in out.location:
-            j = nearest_place(
-                text, mentions, i, [j for j in located if out.sentence[j] == out.sentence[i]]
-            )
-            if j is not None:
-                out.location[i] = out.location[j]
+        if i in out.location:
+            continue
+        m, k = mentions[i], out.sentence[i]
+        if describes_the_case(m):
+            continue
+        here = [j for j in located if out.sentence[j] == k and not _inside(mentions[j], m)]
+        j = nearest_place(text, mentions, i, here)
+        if j is not None:
+            out.location[i] = out.location[j]
+            continue
+        before = {out.location[j] for j in located if out.sentence[j] == k - 1}
+        if len(before) == 1:  # rule 3: the one lesion of the sentence before
+            out.location[i] = before.pop()
     return out
+
+
+def describes_the_case(m: Mention) -> bool:
+    """Stains and the final diagnosis describe the specimen the case was diagnosed on,
+    the index lesion: a site named beside them ("CK20+, CK7-, pointing to a colon
+    origin") does not move them to another lesion."""
+    if m.field == FieldName.STAIN:
+        return True
+    return m.field == FieldName.DIAGNOSIS and m.value.get("role") == "final"
+
+
+def _inside(inner: Mention, outer: Mention) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
 
 
 # ---------------------------------------------------------------- roles
@@ -275,12 +302,19 @@ def _cue_locations(
     return found
 
 
-def choose_index(places: list[str], counts: dict[str, int], procedure: set[str]) -> tuple[str, str]:
-    """(location, rule id) of the index lesion among ``places`` (first-mention order)."""
+def choose_index(
+    places: list[str], counts: dict[str, int], procedure: set[str], spinal: bool = True
+) -> tuple[str, str]:
+    """(location, rule id) of the index lesion among ``places`` (first-mention order);
+    ``spinal``: the axial lesion has a vertebral level."""
     if len(places) == 1:
         return places[0], "index.only"
     if AXIAL in places:
-        return AXIAL, "index.procedure" if AXIAL in procedure else "index.axial"
+        if AXIAL in procedure:
+            return AXIAL, "index.procedure"
+        heaviest = max(counts.values())
+        if spinal or counts[AXIAL] == heaviest:
+            return AXIAL, "index.axial"
     done = [p for p in places if p in procedure]
     if done:
         return done[0], "index.procedure"
@@ -312,7 +346,9 @@ def assign_roles(
             places.append(att.location[i])
     if not places:
         return Roles()
-    counts = {p: sum(1 for loc in att.location.values() if loc == p) for p in places}
+    counts = {p: 0 for p in places}
+    for i, p in att.location.items():  # a size, stain or diagnosis outweighs any site
+        counts[p] += 1 if mentions[i].field in _OWN_PLACE else len(mentions)
     procedure = _cue_locations(text, rules.procedure, mentions, att, sentences)
     metastatic = _cue_locations(text, rules.metastasis, mentions, att, sentences)
     for i in att.sentence:
@@ -322,7 +358,11 @@ def assign_roles(
         ):
             # an unattached diagnosis describes the index lesion (decided below)
             metastatic.add(att.location.get(i, _UNATTACHED))
-    index, why = choose_index(places, counts, procedure)
+    spinal = any(
+        mentions[i].field == FieldName.LEVEL and mentions[i].value.get("levels")
+        for i in att.location
+    )
+    index, why = choose_index(places, counts, procedure, spinal)
     if _UNATTACHED in metastatic:
         metastatic.add(index)
     roles = {index: ("index", why)}

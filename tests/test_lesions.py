@@ -91,13 +91,16 @@ def test_index_lesion_holds_the_flat_values_and_its_evidence():
         (["kidney"], set(), ("kidney", "index.only")),
         (["kidney", "axial"], {"kidney"}, ("axial", "index.axial")),
         (["kidney", "axial"], {"axial"}, ("axial", "index.procedure")),
+        # counter-example: an axial lesion with no level, no procedure and less evidence
+        (["liver", "axial"], set(), ("liver", "index.most_mentions")),
         (["kidney", "lung"], {"lung"}, ("lung", "index.procedure")),
         (["kidney", "lung"], set(), ("kidney", "index.most_mentions")),  # ties: first
     ],
 )
 def test_choose_index(places, procedure, expected):
-    counts = dict.fromkeys(places, 1)
-    assert choose_index(places, counts, procedure) == expected
+    counts = {p: 2 if p == "liver" else 1 for p in places}
+    spinal = "liver" not in places
+    assert choose_index(places, counts, procedure, spinal) == expected
 
 
 @pytest.mark.parametrize(
