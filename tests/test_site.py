@@ -255,3 +255,48 @@ def test_negated_site_is_not_summarized() -> None:
 
     summary = SiteField().summarize([site("spinal canal", True), site("neck", False)])
     assert [s["name"] for s in summary["sites"]] == ["neck"]
+
+
+# ---------------------------------------------------------------- widened package vocabulary
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "A 3 cm mass in the right upper lobe was found.",
+            [("right upper lobe", "upper lobe of lung", "right")],
+        ),
+        (
+            "a tumour of the head of the pancreas",
+            [("head of the pancreas", "head of pancreas", None)],
+        ),
+        (
+            "a mass in the left lateral recess at L4",
+            [("left lateral recess", "lateral recess", "left")],
+        ),
+        (
+            "a cyst of the ligamentum flavum at L4-L5",
+            [("ligamentum flavum", "spinal ligament", None)],
+        ),
+        ("a sellar mass with suprasellar extension", [("sellar", "pituitary gland", None)]),
+        (
+            "a nodule in the left lower lobe of the thyroid",
+            [("left lower lobe of the thyroid", "thyroid gland", "left")],
+        ),
+        (
+            "a mass in the left sacral foramina",
+            [("left sacral foramina", "sacral foramen", "left")],
+        ),
+        ("a polypoid lesion of the sigmoid colon", [("sigmoid colon", "sigmoid colon", None)]),
+        ("a mass visible to the naked eye", []),
+        ("a lesion within a radius of 2 cm", []),
+    ],
+)
+def test_widened_package_sites(text: str, expected: list[tuple]) -> None:
+    from extractor.fields.vocabulary import phrase_index
+
+    index = phrase_index("sites.csv")
+    anchors = sentence_anchors(text, config(), [])
+    found = locate_sites(text, index.find(text), anchors, config(), default_laterality())
+    assert [(text[f.start : f.end], f.name, f.laterality) for f in found] == expected

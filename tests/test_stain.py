@@ -458,3 +458,57 @@ def test_counter_examples(text: str, expected: list[tuple[str, str]], index: Phr
 )
 def test_general_sentences(text: str, general: bool) -> None:
     assert bool(GENERAL_RE.search(text)) is general
+
+
+# ---------------------------------------------------------------- widened package vocabulary
+
+
+@pytest.fixture(scope="module")
+def package_index() -> PhraseIndex:
+    from extractor.fields.vocabulary import phrase_index
+
+    return phrase_index("markers.csv")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The tumour cells were positive for PRL and Pit-1, and negative for SF-1 and T-PIT.",
+            [("prolactin", POS), ("Pit-1", POS), ("SF-1", NEG), ("T-PIT", NEG)],
+        ),
+        (
+            "Adipophilin was positive in the clear cells; p57 was lost.",
+            [("adipophilin", POS), ("p57", NEG)],
+        ),
+        ("Nuclear BAP1 was lost, while MTAP was retained.", [("BAP1", NEG), ("MTAP", POS)]),
+        (
+            "The osteoclast-like giant cells were TRAP positive.",
+            [("tartrate-resistant acid phosphatase", POS)],
+        ),
+        (
+            "Cytokeratin, CK5 and claudin-4 were negative; MOC-31 and Ber-EP4 were positive.",
+            [
+                ("pan-cytokeratin", NEG),
+                ("CK5", NEG),
+                ("claudin-4", NEG),
+                ("MOC-31", POS),
+                ("Ber-EP4", POS),
+            ],
+        ),
+        (
+            "The tumour was diffusely positive for PSMA and HOXB13 and negative for GATA3.",
+            [("PSMA", POS), ("HOXB13", POS), ("GATA3", NEG)],
+        ),
+        ("Rb expression was lost; CD34 was positive.", [("RB1", NEG), ("CD34", POS)]),
+        ("ERG was positive in the endothelial cells.", [("ERG", POS)]),
+        # counter-examples: ordinary words and blood tests
+        ("The emitted energy of one erg was negative.", []),
+        ("Serum prolactin was elevated.", []),
+        ("The trap was negative for artefacts.", []),
+    ],
+)
+def test_widened_markers_in_sentences(
+    text: str, expected: list[tuple[str, str]], package_index: PhraseIndex
+) -> None:
+    assert [(m, r) for m, r, *_ in results(text, package_index)] == expected

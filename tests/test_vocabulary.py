@@ -295,3 +295,199 @@ def test_fuzzy_matching_finds_misspellings() -> None:
     assert [(text[m.start : m.end], m.canonical, m.distance) for m in found] == [
         ("schwanoma", "schwannoma", 1)
     ]
+
+
+# ---------------------------------------------------------------- widened marker and site rows
+
+
+def _canonicals(kind: str, text: str) -> list[str]:
+    return [m.canonical for m in phrase_index(kind).find(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # pituitary typing
+        ("stains for PRL and for human prolactin", ["prolactin", "prolactin"]),
+        ("the α-subunit stain", ["alpha-subunit"]),
+        ("Pit-1, SF-1 and T-PIT", ["Pit-1", "SF-1", "T-PIT"]),
+        ("POU1F1, NR5A1 and TBX19", ["Pit-1", "SF-1", "T-PIT"]),
+        ("Pit 1 and SF1 and TPIT", ["Pit-1", "SF-1", "T-PIT"]),
+        # lipid, imprinting
+        ("adipophilin and perilipin-2", ["adipophilin", "adipophilin"]),
+        ("p57 and p57Kip2", ["p57", "p57"]),
+        # keratins and epithelial markers
+        ("CK14, CK-17 and cytokeratin 5", ["CK14", "CK17", "CK5"]),
+        ("CK5/6 but not CK5", ["CK5/6", "CK5"]),
+        ("MOC-31, Ber-EP4 and claudin-4", ["MOC-31", "Ber-EP4", "claudin-4"]),
+        ("mesothelin and HBME-1", ["mesothelin", "HBME-1"]),
+        # organ of origin
+        ("SOX17, CDH17, villin and HNF-1β", ["SOX17", "CDH17", "villin", "HNF1B"]),
+        ("TRPS1 and FOXL2", ["TRPS1", "FOXL2"]),
+        ("PSMA, P501S, P504S and HOXB13", ["PSMA", "prostein", "AMACR", "HOXB13"]),
+        # neural and glial
+        ("MAP2, nestin, L1CAM, LIN28A and EZHIP", ["MAP2", "nestin", "L1CAM", "LIN28A", "EZHIP"]),
+        # surrogates of gene alterations
+        ("BAP1, MTAP and PTEN", ["BAP1", "MTAP", "PTEN"]),
+        ("TFEB and DDIT3 and PLAG1", ["TFEB", "DDIT3", "PLAG1"]),
+        ("Rb loss and HMGA2", ["RB1", "HMGA2"]),
+        ("BRM and BRG1", ["SMARCA2", "SMARCA4"]),
+        ("c-FOS and FOSB", ["FOS", "FOSB"]),
+        # bone
+        ("RUNX2, osteocalcin and osteonectin", ["RUNX2", "osteocalcin", "osteonectin"]),
+        ("TRAP and GRIA2", ["tartrate-resistant acid phosphatase", "GRIA2"]),
+        ("PAX7 and galectin-3", ["PAX7", "galectin-3"]),
+        # haematolymphoid, adhesion
+        ("E-cadherin, LEF1 and fascin", ["E-cadherin", "LEF1", "fascin"]),
+        # special stains
+        ("a Wright-Giemsa stain", ["Wright-Giemsa"]),
+        (
+            "Mallory trichrome, Gomori trichrome and Masson trichrome",
+            [
+                "Mallory trichrome",
+                "Gomori trichrome",
+                "Masson trichrome",
+            ],
+        ),
+        ("Diff-Quik and a Pap stain", ["Diff-Quik", "Papanicolaou stain"]),
+        ("PASM and the Jones stain", ["Jones methenamine silver"] * 2),
+        ("rhodanine, safranin O and Feulgen", ["rhodanine", "safranin O", "Feulgen"]),
+        ("calcofluor white and Schmorl's stain", ["calcofluor white", "Schmorl stain"]),
+        ("Weigert's elastic stain", ["Weigert elastic stain"]),
+        ("ERG was retained", ["ERG"]),
+    ],
+)
+def test_widened_marker_rows(text: str, expected: list[str]) -> None:
+    assert _canonicals("markers.csv", text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "an energy of one erg",  # 'ERG' only in exact case
+        "a pit in the bone and a trap door",  # 'Pit-1', 'TRAP'
+        "rb and pap",  # 'Rb', 'PAP' only in exact case
+        "Jones and Wright reported it",  # surnames without 'stain'
+        "Schmorl's node at L4",  # a disc herniation, not a stain
+        "a racemic mixture",
+        "CHOP and R-CHOP chemotherapy",  # DDIT3 alias deliberately absent
+        "serum CA 19-9 and CA 125 were normal",  # serum tumour markers are not listed
+    ],
+)
+def test_widened_marker_counter_examples(text: str) -> None:
+    assert _canonicals("markers.csv", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical", "topography", "region"),
+    [
+        # spinal compartments and bones
+        ("the left lateral recess", "lateral recess", "", "spinal_canal"),
+        ("the S1 sacral foramina", "sacral foramen", "", "spinal_canal"),
+        ("the C5 uncovertebral joint", "uncovertebral joint", "C41.2", "spine_bone"),
+        ("the C4 lateral masses", "lateral mass", "C41.2", "spine_bone"),
+        ("the ligamentum flavum", "spinal ligament", "C49.6", "soft_tissue"),
+        ("the posterior longitudinal ligament", "spinal ligament", "C49.6", "soft_tissue"),
+        ("the sacral spine", "sacrum", "C41.4", "spine_bone"),
+        ("MRI of the lumbo-sacral spine", "vertebral column", "C41.2", "spine_bone"),
+        # nervous system
+        ("the cervicomedullary junction", "cervicomedullary junction", "C72.8", "neural"),
+        ("the fourth ventricle", "brain stem", "C71.7", "neural"),
+        ("the cerebellopontine angle", "cerebellum", "C71.6", "neural"),
+        ("the lateral ventricle", "cerebral ventricle", "C71.5", "neural"),
+        ("the vagus nerve", "cranial nerve", "C72.5", "neural"),
+        ("the facial nerve trunk", "cranial nerve", "C72.5", "neural"),
+        ("the vestibular nerve", "acoustic nerve", "C72.4", "neural"),
+        ("the optic chiasm", "optic nerve", "C72.3", "neural"),
+        # endocrine organs
+        ("a sellar mass", "pituitary gland", "C75.1", "visceral"),
+        ("the sella turcica", "pituitary gland", "C75.1", "visceral"),
+        ("an inferior parathyroid gland", "parathyroid gland", "C75.0", "visceral"),
+        ("the adrenal cortex", "adrenal cortex", "C74.0", "visceral"),
+        ("the adrenal medulla", "adrenal medulla", "C74.1", "visceral"),
+        ("the thyroid isthmus", "thyroid gland", "C73.9", "visceral"),
+        ("the lower lobe of the thyroid", "thyroid gland", "C73.9", "visceral"),
+        ("the organ of Zuckerkandl", "aortic body and other paraganglia", "C75.5", "visceral"),
+        # kidney and urinary tract
+        ("the upper pole of the kidney", "kidney", "C64.9", "visceral"),
+        ("the renal pelvis", "renal pelvis", "C65.9", "visceral"),
+        ("the ureter", "ureter", "C66.9", "visceral"),
+        # thorax
+        ("the right upper lobe", "upper lobe of lung", "C34.1", "visceral"),
+        ("the lingula", "upper lobe of lung", "C34.1", "visceral"),
+        ("a superior sulcus tumour", "upper lobe of lung", "C34.1", "visceral"),
+        ("the right middle lobe", "middle lobe of lung", "C34.2", "visceral"),
+        ("both lower lobes", "lower lobe of lung", "C34.3", "visceral"),
+        ("the left main bronchus", "main bronchus", "C34.0", "visceral"),
+        ("the thymus", "thymus", "C37.9", "visceral"),
+        # breast
+        ("the nipple", "nipple", "C50.0", "visceral"),
+        ("the upper outer quadrant", "upper outer quadrant of breast", "C50.4", "visceral"),
+        ("the axillary tail", "axillary tail of breast", "C50.6", "visceral"),
+        # digestive organs
+        ("the caudate lobe", "liver", "C22.0", "visceral"),
+        ("the gall bladder", "gallbladder", "C23.9", "visceral"),
+        ("the head of the pancreas", "head of pancreas", "C25.0", "visceral"),
+        ("the pancreatic tail", "tail of pancreas", "C25.2", "visceral"),
+        ("the gastro-oesophageal junction", "gastric cardia", "C16.0", "visceral"),
+        ("the gastric antrum", "gastric antrum", "C16.3", "visceral"),
+        ("the terminal ileum", "terminal ileum", "C17.2", "visceral"),
+        ("the caecum", "caecum", "C18.0", "visceral"),
+        ("the cecum", "caecum", "C18.0", "visceral"),
+        ("the sigmoid colon", "sigmoid colon", "C18.7", "visceral"),
+        ("the rectosigmoid junction", "rectosigmoid junction", "C19.9", "visceral"),
+        ("the anal canal", "anus", "C21.1", "visceral"),
+        # genital organs
+        ("the uterine cervix", "cervix uteri", "C53.9", "visceral"),
+        ("the uterine corpus", "corpus uteri", "C54.9", "visceral"),
+        ("the endometrium", "endometrium", "C54.1", "visceral"),
+        ("the fallopian tube", "fallopian tube", "C57.0", "visceral"),
+        ("the epididymis", "epididymis", "C63.0", "visceral"),
+        # head and neck
+        ("the parotid gland", "parotid gland", "C07.9", "visceral"),
+        ("the nasopharynx", "nasopharynx", "C11.9", "visceral"),
+        ("the maxillary sinus", "paranasal sinus", "C31.9", "visceral"),
+        ("the orbit", "orbit", "C69.6", "visceral"),
+        # skin and lymph node regions
+        ("the skin of the lower back", "skin of trunk", "C44.5", "skin"),
+        ("the skin over the sacrum", "skin of trunk", "C44.5", "skin"),
+        ("the skin of the foot", "skin of lower limb", "C44.7", "skin"),
+        ("the paratracheal lymph nodes", "mediastinal lymph nodes", "C77.1", "lymph_node"),
+        ("the coeliac lymph nodes", "retroperitoneal lymph nodes", "C77.2", "lymph_node"),
+        ("the epitrochlear lymph nodes", "axillary lymph nodes", "C77.3", "lymph_node"),
+        ("the popliteal lymph nodes", "inguinal lymph nodes", "C77.4", "lymph_node"),
+        ("the presacral lymph nodes", "pelvic lymph nodes", "C77.5", "lymph_node"),
+        ("the occipital lymph nodes", "cervical lymph nodes", "C77.0", "lymph_node"),
+        # other bones
+        ("the petrous apex", "skull", "C41.0", "spine_bone"),
+        ("the mandible", "mandible", "C41.1", "spine_bone"),
+        ("the proximal tibia", "tibia", "C40.2", "spine_bone"),
+        ("the distal radius", "radial bone", "C40.0", "spine_bone"),
+        ("the calcaneus", "short bones of lower limb", "C40.3", "spine_bone"),
+        ("the metacarpals", "short bones of upper limb", "C40.1", "spine_bone"),
+    ],
+)
+def test_widened_site_rows(text: str, canonical: str, topography: str, region: str) -> None:
+    found = phrase_index("sites.csv").find(text)
+    assert [m.canonical for m in found] == [canonical]
+    assert found[0].entry.get("icdo3_topography") == (topography or None)
+    assert found[0].entry.get("region") == region
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "visible to the naked eye",
+        "within a radius of 2 cm",
+        "see the appendix",
+        "the ileum",  # often written for the ilium: not listed bare
+        "the fundus and the antrum",
+        "adnexa and adnexal glands",  # skin adnexa too: only "uterine adnexa"
+        "scaphoid and lunate",
+        "paraganglia",
+        "the uncinate process",
+        "the medulla",
+    ],
+)
+def test_widened_site_counter_examples(text: str) -> None:
+    assert _canonicals("sites.csv", text) == []
