@@ -12,7 +12,8 @@ fallback sections; not negated, hypothetical or family; differentials excluded):
 1. a mention with its own place has a *location*: a level is ``axial``; a site takes
    the region of its ``sites.csv`` row: bone, spinal canal, nervous system, soft
    tissue and skin are ``axial`` (the lesions this product is about), a visceral
-   organ or a lymph node is its own location ("kidney"); a diagnosis whose text
+   organ or a lymph node is its own location, one per ICD-O-3 topography category
+   ("left upper lobe" and "lung" are both lung); a diagnosis whose text
    names a site ("a history of breast carcinoma") takes that site's location, unless
    it is the final diagnosis or a metastasis (``names_its_place``);
 2. stains and final diagnoses describe the index lesion (``describes_the_case``) and
@@ -76,6 +77,7 @@ _OWN_PLACE = frozenset({FieldName.SITE, FieldName.LEVEL})
 class LesionRules:
     axial_regions: frozenset[str]
     generic_morphology: frozenset[str]
+    organs_by_subsite: frozenset[str]
     clause_break: re.Pattern[str]
     origin: re.Pattern[str]
     procedure: re.Pattern[str]
@@ -86,6 +88,7 @@ _RULE_KEYS = (
     "description",
     "axial_regions",
     "generic_morphology",
+    "organs_by_subsite",
     "clause_break",
     "origin",
     "procedure_cue",
@@ -113,6 +116,7 @@ def parse_lesion_rules(name: str, data: Any) -> LesionRules:
     return LesionRules(
         axial_regions=frozenset(data["axial_regions"]),
         generic_morphology=frozenset(data["generic_morphology"]),
+        organs_by_subsite=frozenset(data["organs_by_subsite"]),
         clause_break=patterns["clause_break"],
         origin=patterns["origin"],
         procedure=patterns["procedure_cue"],
@@ -126,16 +130,36 @@ def lesion_rules() -> LesionRules:
 
 
 @cache
-def _site_regions() -> dict[str, str]:
+def _site_places() -> dict[str, tuple[str, str]]:
+    """Site name -> (region, organ): the organ is the name of the site coded with the
+    same ICD-O-3 topography category (Cnn) and subsite .9, else the first such site;
+    in the categories of ``organs_by_subsite`` (C75: parathyroid, pituitary, ...) each
+    subsite is an organ of its own."""
     from extractor.fields.vocabulary import by_canonical
 
-    return {name: entry.get("region") or "" for name, entry in by_canonical("sites.csv").items()}
+    entries = by_canonical("sites.csv")
+    several = lesion_rules().organs_by_subsite
+
+    def organ_key(code: str) -> str:
+        return code if code[:3] in several else code[:3]
+
+    organs: dict[str, str] = {}
+    for name, entry in entries.items():
+        code = entry.get("icdo3_topography") or ""
+        if code and (organ_key(code) not in organs or code.endswith(".9")):
+            organs[organ_key(code)] = name
+    places = {}
+    for name, entry in entries.items():
+        code = entry.get("icdo3_topography") or ""
+        places[name] = (entry.get("region") or "", organs.get(organ_key(code), name))
+    return places
 
 
 def site_location(name: str) -> str:
-    """``axial`` for bone, canal, neural, soft-tissue and skin sites; else the site name."""
-    region = _site_regions().get(name, "")
-    return AXIAL if not region or region in lesion_rules().axial_regions else name
+    """``axial`` for bone, canal, neural, soft-tissue and skin sites; else the organ of
+    the site ("left upper lobe" -> lung: one ICD-O-3 topography category, one place)."""
+    region, organ = _site_places().get(name, ("", name))
+    return AXIAL if not region or region in lesion_rules().axial_regions else organ
 
 
 def own_location(m: Mention, sites: Sequence[tuple[int, Mention]]) -> str | None:

@@ -127,7 +127,10 @@ def test_metastasis_diagnosis_from_the_primary(own, primary, expected):
 @pytest.mark.parametrize(
     ("site", "location"),
     [("vertebral column", "axial"), ("paraspinal soft tissue", "axial"),
-     ("kidney", "kidney"), ("breast", "breast")],
+     ("kidney", "kidney"), ("breast", "breast"),
+     ("upper lobe of lung", "lung"), ("tail of pancreas", "pancreas"),  # one organ each
+     ("thyroid gland", "thyroid gland"),
+     ("parathyroid gland", "parathyroid gland"), ("pituitary gland", "pituitary gland")],
 )  # fmt: skip
 def test_site_location(site, location):
     assert site_location(site) == location
