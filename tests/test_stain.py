@@ -391,8 +391,15 @@ POS, NEG = "positive", "negative"
         ),
         ("The cells were positive for mclean-A, HMB-45.", [("Melan-A", POS), ("HMB-45", POS)]),
         ("Negative for desmin and vimentni.", [("desmin", NEG), ("vimentin", NEG)]),
+        # the markers are the subject of a negated clause
+        ("No other markers (CD34, S-100, desmin) were expressed.",
+         [("CD34", NEG), ("S100 protein", NEG), ("desmin", NEG)]),
+        ("None of CD34 and desmin was positive.", [("CD34", NEG), ("desmin", NEG)]),
+        # counter-examples: a "no" elsewhere in the sentence leaves the result alone
+        ("There was no necrosis; CD34 and desmin were positive.", [("CD34", POS), ("desmin", POS)]),
+        ("No mitoses were seen, and CD34 was positive.", [("CD34", POS)]),
     ],
-)
+)  # fmt: skip
 def test_phrasing_classes(text: str, expected: list[tuple[str, str]], index: PhraseIndex) -> None:
     assert [(m, r) for m, r, *_ in results(text, index)] == expected
 

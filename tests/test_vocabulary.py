@@ -491,3 +491,29 @@ def test_widened_site_rows(text: str, canonical: str, topography: str, region: s
 )
 def test_widened_site_counter_examples(text: str) -> None:
     assert _canonicals("sites.csv", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "GH, TSH, ACTH, LH and FSH",
+            [
+                "growth hormone",
+                "TSH",
+                "ACTH",
+                "luteinizing hormone",
+                "FSH",
+            ],
+        ),
+        ("thyrotropin and corticotropin", ["TSH", "ACTH"]),
+        ("gh and lh", []),  # exact case only
+        ("pancytokeratin", ["pan-cytokeratin"]),
+    ],
+)
+def test_held_back_marker_rows(text: str, expected: list[str]) -> None:
+    assert _canonicals("markers.csv", text) == expected
+
+
+def test_spinal_accessory_nerve() -> None:
+    assert _canonicals("sites.csv", "the spinal accessory nerve") == ["cranial nerve"]

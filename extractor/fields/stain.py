@@ -64,7 +64,7 @@ from extractor.sections import SectionSpan, section_at
 from extractor.tokenizer import doc_text
 
 RULE_KEYS = frozenset({"direction", "result", "adjacent_only", "nominal"})
-_DIRECTIONS = frozenset({"forward", "backward", "sign", "contrast"})
+_DIRECTIONS = frozenset({"forward", "backward", "sign", "contrast", "subject"})
 _RESULTS = frozenset({"positive", "negative", "none"})
 NO_RESULT = "none"
 _CD_RE = re.compile(r"\bCD-?(\d{1,3}[a-z]?)\b")
@@ -213,7 +213,7 @@ def find_cues(
     markers = markers or []
     raw: list[StainCue] = []
     for rule in rules:
-        if rule.options["direction"] in ("sign", "contrast"):
+        if rule.options["direction"] in ("sign", "contrast", "subject"):
             continue
         for m in rule.regex.finditer(text):
             marker = _overlapped(markers, m.start(), m.end())
@@ -240,6 +240,23 @@ def find_contrasts(text: str, rules: list[Rule]) -> list[StainCue]:
         for m in rule.regex.finditer(text)
     ]
     return sorted(found, key=lambda c: c.start)
+
+
+def negated_subject(text: str, group_start: int, rules: list[Rule]) -> Rule | None:
+    """A ``subject`` rule matching the words from the clause start to the group: the
+    markers are the subject of a negated clause ("No other hormones (GH, TSH) were
+    expressed", "None of CD34 and S100 was positive")."""
+    head = text[_sentence_clause_start(text, group_start) : group_start]
+    for rule in rules:
+        if rule.options["direction"] == "subject" and rule.regex.search(head):
+            return rule
+    return None
+
+
+def _sentence_clause_start(text: str, pos: int) -> int:
+    """Start of the clause for a subject: after the last ';' or ':' or sentence end
+    (a parenthesis or comma inside the subject does not end it)."""
+    return max(text.rfind(ch, 0, pos) for ch in ";:.") + 1
 
 
 def sign_after(text: str, marker: MarkerSpan, rules: list[Rule]) -> tuple[str, str] | None:
@@ -607,6 +624,10 @@ def parse_stains(text: str, index: PhraseIndex | None = None) -> list[StainFindi
         nxt = bisect_right(starts, group[-1].start)
         limit_next = starts[nxt] if nxt < len(starts) else len(text)
         cue = group_cue(text, cues, group, limit_next)
+        if cue is not None and cue.result == "positive" and cue.direction == "backward":
+            subject = negated_subject(text, group[0].start, rules)
+            if subject is not None:
+                cue = replace(cue, result="negative", rule=subject.id)
         if cue is not None and cue.result == NO_RESULT:
             base: tuple[str | None, str | None] = (None, None)
         else:
