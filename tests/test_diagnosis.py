@@ -1240,6 +1240,16 @@ def test_widened_vocabulary_names(text: str, name: str, code: str | None) -> Non
         ("an olfactory neuroblastoma", [("olfactory neuroblastoma", "9522/3")]),
         ("an angiocentric glioma", [("angiocentric glioma", "9431/1")]),
         ("xanthogranulomatous inflammation", []),
+        # primaries named by receptor status or clinical course keep their organ entry
+        ("a triple-negative breast cancer", [("breast carcinoma", "8010/3")]),
+        ("an inflammatory breast carcinoma", [("inflammatory breast carcinoma", "8530/3")]),
+        ("castration-resistant prostate cancer", [("prostatic adenocarcinoma", "8140/3")]),
+        (
+            "ductal adenocarcinoma of the prostate",
+            [("prostatic ductal adenocarcinoma", "8500/3")],
+        ),
+        ("a kidney cancer", [("renal cell carcinoma", "8312/3")]),
+        ("a testicular germ cell tumour", [("germ cell tumour", "9064/3")]),
     ],
 )
 def test_widened_vocabulary_specificity(text: str, expected: list[tuple]) -> None:
