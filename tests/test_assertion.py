@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from importlib import resources
 
 import pytest
@@ -403,9 +402,7 @@ def test_assess_edge_spans(spans: list[tuple[int, int]]) -> None:
 def test_assess_is_linear_on_pathological_text(junk: str) -> None:
     text = junk + " fever."
     start = text.index("fever")
-    started = time.perf_counter()
-    [assertion] = assess(text, [(start, start + 5)])
-    assert time.perf_counter() - started < 10
+    [assertion] = assess(text, [(start, start + 5)])  # speed: benchmarks/, not a test
     assert assertion.negated is junk.startswith("no")
 
 

@@ -513,7 +513,3 @@ def test_widened_site_counter_examples(text: str) -> None:
 )
 def test_held_back_marker_rows(text: str, expected: list[str]) -> None:
     assert _canonicals("markers.csv", text) == expected
-
-
-def test_spinal_accessory_nerve() -> None:
-    assert _canonicals("sites.csv", "the spinal accessory nerve") == ["cranial nerve"]

@@ -232,6 +232,8 @@ def _metastatic_variant(
         or not _METASTATIC_RE.search(text[max(0, match.start - 30) : match.start])
     ):
         return match
+    if code.endswith("/3"):  # already malignant: keep its own (organ-specific) name
+        return replace(match, how="metastatic")
     variant = by_code.get(code[:4] + "/3") or by_code.get(code[:4] + "/6")
     return replace(match, entry=variant, how="metastatic") if variant else match
 
