@@ -133,6 +133,11 @@ class SizeValue(_Model):
         description="the text of the lesion the size measures (the noun phrase it is "
         "linked to: 'mass', 'sessile polyp', 'schwannoma')",
     )
+    bound: Literal["greater", "less"] | None = Field(
+        default=None,
+        description="set when a comparison introduces the size ('>5 cm' -> 'greater'): "
+        "a bound, not a measurement",
+    )
 
 
 class StainValue(_Model):

@@ -222,6 +222,10 @@ def test_level_phrasings_with_words(text: str, expected: list) -> None:
         "along the axis of the limb",
         "the ratio between T1 and T2 signal",
         "the first and second lumbar nerve roots",
+        # figure and table labels, lymphadenectomy extent
+        "as shown in Fig. S1",
+        "see Table S2 and Figure L1",
+        "gastrectomy with D2 lymph node dissection",
     ],
 )
 def test_not_lesion_levels(text: str) -> None:

@@ -40,6 +40,8 @@ def links(text: str) -> list[tuple[str, str | None, str | None]]:
         ("a 4-cm mass", [("4-cm", [40.0], "cm")]),
         ("a cyst of 3 cm x 2 cm", [("3 cm x 2 cm", [30.0, 20.0], "cm")]),
         ("a 2,5 cm nodule", [("2,5 cm", [25.0], "cm")]),
+        ("a lesion 16/22/15mm", [("16/22/15mm", [16.0, 22.0, 15.0], "mm")]),
+        ("a lesion of 3 / 4 cm", [("4 cm", [40.0], "cm")]),  # spaced slash: no dimensions
         # not lengths at all: files, doses, volumes, percentages, magnification, pressure
         ("Cervical CT (0.08MB).", []),
         ("palliative radiotherapy (30 Gy and 10 fractions)", []),
@@ -63,6 +65,7 @@ def test_size_table(text: str, expected: list) -> None:
         ("1.2 m", [1200.0]),
         ("3 x 2", None),
         ("1 x 2 x 3 x 4 cm", None),
+        ("16/22/15mm", [16.0, 22.0, 15.0]),  # dimensions written with slashes
         ("0 cm", None),
     ],
 )
@@ -318,6 +321,10 @@ def test_measured_on_reads_the_measurement_clause(
         ("Case report\nA 4cm mass was found.", 40.0),
         ("Case report\nA 3 cm mass was found. His height was 170 cm.", 30.0),
         ("Case report\nA 2 cm nodule lay 30 cm from the anal verge.", 20.0),
+        # a bound is no measurement; counter-example: "up to" gives the largest size
+        ("Case report\nMRI showed a massive (>5 cm) tumour.", None),
+        ("Case report\nA tumour of less than 1 cm and a 3 cm nodule.", 30.0),
+        ("Case report\nThe tumour measured up to 4 cm.", 40.0),
     ],
 )
 def test_size_summary_prefers_the_specimen(text: str, size_max_mm: float) -> None:

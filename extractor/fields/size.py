@@ -17,8 +17,11 @@ introducing it, or the rest of its clause (:func:`measurement_clause`), speak of
 resected/excised specimen, "biopsy" for cores and fragments, null for clinical and
 imaging sizes.
 
-Summary rule: among patient-context size mentions that are not negated, hypothetical
-or historical, the largest specimen measurement wins (pathology measures the whole
+A size introduced by a comparison ("(>5 cm)", "less than 1 cm") is a bound, not a
+measurement: its mention records ``bound`` ("greater" / "less") and the summary skips it.
+
+Summary rule: among patient-context size mentions that are not negated, hypothetical,
+historical or bounds, the largest specimen measurement wins (pathology measures the whole
 resected lesion); without one, the largest clinical/imaging size; biopsy cores only
 when nothing else exists. ``size_dims_mm`` are its dims.
 """
@@ -42,7 +45,13 @@ _UNIT_RE = re.compile(
     r"(?<![A-Za-z])(mm|cm|m|millimet(?:er|re)s?|centimet(?:er|re)s?|met(?:er|re)s?)(?![A-Za-z])",
     re.IGNORECASE,
 )
-_SEPARATOR_RE = re.compile(r"\s*(?:x|\*|by)\s*", re.IGNORECASE)
+_SEPARATOR_RE = re.compile(r"\s*(?:x|\*|by|(?<=\d)/(?=\d))\s*", re.IGNORECASE)
+#: a comparison right before a size makes it a bound, not a measurement ("(>5 cm)")
+_BOUND_RE = re.compile(
+    r"(?:(?P<greater>>|≥|\b(?:more|greater|larger|bigger)\s+than|\bover|\bexceeding|\bat\s+least)"
+    r"|(?P<less><|≤|\b(?:less|smaller)\s+than|\bunder|\bbelow))\s*\(?\s*$",
+    re.IGNORECASE,
+)
 _EXTRA_KEYS = frozenset({"kind"})
 RULES_PACKAGE = "extractor.fields.rules"
 RULES_FILE = "size_rules.json"
@@ -76,6 +85,14 @@ def canonical_unit(unit: str) -> str:
 
 def _number(text: str) -> float:
     return float(text.replace(",", "."))
+
+
+def bound_before(text: str, start: int) -> str | None:
+    """'greater' or 'less' when a comparison introduces the size at ``start``."""
+    found = _BOUND_RE.search(text[max(0, start - 25) : start])
+    if found is None:
+        return None
+    return "greater" if found.group("greater") else "less"
 
 
 def parse_size(text: str) -> SizeValue | None:
@@ -174,6 +191,7 @@ def find_sizes(text: str) -> list[tuple[int, int, SizeValue, str]]:
     for s, e, value, rule, found in link_sizes(text):
         if found.is_lesion:
             value.measures = found.text
+            value.bound = bound_before(text, s)
             out.append((s, e, value, rule))
     return out
 
@@ -195,6 +213,7 @@ class SizeField(BaseField):
             m
             for m in mentions
             if not (m.assertion.negated or m.assertion.hypothetical or m.assertion.historical)
+            and not m.value.get("bound")
         ]
         on = [m.value.get("measured_on") for m in usable]
         specimen = [m for m, o in zip(usable, on, strict=True) if o == "specimen"]
