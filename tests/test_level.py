@@ -226,6 +226,10 @@ def test_level_phrasings_with_words(text: str, expected: list) -> None:
         "as shown in Fig. S1",
         "see Table S2 and Figure L1",
         "gastrectomy with D2 lymph node dissection",
+        # heart sounds, sample time points
+        "a gallop rhythm with an S3 and a holosystolic murmur",
+        "an S4 gallop was heard",
+        "serial plasma samples (T1-T9) were collected",
     ],
 )
 def test_not_lesion_levels(text: str) -> None:

@@ -398,6 +398,13 @@ POS, NEG = "positive", "negative"
         # counter-examples: a "no" elsewhere in the sentence leaves the result alone
         ("There was no necrosis; CD34 and desmin were positive.", [("CD34", POS), ("desmin", POS)]),
         ("No mitoses were seen, and CD34 was positive.", [("CD34", POS)]),
+        # a result right before the parenthesis that holds the markers
+        ("Histology revealed positive immunostaining (CD34 and desmin).",
+         [("CD34", POS), ("desmin", POS)]),
+        ("Immunostaining was negative (CD34, desmin).", [("CD34", NEG), ("desmin", NEG)]),
+        # counter-examples: a figure call, a parenthesis with more than the markers
+        ("CD34 was positive (Fig. 2), and desmin was negative.", [("CD34", POS), ("desmin", NEG)]),
+        ("CD34 and desmin were negative (S-100 was not done).", [("CD34", NEG), ("desmin", NEG)]),
     ],
 )  # fmt: skip
 def test_phrasing_classes(text: str, expected: list[tuple[str, str]], index: PhraseIndex) -> None:

@@ -479,11 +479,30 @@ def _clause_end(text: str, pos: int) -> int:
     return min(ends, default=len(text))
 
 
+#: a result followed by its markers in parentheses: "positive immunostaining (CD1a and
+#: S100)", "was negative (CD34, desmin)"
+_OPEN_PAREN_RE = re.compile(r"\s*\(\s*")
+_CLOSE_PAREN_RE = re.compile(r"\s*\)")
+_RESULT_WORD_RE = re.compile(r"positiv|negativ|reactiv|express", re.IGNORECASE)
+
+
 def _adjacent_forward(text: str, cues: CueIndex, start: int) -> StainCue | None:
     cue = cues.last_before(start)
     if cue and cue.direction == "forward" and _is_modifier_gap(text[cue.end : start]):
         return cue
     return None
+
+
+def _paren_forward(text: str, cues: CueIndex, group: list[MarkerSpan]) -> StainCue | None:
+    """A result right before a parenthesis that holds exactly the group."""
+    cue = cues.last_before(group[0].start)
+    if cue is None or cue.result == NO_RESULT:
+        return None
+    if not _RESULT_WORD_RE.search(text, cue.start, cue.end):  # "immunostaining (" alone
+        return None
+    if not _OPEN_PAREN_RE.fullmatch(text, cue.end, group[0].start):
+        return None
+    return cue if _CLOSE_PAREN_RE.match(text, group[-1].end) else None
 
 
 def _adjacent_backward(text: str, cues: CueIndex, end: int) -> StainCue | None:
@@ -541,7 +560,7 @@ def group_cue(
     "none" cue ("was performed") yields to a result joined to it by "and", "which"
     ("was performed and was negative")."""
     start, end = group[0].start, group[-1].end
-    fwd = _adjacent_forward(text, cues, start)
+    fwd = _adjacent_forward(text, cues, start) or _paren_forward(text, cues, group)
     if fwd is not None and fwd.nominal:
         after = _adjacent_backward(text, cues, end) or _later_backward(text, cues, end, limit)
         cue = after or fwd
