@@ -516,12 +516,27 @@ def package_index() -> PhraseIndex:
         ),
         ("Rb expression was lost; CD34 was positive.", [("RB1", NEG), ("CD34", POS)]),
         ("ERG was positive in the endothelial cells.", [("ERG", POS)]),
+        (
+            "The cells were positive for chromogranin and serotonin, and negative for gastrin.",
+            [("chromogranin A", POS), ("serotonin", POS), ("gastrin", NEG)],
+        ),
+        # a marker with its own percentage keeps it when the list's cue is further on
+        (
+            "The Ki-67 index was: 40%, ER were 90%, PR 10% and HER2 was negative.",
+            [("Ki-67", POS), ("estrogen receptor", POS), ("progesterone receptor", POS),
+             ("HER2", NEG)],
+        ),
+        # counter-examples: 0% is negative; a shared cue without percentages distributes
+        ("ER 0%, PR 0% and HER2 were negative.",
+         [("estrogen receptor", NEG), ("progesterone receptor", NEG), ("HER2", NEG)]),
+        ("CD34, CD99 and S-100 were negative.", [("CD34", NEG), ("CD99", NEG), ("S-100", NEG)]),
         # counter-examples: ordinary words and blood tests
         ("The emitted energy of one erg was negative.", []),
         ("Serum prolactin was elevated.", []),
         ("The trap was negative for artefacts.", []),
+        ("Serum gastrin and insulin levels were normal.", []),
     ],
-)
+)  # fmt: skip
 def test_widened_markers_in_sentences(
     text: str, expected: list[tuple[str, str]], package_index: PhraseIndex
 ) -> None:

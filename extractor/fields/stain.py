@@ -94,6 +94,7 @@ _MOD_RE = re.compile(
     re.IGNORECASE,
 )
 _PERCENT_RE = re.compile(r"(\d{1,3}(?:\.\d{1,2})?) ?%")
+_VALUE_AFTER_COLON_RE = re.compile(r": ?(\d{1,3}(?:\.\d{1,2})?) ?%")
 _CLAUSE_STOP = ";.:"
 _EXCLUDED_KINDS = (SectionKind.OTHER_ARTICLES, SectionKind.NON_CONTENT)
 #: a sentence about stains in general ("Diagnosis is made by ... looking for ...")
@@ -606,11 +607,16 @@ _LABEL_SEP_RE = re.compile(r" ?[:=] ?")
 
 
 def percent_after(text: str, marker: MarkerSpan, limit: int) -> float | None:
-    """The first percentage after the marker in its clause ("Ki-67: 5%" too)."""
+    """The first percentage after the marker in its clause ("Ki-67: 5%" too, and "the
+    Ki-67 index was: 40%"). A marker with its own percentage takes it as its result
+    when the list's cue lies beyond the next marker ("ER 90%, PR 10% and HER2 was
+    negative": ER and PR positive)."""
     sep = _LABEL_SEP_RE.match(text, marker.end)
     start = sep.end() if sep else marker.end
-    window = text[marker.end : min(limit, marker.end + 80, _clause_end(text, start))]
-    m = _PERCENT_RE.search(window)
+    end = min(limit, marker.end + 80, _clause_end(text, start))
+    m = _PERCENT_RE.search(text[marker.end : end])
+    if m is None and text.startswith(":", end):  # "index was: 40%"
+        m = _VALUE_AFTER_COLON_RE.match(text, end)
     return float(m.group(1)) if m else None
 
 
@@ -655,7 +661,9 @@ def parse_stains(text: str, index: PhraseIndex | None = None) -> list[StainFindi
         for marker in group:
             nxt = bisect_left(starts, marker.end)
             limit = starts[nxt] if nxt < len(starts) else len(text)
-            finding = _finding(text, marker, cue, base, percent_after(text, marker, limit), rules)
+            percent = percent_after(text, marker, limit)
+            own_value = percent is not None and cue is not None and cue.start >= limit
+            finding = _finding(text, marker, None if own_value else cue, base, percent, rules)
             if finding is not None:
                 findings.append(finding)
         own = findings[first:]
