@@ -257,7 +257,7 @@ class Lesion(_Model):
 
     role: LesionRole
     location: str
-    why: str = Field(description="id of the rule that gave the role (extractor/lesions.py)")
+    why: str = Field(description="id of the rule that gave the role (extractor/lesions/)")
     sites: list[SummarySite] = Field(default_factory=list)
     levels: list[str] = Field(default_factory=list)
     size: LesionSize | None = None

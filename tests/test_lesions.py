@@ -152,7 +152,7 @@ def test_rule_examples_hold():
     ],
 )
 def test_bad_rule_file_names_file_and_key(change, message):
-    name, data = read_json_resource("extractor", "lesion_rules.json")
+    name, data = read_json_resource("extractor.lesions", "lesion_rules.json")
     bad = json.loads(json.dumps(data)) | change
     with pytest.raises(RuleFileError, match=rf"lesion_rules\.json: .*{message}"):
         parse_lesion_rules(name, bad)
