@@ -190,6 +190,13 @@ def test_package_vocabulary_validates(name: str) -> None:
         ),
         ("diagnoses.csv", "a pyogenic granuloma", ["pyogenic granuloma"]),
         ("diagnoses.csv", "transcription factor 3", []),
+        ("diagnoses.csv", "a metastatic ductal adenocarcinoma", ["ductal adenocarcinoma"]),
+        # counter-example: an organ-named ductal adenocarcinoma keeps its own entry
+        (
+            "diagnoses.csv",
+            "a pancreatic ductal adenocarcinoma",
+            ["pancreatic ductal adenocarcinoma"],
+        ),
         (
             "sites.csv",
             "dumbbell-shaped intraspinal and extraspinal",
