@@ -151,7 +151,7 @@ def object_index() -> PhraseIndex:
 @cache
 def _lesion_diagnosis() -> tuple[PhraseIndex | None, Any]:
     """The diagnosis matcher and a test for the entries that are lesions (not comorbidities)."""
-    from extractor.fields.diagnosis import config, is_comorbidity
+    from extractor.fields.diagnosis_roles import config, is_comorbidity
 
     try:
         index = phrase_index("diagnoses.csv")

@@ -48,8 +48,8 @@ from spacy.tokens import Doc
 
 from extractor.fields.base import BaseField, Candidate
 from extractor.fields.diagnosis import FRONT_MATTER_SKIP_RE, diagnosis_mentions
-from extractor.fields.diagnosis import _covered as covered
-from extractor.fields.diagnosis import default_index as default_dx_index
+from extractor.fields.diagnosis_match import default_index as default_dx_index
+from extractor.fields.diagnosis_roles import covered
 from extractor.fields.scope import PATIENT_REFERENCE_RE
 from extractor.fields.vocabulary import (
     PhraseIndex,
