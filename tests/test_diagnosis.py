@@ -297,6 +297,22 @@ def test_roles_added_cues(marked: str, expected: list[tuple]) -> None:
             ],
             "schwannoma",
         ),
+        # a confirmed diagnosis supersedes an initial one, whatever their bases
+        (
+            [
+                ("small cell carcinoma", "histopathology", "dx.diagnosis_was"),
+                ("Ewing sarcoma", None, "dx.confirming"),
+            ],
+            "Ewing sarcoma",
+        ),
+        # counter-example: with no confirmation cue the histological basis still decides
+        (
+            [
+                ("small cell carcinoma", "histopathology", "dx.diagnosis_was"),
+                ("Ewing sarcoma", None, "dx.consistent_with"),
+            ],
+            "small cell carcinoma",
+        ),
     ],
 )
 def test_final_choice(finals: list[tuple], expected: str) -> None:

@@ -238,13 +238,16 @@ def role_after_assertions(role: str, assertion: Any) -> str:
 
 def _final_key(item: tuple[int, Mention], cfg: DxConfig) -> tuple[int, ...]:
     """Named entity before pattern word / family, a lesion before a condition that
-    accompanies one, explicit cue, basis rank, later mention."""
+    accompanies one, a confirmed diagnosis before one stated without confirmation,
+    explicit cue, basis rank, later mention."""
     pos, m = item
     name = m.value.get("name") or ""
     vague = 1 if " ".join(key_of(name)) in cfg.nonspecific_finals else 0
     non_lesion = 1 if _category(name) in cfg.non_lesion_categories else 0
+    confirmed = 0 if m.rule.split("|")[0] in cfg.superseding_rules else 1
     explicit = 0 if m.rule.split("|")[0] != DEFAULT_RULE else 1
-    return (vague, non_lesion, explicit, BASIS_RANK.get(m.value.get("basis"), 2), -pos)
+    basis = BASIS_RANK.get(m.value.get("basis"), 2)
+    return (vague, non_lesion, confirmed, explicit, basis, -pos)
 
 
 @lru_cache(maxsize=4096)

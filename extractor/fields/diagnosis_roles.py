@@ -33,7 +33,17 @@ from extractor.sections import SectionSpan
 RULES_PACKAGE = "extractor.fields.rules"
 RULES_FILE = "diagnosis_rules.json"
 RULE_KEYS = frozenset(
-    {"kind", "role", "basis", "direction", "window", "priority", "default_basis", "certain"}
+    {
+        "kind",
+        "role",
+        "basis",
+        "direction",
+        "window",
+        "priority",
+        "default_basis",
+        "certain",
+        "supersedes",
+    }
 )
 _COORD_RE = re.compile(
     r"[\s,/?&-]{0,6}(?:(?:and|or|and/or|versus|vs\.?|like|such as|including|nor)[\s,/?-]{0,4})?"
@@ -63,6 +73,9 @@ class DxConfig:
     #: rules whose diagnosis is stated, not hedged ("a biopsy suggested X"): ConText's
     #: uncertainty cue does not turn it into a differential
     certain_rules: frozenset[str] = frozenset()
+    #: rules that confirm a diagnosis ("confirming X", "X was confirmed"): such a final
+    #: diagnosis supersedes one stated without confirmation (an initial diagnosis)
+    superseding_rules: frozenset[str] = frozenset()
 
 
 # ---------------------------------------------------------------- configuration
@@ -85,6 +98,7 @@ def config() -> DxConfig:
         ),
         non_lesion_categories=frozenset(c.lower() for c in raw.get("non_lesion_categories", [])),
         certain_rules=frozenset(r.id for r in rules if r.options.get("certain")),
+        superseding_rules=frozenset(r.id for r in rules if r.options.get("supersedes")),
     )
 
 
