@@ -398,6 +398,11 @@ POS, NEG = "positive", "negative"
         # counter-examples: a "no" elsewhere in the sentence leaves the result alone
         ("There was no necrosis; CD34 and desmin were positive.", [("CD34", POS), ("desmin", POS)]),
         ("No mitoses were seen, and CD34 was positive.", [("CD34", POS)]),
+        # a result joined to a marker by a hyphen is that marker's, inside any list
+        ("Positive for CD34 and S-100-negative.", [("CD34", POS), ("S100 protein", NEG)]),
+        ("Reactive for CD34 and S-100 protein-negative.", [("CD34", POS), ("S100 protein", NEG)]),
+        # counter-example: a spaced result word is the list's cue
+        ("The cells were CD34 and S-100 negative.", [("CD34", NEG), ("S100 protein", NEG)]),
         # a result right before the parenthesis that holds the markers
         ("Histology revealed positive immunostaining (CD34 and desmin).",
          [("CD34", POS), ("desmin", POS)]),

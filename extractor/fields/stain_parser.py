@@ -5,8 +5,9 @@ The parser takes the markers of :mod:`extractor.fields.stain_markers` (vocabular
 :mod:`extractor.fields.stain_cues`, groups coordinated markers and gives each group a
 result, first rule that applies:
 
-1. a sign attached to one marker ("CD34+", "S-100(-)", "... (HER-2) (+)") -> that
-   marker only;
+1. a sign attached to one marker ("CD34+", "S-100(-)", "... (HER-2) (+)"), or a
+   result joined to it by a hyphen ("S100-negative", rule ``stain.attached_result``)
+   -> that marker only;
 2. a forward cue right before the group ("negative for A and B", "showed positive
    staining for A, B and C"); a *nominal* one ("expression of", "immunoreactivity
    for") yields to a backward cue after the group ("expression of INI1 was lost");
@@ -129,6 +130,9 @@ def _clause_end(text: str, pos: int) -> int:
 _OPEN_PAREN_RE = re.compile(r"\s*\(\s*")
 _CLOSE_PAREN_RE = re.compile(r"\s*\)")
 _RESULT_WORD_RE = re.compile(r"positiv|negativ|reactiv|express", re.IGNORECASE)
+#: a result joined to the marker by a hyphen ("S100-negative", "S-100 protein-negative"):
+#: the marker's own, whatever cue the list around it has
+_ATTACHED_RESULT_RE = re.compile(r"(?: protein)?-(positive|negative)\b", re.IGNORECASE)
 
 
 def _adjacent_forward(text: str, cues: CueIndex, start: int) -> StainCue | None:
@@ -353,6 +357,10 @@ def _finding(
     rules: list[Rule],
 ) -> StainFinding | None:
     sign = sign_after(text, marker, rules)
+    attached = _ATTACHED_RESULT_RE.match(text, marker.end)
+    own = attached.group(1).lower() if attached else None
+    if sign is None and own is not None and (cue is None or cue.result != own):
+        sign = own, "stain.attached_result"
     if sign is not None:
         result, rule = sign
     elif cue is not None and cue.result != NO_RESULT:
