@@ -87,6 +87,7 @@ def test_parse_size(text: str, dims: list[float] | None) -> None:
         ("a 2-mm vesicle", "vesicle"),
         ("an approximate 6 cm swelling", "swelling"),
         ("a 2 cm firm, rubbery nodule", "nodule"),
+        ("the man had a large (12 cm) mass", "mass"),  # bracketed inside the noun phrase
         # noun before: measuring / of / copula / brackets / comma / largest
         ("a mass measuring 4 x 3 cm", "mass"),
         ("a tumor of 3 cm", "tumor"),
@@ -170,6 +171,7 @@ def test_lesion_measurements_are_kept_with_what_they_measure(text: str, measures
         ("plasma glucose 6 mm", "laboratory"),
         # pressures
         ("a pressure of 15 cm H2O", "pressure"),
+        ("His height (170 cm) was normal.", "body"),  # bracketed, no noun after
     ],
 )
 def test_non_lesion_measurements_are_dropped(text: str, cls: str) -> None:

@@ -10,8 +10,9 @@ applies decides:
 
 1. distance: the measurement is followed by a spatial relation ("10 cm from the
    anal verge", "3 cm below the costal margin", "1 cm lateral to ...");
-2. premodifier: it premodifies a noun phrase ("a 3-cm soft mass", "a 2 cm sessile
-   polyp", "a 7 mm diameter tracheal tube", "5 cm taller"): the object is the last
+2. premodifier: it premodifies a noun phrase, also in brackets ("a 3-cm soft mass",
+   "a large (12 cm) mass", "a 2 cm sessile polyp", "a 7 mm diameter tracheal tube",
+   "5 cm taller"): the object is the last
    object phrase of the words that follow it (commas between adjectives allowed:
    "a 2 cm red, gritty lesion"), up to a preposition, conjunction, determiner, verb
    "to be" or other punctuation;
@@ -329,7 +330,12 @@ class Linker:
 
     def _run(self, units: list[Unit], i: int) -> list[Unit]:
         run: list[Unit] = []
-        for u in units[i + 1 :]:
+        # a bracketed measurement inside the noun phrase: "a large (12 cm) mass"
+        bracketed = i > 0 and units[i - 1].text == "(" and units[i + 1 : i + 2]
+        skip = i + 1 if bracketed and units[i + 1].text == ")" else None
+        for k, u in enumerate(units[i + 1 :], start=i + 1):
+            if k == skip:
+                continue
             if u.text == "," and not (run and run[-1].kind == "word"):
                 break  # a comma only between adjectives: "a 2 cm red, gritty lesion"
             if u.kind == "measure" or (u.kind == "mark" and u.text not in "-/,"):
