@@ -1,12 +1,18 @@
-"""Compare negation detection on MACCROBAT: our ConText rules, medspaCy's default
-ConText rules, and negspacy's NegEx (default clinical termsets).
+"""Compare assertion detection (negated, uncertain): our ConText rules, medspaCy's
+default ConText rules, and negspacy's NegEx (default clinical termsets).
 
-Every Sign_symptom and Disease_disorder event is a target (its trigger span); gold is
-negated when the event carries ``POLARITY NEG``. All three systems see the same
-normalized text, the same sentences (``extractor.sentences``) and the same spans, so
-only the cue rules differ. Prints precision, recall, F1 and spans per second.
+Sets (readers in ``assertion_sets.py``): MACCROBAT dev (Sign_symptom and
+Disease_disorder events), E3C dev (events inside a CLINENTITY span, and all events)
+and the project's gold mentions on the real reports, all of them and the diagnosis
+mentions alone (``--synthetic`` adds the synthetic reports). All three systems see the
+same normalized text, the same sentences (``extractor.sentences``) and the same spans,
+so only the cue rules differ. medspaCy's NEGATED_EXISTENCE counts as negated and
+POSSIBLE_EXISTENCE as uncertain; NegEx only negates. Prints, per set and system, P/R/F1
+with tp/fp/fn for both categories, the span count and the seconds the system took on
+the set, as a Markdown table.
 
-    .venv/bin/python benchmarks/assertion_compare.py [--maccrobat DIR]
+    .venv/bin/python benchmarks/assertion_compare.py [--maccrobat DIR] [--e3c DIR]
+        [--annotations DIR] [--synthetic]
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import spacy
+from assertion_sets import GoldDoc, load_corpus_gold, load_e3c, load_maccrobat  # sibling file
 from medspacy.context import ConText, ConTextRule
 from negspacy.negation import Negex
 from spacy.tokens import Doc, Span
@@ -29,63 +36,31 @@ from extractor.sentences import sentence_spans
 from extractor.text import normalize
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DIR = ROOT.parent / "shared" / "maccrobat-dev"
-EVENT_TYPES = frozenset({"Sign_symptom", "Disease_disorder"})
-
-
-@dataclass(frozen=True)
-class GoldDoc:
-    doc_id: str
-    text: str
-    spans: list[tuple[int, int]]
-    negated: list[bool]
-
-
-def parse_brat(ann: str) -> tuple[list[tuple[int, int]], list[bool]]:
-    """Trigger spans of the events of interest and whether each is POLARITY NEG."""
-    spans: dict[str, tuple[str, int, int]] = {}
-    events: dict[str, tuple[str, str]] = {}
-    neg: set[str] = set()
-    for line in ann.splitlines():
-        parts = line.split("\t")
-        if line.startswith("T") and len(parts) >= 2:
-            label, _, offsets = parts[1].partition(" ")
-            pieces = offsets.split(";")
-            spans[parts[0]] = (label, int(pieces[0].split()[0]), int(pieces[-1].split()[-1]))
-        elif line.startswith("E") and len(parts) >= 2:
-            kind, _, trigger = parts[1].split()[0].partition(":")
-            events[parts[0]] = (kind, trigger)
-        elif line.startswith("A") and len(parts) >= 2:
-            fields = parts[1].split()
-            if fields[:1] == ["POLARITY"] and fields[-1] == "NEG":
-                neg.add(fields[1])
-    keys = [e for e, (kind, t) in events.items() if kind in EVENT_TYPES and t in spans]
-    return [spans[events[e][1]][1:] for e in keys], [e in neg for e in keys]
-
-
-def load_maccrobat(directory: Path) -> list[GoldDoc]:
-    docs = []
-    for ann in sorted(directory.glob("*.ann")):
-        text = ann.with_suffix(".txt").read_text(encoding="utf-8")
-        spans, negated = parse_brat(ann.read_text(encoding="utf-8"))
-        docs.append(GoldDoc(ann.stem, text, spans, negated))
-    return docs
+SHARED = ROOT.parent / "shared"
+#: the only field whose gold mentions carry negated / uncertain (stains are never negated)
+DIAGNOSIS = frozenset({"diagnosis"})
 
 
 # ---------------------------------------------------------------- systems
 
-Predictor = Callable[[str, list[tuple[int, int]]], list[bool]]
+#: (negated, uncertain) per span; uncertain is None when the system has no such category
+Flags = tuple[bool, bool | None]
+Predictor = Callable[[str, list[tuple[int, int]]], list[Flags]]
 
 
 def ours() -> Predictor:
-    return lambda text, spans: [a.negated for a in assess(text, spans)]
+    return lambda text, spans: [(a.negated, a.uncertain) for a in assess(text, spans)]
 
 
 def medspacy_default() -> Predictor:
+    """medspaCy's default rules in our engine: NEGATED_EXISTENCE -> negated,
+    POSSIBLE_EXISTENCE -> uncertain (``extractor.assertion.rules.CATEGORY_FIELDS``)."""
     path = ConText(spacy.blank("en"), rules=None).DEFAULT_RULES_FILEPATH
     ruleset = RuleSet(tuple(ConTextRule.from_json(path)), {}, path)
     engine = ContextEngine(ruleset)
-    return lambda text, spans: [a.negated for a in assess(text, spans, engine=engine)]
+    return lambda text, spans: [
+        (a.negated, a.uncertain) for a in assess(text, spans, engine=engine)
+    ]
 
 
 def _layers(spans: list[tuple[int, int]]) -> list[list[int]]:
@@ -107,19 +82,24 @@ def negspacy_default() -> Predictor:
     assert isinstance(negex, Negex)
 
     def sentence(text: str, spans: list[tuple[int, int]]) -> list[bool]:
+        # spans -> token spans first: two character spans can share a token
+        doc: Doc = nlp.make_doc(text)
+        expanded = [doc.char_span(*span, alignment_mode="expand") for span in spans]
+        tokens = {i: (e.start, e.end) for i, e in enumerate(expanded) if e is not None}
+        keys = sorted(tokens)
         result = [False] * len(spans)
-        for layer in _layers(spans):
-            doc: Doc = nlp.make_doc(text)
+        for layer in _layers([tokens[k] for k in keys]):
+            doc = nlp.make_doc(text)
             for token in doc:  # the whole string is one sentence
                 token.is_sent_start = token.i == 0
-            ents = [doc.char_span(*spans[i], label="X", alignment_mode="expand") for i in layer]
-            doc.ents = [e for e in ents if e is not None]
+            ents = [Span(doc, *tokens[keys[j]], label="X") for j in layer]
+            doc.ents = ents
             negex(doc)
-            for i, ent in zip(layer, ents, strict=True):
-                result[i] = bool(ent is not None and Span(doc, ent.start, ent.end)._.negex)
+            for j, ent in zip(layer, ents, strict=True):
+                result[keys[j]] = bool(ent._.negex)
         return result
 
-    def predict(text: str, spans: list[tuple[int, int]]) -> list[bool]:
+    def predict(text: str, spans: list[tuple[int, int]]) -> list[Flags]:
         norm = normalize(text)
         targets = [norm.to_normalized(s, e) for s, e in spans]
         result = [False] * len(spans)
@@ -132,7 +112,7 @@ def negspacy_default() -> Predictor:
             ]
             for i, value in zip(members, sentence(norm.text[s_start:s_end], local), strict=True):
                 result[i] = value
-        return result
+        return [(negated, None) for negated in result]  # NegEx has no uncertain category
 
     return predict
 
@@ -140,43 +120,123 @@ def negspacy_default() -> Predictor:
 # ---------------------------------------------------------------- scoring
 
 
-def score(docs: list[GoldDoc], predict: Predictor) -> dict[str, float]:
-    tp = fp = fn = n = 0
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, pred: bool, gold: bool) -> None:
+        self.tp += pred and gold
+        self.fp += pred and not gold
+        self.fn += gold and not pred
+
+    def prf(self) -> tuple[float, float, float]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Result:
+    spans: int
+    seconds: float
+    negated: Counts
+    uncertain: Counts | None  # None: the system does not predict uncertainty
+
+
+def score(docs: list[GoldDoc], predict: Predictor) -> Result:
+    negated, uncertain, n, has_uncertain = Counts(), Counts(), 0, True
     started = time.perf_counter()
-    for doc in docs:
-        for pred, gold in zip(predict(doc.text, doc.spans), doc.negated, strict=True):
-            tp += pred and gold
-            fp += pred and not gold
-            fn += gold and not pred
-            n += 1
+    predictions = [predict(doc.text, doc.spans) for doc in docs]
     elapsed = time.perf_counter() - started
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"P": precision, "R": recall, "F1": f1, "spans/s": n / elapsed, "n": n, "gold": tp + fn}
+    for doc, flags in zip(docs, predictions, strict=True):
+        for (neg, unc), gold_neg, gold_unc in zip(flags, doc.negated, doc.uncertain, strict=True):
+            negated.add(neg, gold_neg)
+            if unc is None:
+                has_uncertain = False
+            else:
+                uncertain.add(unc, gold_unc)
+            n += 1
+    return Result(n, elapsed, negated, uncertain if has_uncertain else None)
+
+
+# ---------------------------------------------------------------- sets and report
 
 
 SYSTEMS: dict[str, Callable[[], Predictor]] = {
-    "ours (extractor.assertion)": ours,
-    "medspaCy ConText default rules": medspacy_default,
-    "negspacy Negex default termsets": negspacy_default,
+    "ours": ours,
+    "medspaCy default ConText": medspacy_default,
+    "negspacy default": negspacy_default,
 }
+
+
+def evaluation_sets(args: argparse.Namespace) -> dict[str, list[GoldDoc]]:
+    corpus = {"real reports": False} | ({"synthetic": True} if args.synthetic else {})
+    sets = {
+        "MACCROBAT dev (Sign_symptom + Disease_disorder)": load_maccrobat(args.maccrobat),
+        "E3C dev, events in CLINENTITY": load_e3c(args.e3c, clinentity_only=True),
+        "E3C dev, all events": load_e3c(args.e3c, clinentity_only=False),
+    }
+    for group, synthetic in corpus.items():
+        for label, fields in (("all mentions", None), ("diagnosis mentions", DIAGNOSIS)):
+            sets[f"corpus gold, {group} ({label})"] = load_corpus_gold(
+                args.annotations, synthetic=synthetic, fields=fields
+            )
+    for name, docs in sets.items():
+        if not docs:
+            raise SystemExit(f"{name}: no documents found (check the path options)")
+    return sets
+
+
+HEADER = (
+    "| set | system | spans | negated P | R | F1 | tp/fp/fn "
+    "| uncertain P | R | F1 | tp/fp/fn | s |\n" + "|---" * 12 + "|"
+)
+
+
+def _cells(counts: Counts | None) -> str:
+    if counts is None:
+        return "- | - | - | -"
+    p, r, f1 = counts.prf()
+    return f"{p:.3f} | {r:.3f} | {f1:.3f} | {counts.tp}/{counts.fp}/{counts.fn}"
+
+
+def row(set_name: str, system: str, result: Result) -> str:
+    return (
+        f"| {set_name} | {system} | {result.spans} | {_cells(result.negated)} "
+        f"| {_cells(result.uncertain)} | {result.seconds:.2f} |"
+    )
+
+
+def gold_line(name: str, docs: list[GoldDoc]) -> str:
+    spans = sum(len(d.spans) for d in docs)
+    neg = sum(sum(d.negated) for d in docs)
+    unc = sum(sum(d.uncertain) for d in docs)
+    return f"{name}: {len(docs)} documents, {spans} spans, {neg} negated, {unc} uncertain in gold"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--maccrobat", type=Path, default=DEFAULT_DIR)
+    parser.add_argument("--maccrobat", type=Path, default=SHARED / "maccrobat-dev")
+    parser.add_argument("--e3c", type=Path, default=SHARED / "e3c-dev")
+    parser.add_argument("--annotations", type=Path, default=ROOT / "annotations")
+    parser.add_argument(
+        "--synthetic", action="store_true", help="add the synthetic gold reports as a set"
+    )
     args = parser.parse_args(argv)
-    docs = load_maccrobat(args.maccrobat)
-    if not docs:
-        parser.error(f"no .ann files in {args.maccrobat}")
-    print(f"{'system':34s} {'P':>6s} {'R':>6s} {'F1':>6s} {'spans/s':>9s}")
-    for name, build in SYSTEMS.items():
-        predict = build()
-        predict(docs[0].text, docs[0].spans)  # warm-up: build matchers and caches
-        m = score(docs, predict)
-        print(f"{name:34s} {m['P']:6.3f} {m['R']:6.3f} {m['F1']:6.3f} {m['spans/s']:9.0f}")
-    print(f"({m['n']} spans, {m['gold']} negated in gold, {len(docs)} documents)")
+    sets = evaluation_sets(args)
+    for name, docs in sets.items():
+        print(gold_line(name, docs))
+    predictors = {name: build() for name, build in SYSTEMS.items()}
+    first = next(iter(sets.values()))[0]
+    for predict in predictors.values():
+        predict(first.text, first.spans)  # warm-up: build matchers and caches
+    print()
+    print(HEADER)
+    for set_name, docs in sets.items():
+        for system, predict in predictors.items():
+            print(row(set_name, system, score(docs, predict)), flush=True)
     return 0
 
 
