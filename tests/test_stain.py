@@ -398,6 +398,9 @@ POS, NEG = "positive", "negative"
         # counter-examples: a "no" elsewhere in the sentence leaves the result alone
         ("There was no necrosis; CD34 and desmin were positive.", [("CD34", POS), ("desmin", POS)]),
         ("No mitoses were seen, and CD34 was positive.", [("CD34", POS)]),
+        # loss of expression is a negative result
+        ("Loss of nuclear INI1 expression was noted.", [("INI1", NEG)]),
+        ("Loss of weight was noted; CD34 was positive.", [("CD34", POS)]),  # counter-example
         # a result joined to a marker by a hyphen is that marker's, inside any list
         ("Positive for CD34 and S-100-negative.", [("CD34", POS), ("S100 protein", NEG)]),
         ("Reactive for CD34 and S-100 protein-negative.", [("CD34", POS), ("S100 protein", NEG)]),
