@@ -76,6 +76,13 @@ def test_parse_age(groups: dict, years: float | None) -> None:
         ),
         ("His sister had a stroke in her 30s. She was admitted for headache.", []),
         ("A male newborn was delivered to a 27-year-old primigravida.", ["newborn"]),
+        # the patient is the pregnant woman: her age is the patient's
+        ("The patient was a 25-year-old primigravida at 30 weeks.", ["25-year-old"]),
+        # counter-example: the mother of a newborn patient
+        (
+            "A 3-day-old girl was seen. The mother, a 30-year-old multigravida, was well.",
+            ["3-day-old"],
+        ),
         (
             "A female outpatient in her 50s was seen. At 65 years of age, she had HCC.",
             ["in her 50s", "65 years of age"],

@@ -42,13 +42,14 @@ _UNIT_YEARS = {"y": 1.0, "m": 1 / 12, "w": 7 / DAYS_PER_YEAR, "d": 1 / DAYS_PER_
 OTHER_PERSON_RE = re.compile(
     r"[^\w.,;!?]{0,3}(?:(?:old|female|male|caucasian)\s+)?(?:mother|father|sister|brother|son|daughter|"
     r"husband|wife|sibling|parent|grandmother|grandfather|aunt|uncle|cousin|twin|"
-    r"relative|friend|neighbou?r|spouse|partner|primigravida|multigravida|gravida|donor)s?\b",
+    r"relative|friend|neighbou?r|spouse|partner|donor)s?\b",
     re.IGNORECASE,
 )
 OTHER_PERSON_BEFORE_RE = re.compile(
     r"(?:\b(?:his|her|their|patient's) (?:mother|father|sister|brother|son|daughter|husband|"
     r"wife|sibling|parent|grandmother|grandfather|aunt|uncle|cousin|twin)\b[^.;]{0,30}"
-    r"|\b(?:born|delivered)\b[^.;]{0,40}\bto an?) ?$",
+    r"|\b(?:born|delivered)\b[^.;]{0,40}\bto an?"
+    r"|\b(?:mother|father)\b,?\s+(?:(?:was|is)\s+)?an?) ?$",
     re.IGNORECASE,
 )
 
