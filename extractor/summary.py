@@ -61,7 +61,7 @@ def flat_values(mentions: list[Mention], allowed: set[int]) -> tuple[dict[str, A
     position = {id(m): i for i, m in enumerate(mentions)}
     kept = [m for i, m in enumerate(mentions) if i in allowed]
     values: dict[str, Any] = {}
-    used: list[int] = []
+    used: set[int] = set()
     for name in FIELD_ORDER:
         extractor = field_extractor(name)
         for group in mention_groups(kept, name):
@@ -70,10 +70,10 @@ def flat_values(mentions: list[Mention], allowed: set[int]) -> tuple[dict[str, A
                 if not _given(values.get(key)):
                     values[key] = value
                     if _given(value) and name in LESION_FIELDS:
-                        used += [position[id(m)] for m in group if position[id(m)] not in used]
+                        used.update(position[id(m)] for m in group)
             if all(_given(v) for v in part.values()):
                 break
-    return values, used
+    return values, sorted(used)
 
 
 def build_summary(

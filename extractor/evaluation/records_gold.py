@@ -31,7 +31,7 @@ from extractor.evaluation.matching import close
 from extractor.evaluation.metrics import Accuracy, Counts, micro
 from extractor.evaluation.names import marker_key
 from extractor.evaluation.summaries import KeyResult, dedupe, match_items, match_scalar
-from extractor.evaluation.tables import accuracy_row, count_row
+from extractor.evaluation.tables import accuracy_row, count_row, fmt
 
 #: scored fields, in the order of the printed table
 RECORD_FIELDS = ("age_years", "sex", "levels", "size_max_mm", "stains", "final_diagnosis")
@@ -173,10 +173,6 @@ def score_records(golds: dict[str, dict[str, Any]], summaries: dict[str, dict]) 
     return scores
 
 
-def _f(value: float | None) -> str:
-    return "   -" if value is None else f"{value:4.2f}"
-
-
 def records_table(scores: RecordScores) -> str:
     """Per-field P/R/F1, micro F1, share of reports right, one line per wrong field."""
     n = len(scores.reports)
@@ -185,9 +181,8 @@ def records_table(scores: RecordScores) -> str:
         lines.append(f"missing from predictions: {', '.join(scores.missing)}")
     lines.append(f"{'field':<16} {'P':>4} {'R':>4} {'F1':>4}  {'tp':>4} {'fp':>4} {'fn':>4}")
     for name, c in [*scores.counts.items(), ("micro", scores.micro)]:
-        lines.append(
-            f"{name:<16} {_f(c.precision)} {_f(c.recall)} {_f(c.f1)}  {c.tp:>4} {c.fp:>4} {c.fn:>4}"
-        )
+        scores_text = f"{fmt(c.precision)} {fmt(c.recall)} {fmt(c.f1)}"
+        lines.append(f"{name:<16} {scores_text}  {c.tp:>4} {c.fp:>4} {c.fn:>4}")
     share = len(scores.right) / n if n else 0.0
     lines.append(f"reports entirely right: {len(scores.right)}/{n} ({share:.0%})")
     lines.append("wrong fields (report, field, predicted, gold):")
