@@ -12,7 +12,10 @@ with tp/fp/fn for both categories, the span count and the seconds the system too
 the set, as a Markdown table.
 
     .venv/bin/python benchmarks/assertion_compare.py [--maccrobat DIR] [--e3c DIR]
-        [--annotations DIR] [--synthetic]
+        [--annotations DIR] [--synthetic] [--errors DIR]
+
+``--errors DIR`` writes, per set, one TSV of our false positives and false negatives
+(document, category, fp/fn, span text, cue rule and text, sentence) for error analysis.
 """
 
 from __future__ import annotations
@@ -43,13 +46,14 @@ DIAGNOSIS = frozenset({"diagnosis"})
 
 # ---------------------------------------------------------------- systems
 
-#: (negated, uncertain) per span; uncertain is None when the system has no such category
-Flags = tuple[bool, bool | None]
+#: (negated, uncertain, resolved) per span; uncertain is None when the system has no such
+#: category; resolved counts as negated on a set whose gold does so (MACCROBAT)
+Flags = tuple[bool, bool | None, bool]
 Predictor = Callable[[str, list[tuple[int, int]]], list[Flags]]
 
 
 def ours() -> Predictor:
-    return lambda text, spans: [(a.negated, a.uncertain) for a in assess(text, spans)]
+    return lambda text, spans: [(a.negated, a.uncertain, a.resolved) for a in assess(text, spans)]
 
 
 def medspacy_default() -> Predictor:
@@ -59,7 +63,7 @@ def medspacy_default() -> Predictor:
     ruleset = RuleSet(tuple(ConTextRule.from_json(path)), {}, path)
     engine = ContextEngine(ruleset)
     return lambda text, spans: [
-        (a.negated, a.uncertain) for a in assess(text, spans, engine=engine)
+        (a.negated, a.uncertain, a.resolved) for a in assess(text, spans, engine=engine)
     ]
 
 
@@ -112,7 +116,7 @@ def negspacy_default() -> Predictor:
             ]
             for i, value in zip(members, sentence(norm.text[s_start:s_end], local), strict=True):
                 result[i] = value
-        return [(negated, None) for negated in result]  # NegEx has no uncertain category
+        return [(negated, None, False) for negated in result]  # NegEx: negated only
 
     return predict
 
@@ -151,14 +155,62 @@ def score(docs: list[GoldDoc], predict: Predictor) -> Result:
     predictions = [predict(doc.text, doc.spans) for doc in docs]
     elapsed = time.perf_counter() - started
     for doc, flags in zip(docs, predictions, strict=True):
-        for (neg, unc), gold_neg, gold_unc in zip(flags, doc.negated, doc.uncertain, strict=True):
-            negated.add(neg, gold_neg)
+        for (neg, unc, res), gold_neg, gold_unc in zip(
+            flags, doc.negated, doc.uncertain, strict=True
+        ):
+            negated.add(neg or (res and doc.resolved_is_negated), gold_neg)
             if unc is None:
                 has_uncertain = False
             else:
                 uncertain.add(unc, gold_unc)
             n += 1
     return Result(n, elapsed, negated, uncertain if has_uncertain else None)
+
+
+# ---------------------------------------------------------------- error listing
+
+
+def _sentence_of(text: str, start: int) -> str:
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    right = [i for i in (text.find(". ", start), text.find("\n", start)) if i >= 0]
+    return " ".join(text[left : min(right, default=len(text)) + 1].split())
+
+
+def error_rows(docs: list[GoldDoc]) -> list[str]:
+    """Our false positives and false negatives, one TSV line each."""
+    rows = ["doc\tcategory\terror\tspan\tcue_rule\tcue\tsentence"]
+    for doc in docs:
+        for (start, end), a, gold_neg, gold_unc in zip(
+            doc.spans, assess(doc.text, doc.spans), doc.negated, doc.uncertain, strict=True
+        ):
+            for category, pred, gold in (
+                ("negated", a.negated or (a.resolved and doc.resolved_is_negated), gold_neg),
+                ("uncertain", a.uncertain, gold_unc),
+            ):
+                if pred == gold:
+                    continue
+                cue = a.cue if a.cue is not None and pred else None
+                rows.append(
+                    "\t".join(
+                        (
+                            doc.doc_id,
+                            category,
+                            "fp" if pred else "fn",
+                            " ".join(doc.text[start:end].split()),
+                            cue.rule if cue else "",
+                            cue.text if cue else "",
+                            _sentence_of(doc.text, start),
+                        )
+                    )
+                )
+    return rows
+
+
+def write_errors(out: Path, sets: dict[str, list[GoldDoc]]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    for name, docs in sets.items():
+        slug = "".join(c if c.isalnum() else "_" for c in name.lower()).strip("_")
+        (out / f"{slug}.tsv").write_text("\n".join(error_rows(docs)) + "\n", encoding="utf-8")
 
 
 # ---------------------------------------------------------------- sets and report
@@ -224,8 +276,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--synthetic", action="store_true", help="add the synthetic gold reports as a set"
     )
+    parser.add_argument("--errors", type=Path, help="write our errors per set to DIR/*.tsv")
     args = parser.parse_args(argv)
     sets = evaluation_sets(args)
+    if args.errors:
+        write_errors(args.errors, sets)
     for name, docs in sets.items():
         print(gold_line(name, docs))
     predictors = {name: build() for name, build in SYSTEMS.items()}

@@ -5,8 +5,9 @@ and category). The parsers take strings or parsed JSON so tests can run them on 
 fixtures; the loaders only add file reading.
 
 - MACCROBAT (brat): Sign_symptom and Disease_disorder events (their trigger spans);
-  negated = ``POLARITY NEG``; uncertain = ``POLARITY UNCERTAIN``, ``MAYBE_POS`` or
-  ``MAYBE_NEG`` (the hedged polarity values; the dev set has no separate attribute).
+  negated = ``POLARITY NEG`` (which MACCROBAT also gives to resolved findings);
+  uncertain = ``POLARITY UNCERTAIN``, ``MAYBE_POS`` or ``MAYBE_NEG``
+  (the hedged polarity values; the dev set has no separate attribute).
 - E3C (``ID.txt`` + ``ID.json``): EVENT spans, all of them or only those inside a
   ``CLINENTITY`` span; negated = polarity ``NEG``; uncertain = modality ``HEDGED``.
 - Project gold (``annotations/*.json``, ``docs/ANNOTATION_SPEC.md``): the spans of the
@@ -33,6 +34,9 @@ class GoldDoc:
     spans: list[tuple[int, int]]
     negated: list[bool]
     uncertain: list[bool]
+    #: the set's convention for a finding that resolved ("the rash subsided"): MACCROBAT
+    #: annotates it NEG, E3C POS (it existed), our guideline (section 9) neither
+    resolved_is_negated: bool = False
 
 
 # ---------------------------------------------------------------- MACCROBAT (brat)
@@ -68,7 +72,8 @@ def load_maccrobat(directory: Path) -> list[GoldDoc]:
     docs = []
     for ann in sorted(directory.glob("*.ann")):
         text = ann.with_suffix(".txt").read_text(encoding="utf-8")
-        docs.append(GoldDoc(ann.stem, text, *parse_brat(ann.read_text(encoding="utf-8"))))
+        spans, negated, uncertain = parse_brat(ann.read_text(encoding="utf-8"))
+        docs.append(GoldDoc(ann.stem, text, spans, negated, uncertain, resolved_is_negated=True))
     return docs
 
 

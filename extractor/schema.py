@@ -182,6 +182,8 @@ class Assertion(_Model):
     hypothetical: bool = False
     historical: bool = False
     family: bool = False
+    #: the finding existed in this case and went away ("the oedema resolved"); not negated
+    resolved: bool = False
     cue: Cue | None = None
 
 

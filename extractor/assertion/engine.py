@@ -34,6 +34,7 @@ from spacy.tokens import Doc, Span
 
 from extractor.assertion import matcher
 from extractor.assertion.rules import (
+    CONTROL_CATEGORIES,
     CONTROL_DIRECTIONS,
     RuleSet,
     cue_filter,
@@ -49,9 +50,12 @@ MAX_CHARS = 3000
 WINDOW_CHARS = 300
 PHRASE_ATTR = "LOWER"  # rules without a pattern match their literal case-insensitively
 _TARGETS_ATTR = "assertion_targets"
+#: the one target whose overlapping control cues the matcher drops (see ``_solo``)
+_SOLO_ATTR = "assertion_solo_target"
 
-if not Doc.has_extension(_TARGETS_ATTR):
-    Doc.set_extension(_TARGETS_ATTR, default=None)
+for _attr in (_TARGETS_ATTR, _SOLO_ATTR):
+    if not Doc.has_extension(_attr):
+        Doc.set_extension(_attr, default=None)
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,39 @@ def _ending_in(span: Span, modifiers) -> list:  # noqa: ANN001 - ConTextModifier
     ]
 
 
+def _opening(span: Span, modifiers) -> list:  # noqa: ANN001 - ConTextModifier list
+    """Forward cues that open the span itself: "[no signs of endocarditis]",
+    "[without any recurrence]" (the span is what the cue negates). A cue glued to the
+    next word ("[non-Hodgkin lymphoma]") or one whose rule says ``names_finding``
+    ("[absence of appetite]", "[resolution of all features]") is part of a name."""
+    doc = span.doc
+    found = []
+    for m in modifiers:
+        start, end = m.modifier_span
+        if (
+            m.direction in ("FORWARD", "BIDIRECTIONAL")
+            and start == span.start
+            and end < span.end
+            and doc[end - 1].whitespace_
+            and not (m.rule.metadata or {}).get("names_finding")
+        ):
+            found.append(m)
+    return found
+
+
+def _inside(span: Span, modifier) -> bool:  # noqa: ANN001 - ConTextModifier
+    """A cue in the middle of the span: "[disc bulge without canal compromise]" asserts
+    its head (the bulge), so the cue does not modify the span. (medspaCy's overlap test
+    misses a cue that lies wholly inside a target.)"""
+    start, end = modifier.modifier_span
+    return span.start < start and end <= span.end
+
+
+def _span_cues(span: Span, modifiers) -> list:  # noqa: ANN001 - ConTextModifier list
+    outside = [m for m in span._.modifiers if not _inside(span, m)]
+    return [*outside, *_ending_in(span, modifiers), *_opening(span, modifiers)]
+
+
 class ContextEngine:
     """A ConText component with our rules and a tokenizer, built once."""
 
@@ -131,7 +168,9 @@ class ContextEngine:
             phrase_matcher_attr=PHRASE_ATTR,
         )
         self.context.add(list(ruleset.rules))
-        self.matcher = matcher.install(self.context, self.nlp.tokenizer, PHRASE_ATTR)
+        self.matcher = matcher.install(
+            self.context, self.nlp.tokenizer, PHRASE_ATTR, targets_attr=_SOLO_ATTR
+        )
         self.cue_filter = cue_filter(ruleset.rules, tokenized_words(self.nlp.tokenizer))
 
     def _run(  # noqa: ANN202
@@ -152,18 +191,38 @@ class ContextEngine:
             for s, e in targets
         ]
         doc._.set(_TARGETS_ATTR, [s for s in spans if s is not None])
+        doc._.set(_SOLO_ATTR, None)
         self.context(doc, targets=_TARGETS_ATTR)
         modifiers = doc._.context_graph.modifiers
+        control = [m.modifier_span for m in modifiers if m.category.upper() in CONTROL_CATEGORIES]
         target_cues = [
             []
             if span is None
-            else [_cue(doc, m, offset) for m in (*span._.modifiers, *_ending_in(span, modifiers))]
+            else self._solo(text, span, offset)
+            if any(a < span.end and span.start < b for a, b in control)
+            else [_cue(doc, m, offset) for m in _span_cues(span, modifiers)]
             for span in spans
         ]
         if asserting_only:
             modifiers = [m for m in modifiers if m.direction not in CONTROL_DIRECTIONS]
         cues = [_cue(doc, m, offset) for m in modifiers]
         return target_cues, cues
+
+    def _solo(self, text: str, span: Span, offset: int) -> list[CueMatch]:
+        """Cues of a target that overlaps a terminator or pseudo-trigger: ConText again
+        on the sentence with that target alone, the matcher dropping the control cues
+        that overlap it. Words of the finding itself ("an apparent [source of
+        bleeding]", "no remarkable [change]", "the absence of [risk factors for CAD]")
+        do not cut or block the cues around it, while for another target ("risk
+        factors for [CAD]") they still do."""
+        doc = self.nlp.make_doc(text)
+        for token in doc:
+            token.is_sent_start = token.i == 0
+        target = Span(doc, span.start, span.end, label="TARGET")
+        doc._.set(_TARGETS_ATTR, [target])
+        doc._.set(_SOLO_ATTR, [target])
+        self.context(doc, targets=_TARGETS_ATTR)
+        return [_cue(doc, m, offset) for m in _span_cues(target, doc._.context_graph.modifiers)]
 
     def analyze(
         self, text: str, targets: Sequence[tuple[int, int]] = (), *, asserting_only: bool = False

@@ -16,6 +16,15 @@ is the same list:
   matches come after the token matches either way);
 * with pruning off, with a regular-expression rule or an ``on_match`` callback, the
   full matcher always runs.
+
+Before pruning, the matcher drops control cues (terminators and pseudo-triggers,
+:data:`~extractor.assertion.rules.CONTROL_CATEGORIES`) that overlap a target span
+(``doc._.<targets_attr>``): words that belong to the finding itself ("an apparent
+[source of bleeding]", "showing no remarkable [change]") do not cut or block the cues
+around it. A control cue that starts with punctuation marks a clause boundary
+(", [diuresis] was preserved") and is kept. A rule with an ``anchor`` ("first" or
+"last") matches its whole pattern but its cue is that one token (the rest is context
+that must follow or precede), so it does not compete with the cues inside that context.
 """
 
 from __future__ import annotations
@@ -29,9 +38,25 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from extractor.assertion.rules import RuleFilter, lower_words, required_words, tokenized_words
+from extractor.assertion.rules import (
+    CONTROL_CATEGORIES,
+    RuleFilter,
+    lower_words,
+    required_words,
+    tokenized_words,
+)
 
 Match = tuple[int, int, int]
+
+
+def _anchor(rule: ConTextRule, key: int, start: int, end: int) -> Match:
+    """The match cut to its anchor token (rule key ``anchor``: "first" or "last")."""
+    anchor = (rule.metadata or {}).get("anchor")
+    if anchor == "first":
+        return key, start, start + 1
+    if anchor == "last":
+        return key, end - 1, end
+    return key, start, end
 
 
 class PrefilteredMatcher:
@@ -45,8 +70,11 @@ class PrefilteredMatcher:
         *,
         prune: bool,
         phrase_attr: str,
+        targets_attr: str | None = None,
     ) -> None:
         self.full = full
+        self.prune = prune
+        self.targets_attr = targets_attr
         self.phrases = PhraseMatcher(vocab, attr=phrase_attr)
         self.token_matchers: list[Matcher] = []
         requirements = []
@@ -75,23 +103,60 @@ class PrefilteredMatcher:
     def labels(self) -> set[str]:
         return self.full.labels
 
+    def _targets(self, doc: Doc) -> list[tuple[int, int]]:
+        if self.targets_attr is None or not Doc.has_extension(self.targets_attr):
+            return []
+        return [(span.start, span.end) for span in doc._.get(self.targets_attr) or ()]
+
+    def _keep(self, matches: list[Match], doc: Doc) -> list[Match]:
+        """``matches`` with anchored cues cut to their first token, and without the
+        control cues that overlap a target span."""
+        rules = self.full.rule_map
+        vocab = doc.vocab
+        matches = [_anchor(rules[vocab[key].text], key, start, end) for key, start, end in matches]
+        targets = self._targets(doc)
+        if not targets:
+            return matches
+        return [
+            (key, start, end)
+            for key, start, end in matches
+            if rules[vocab[key].text].category.upper() not in CONTROL_CATEGORIES
+            or doc[start].is_punct  # a clause boundary, not words of the finding
+            or not any(start < t_end and t_start < end for t_start, t_end in targets)
+        ]
+
+    def run_all(self, doc: Doc) -> list[Match]:
+        """Every pattern of the rule set, with the same anchoring, dropping and pruning:
+        what the prefiltered path must return."""
+        full = self.full
+        matches = full._MedspacyMatcher__matcher(doc)  # MedspacyMatcher.__call__, unpruned
+        matches += full._MedspacyMatcher__phrase_matcher(doc)
+        matches += full._MedspacyMatcher__regex_matcher(doc)
+        matches = self._keep(matches, doc)
+        return prune_overlapping_matches(matches) if self.prune else matches
+
     def __call__(self, doc: Doc) -> list[Match]:
         if self.always_full:
-            return self.full(doc)
+            return self.run_all(doc)
         matches: list[Match] = []
         for i in self.filter.matchable(lower_words(doc)):
             matches.extend(self.token_matchers[i](doc))
         if len({(start, end) for _, start, end in matches}) < len(matches):
-            return self.full(doc)  # which one pruning keeps depends on the full order
+            return self.run_all(doc)  # which one pruning keeps depends on the full order
         matches.extend(self.phrases(doc))
-        return prune_overlapping_matches(matches)
+        return prune_overlapping_matches(self._keep(matches, doc))
 
 
 def install(
-    context: ConText, tokenizer: Callable[[str], Doc], phrase_attr: str
+    context: ConText,
+    tokenizer: Callable[[str], Doc],
+    phrase_attr: str,
+    targets_attr: str | None = None,
 ) -> PrefilteredMatcher:
     """Replace the matcher of ``context`` (after its rules were added) by a
-    :class:`PrefilteredMatcher` over the same rules, and return it."""
+    :class:`PrefilteredMatcher` over the same rules, and return it. ``targets_attr``
+    names the Doc extension holding the target spans (control cues overlapping one
+    are dropped)."""
     attr = "_ConText__matcher"  # medspaCy 1.3 keeps it in a private attribute
     full = getattr(context, attr, None)
     if not isinstance(full, MedspacyMatcher):
@@ -102,6 +167,7 @@ def install(
         tokenizer,
         prune=context.prune_on_modifier_overlap,
         phrase_attr=phrase_attr,
+        targets_attr=targets_attr,
     )
     setattr(context, attr, matcher)
     return matcher

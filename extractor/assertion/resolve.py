@@ -9,7 +9,7 @@ from extractor.assertion.rules import CATEGORY_FIELDS
 from extractor.schema import Assertion, Cue
 
 #: which cue explains the assertion when several categories apply
-CUE_PRIORITY = ("negated", "uncertain", "hypothetical", "family", "historical")
+CUE_PRIORITY = ("negated", "uncertain", "hypothetical", "family", "historical", "resolved")
 
 
 def _distance(cue: CueMatch, target: tuple[int, int]) -> int:

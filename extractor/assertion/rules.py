@@ -3,9 +3,15 @@
 The rule file ``extractor/assertion/rules/context_rules.json`` uses medspaCy's
 ConText rule keys (``literal``, ``category``, ``pattern``, ``direction``,
 ``max_scope``, ``max_targets``, ``allowed_types``, ``excluded_types``,
-``terminated_by``) plus two of ours: ``id`` (comes out on every cue as
-``Cue.rule``) and ``example`` (a sentence with one ``[bracketed]`` target that the
-test suite runs through the rule). The file is validated on load: an unknown key, a
+``terminated_by``) plus three of ours: ``id`` (comes out on every cue as
+``Cue.rule``), ``example`` (a sentence with one ``[bracketed]`` target that the
+test suite runs through the rule) and, optionally, ``names_finding: true`` for a
+cue that, when a target span starts with it, is part of the finding's name and
+does not assert it ("[absence of appetite]" is a finding; "[no signs of
+endocarditis]" is a negated one), and ``anchor: "first"`` or ``"last"`` for a rule
+whose cue is that one token of its pattern (the rest is context: the comma of ",
+[diuresis] was preserved", the comma closing "Apart from [fever], the history was
+unremarkable"). The file is validated on load: an unknown key, a
 missing key, a duplicate id, an unknown category or an example without exactly one
 target fails with the file name and the rule id.
 """
@@ -31,6 +37,7 @@ CATEGORY_FIELDS: dict[str, str] = {
     "HYPOTHETICAL": "hypothetical",
     "HISTORICAL": "historical",
     "FAMILY": "family",
+    "RESOLVED": "resolved",
 }
 #: categories of rules that never assert anything themselves
 CONTROL_CATEGORIES = frozenset({"TERMINATE", "PSEUDO", "NEGATION_TERMINATE"})
@@ -46,7 +53,11 @@ ALLOWED_KEYS = REQUIRED_KEYS | {
     "allowed_types",
     "excluded_types",
     "terminated_by",
+    "names_finding",
+    "anchor",
 }
+#: our keys, kept in the rule's metadata (the others are medspaCy's ConTextRule arguments)
+OUR_KEYS = frozenset({"id", "example", "names_finding", "anchor"})
 FILE_KEYS = frozenset({"description", "terminating_types", "context_rules"})
 _TARGET_RE = re.compile(r"\[([^\[\]]{1,200})\]")
 
@@ -88,6 +99,10 @@ def _check_rule(raw: Any, where: str) -> None:
         raise RuleError(
             f"{where}: unknown category {raw['category']!r}; allowed: {sorted(CATEGORIES)}"
         )
+    if not isinstance(raw.get("names_finding", False), bool):
+        raise RuleError(f"{where}: names_finding must be true or false")
+    if raw.get("anchor") not in (None, "first", "last"):
+        raise RuleError(f'{where}: anchor must be "first" or "last"')
     try:
         parse_example(raw["example"])
     except ValueError as err:
@@ -97,12 +112,18 @@ def _check_rule(raw: Any, where: str) -> None:
 def build_rule(raw: dict[str, Any], where: str = "<rule>") -> ConTextRule:
     """One validated JSON rule -> a medspaCy ConTextRule carrying our id and example."""
     _check_rule(raw, where)
-    options = {k: v for k, v in raw.items() if k not in ("id", "example")}
+    options = {k: v for k, v in raw.items() if k not in OUR_KEYS}
     for key in ("allowed_types", "excluded_types", "terminated_by"):
         if options.get(key) is not None:
             options[key] = set(options[key])
     try:
-        rule = ConTextRule(**options, metadata={"id": raw["id"], "example": raw["example"]})
+        metadata = {
+            "id": raw["id"],
+            "example": raw["example"],
+            "names_finding": raw.get("names_finding", False),
+            "anchor": raw.get("anchor"),
+        }
+        rule = ConTextRule(**options, metadata=metadata)
     except (ValueError, TypeError) as err:
         raise RuleError(f"{where}: {err}") from err
     return rule

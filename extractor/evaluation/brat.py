@@ -31,6 +31,8 @@ text, so offsets are comparable to the ``.ann`` offsets) and compared with:
 - **negation**: for every ``Sign_symptom`` and ``Disease_disorder`` span,
   ``extractor.assess(text, spans)`` (original offsets) -> ``.negated`` vs gold
   ``POLARITY NEG`` on the span's event (``MAYBE_NEG`` and ``UNCERTAIN`` are not NEG).
+  MACCROBAT annotates a finding that resolved ("the rash subsided") NEG, so a
+  ``resolved`` assertion counts as negated here (our guideline keeps the two apart).
   Positive class = negated.
 """
 
@@ -349,7 +351,7 @@ def score_negation(doc: BratDocument, assess: Any, scores: BratScores) -> None:
     gold = negated_events(doc.ann)
     assertions = assess(doc.text, [(t.start, t.end) for t in targets])
     for t, assertion in zip(targets, assertions, strict=True):
-        expected, got = t.id in gold, bool(assertion.negated)
+        expected, got = t.id in gold, bool(assertion.negated or assertion.resolved)
         counts = Counts(int(expected and got), int(got and not expected), int(expected and not got))
         scores.negation.add(counts)
         scores.negation_by_type[t.type].add(counts)

@@ -39,6 +39,7 @@ class GoldAssertion(_Gold):
     hypothetical: bool = False
     historical: bool = False
     family: bool = False
+    resolved: bool = False
 
 
 class GoldMention(_Gold):

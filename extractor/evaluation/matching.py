@@ -22,7 +22,7 @@ from extractor.evaluation.names import diagnosis_key, marker_key, site_key
 
 Scheme = Literal["strict", "lenient"]
 SCHEMES: tuple[Scheme, ...] = ("strict", "lenient")
-ASSERTION_FLAGS = ("negated", "uncertain", "hypothetical", "historical", "family")
+ASSERTION_FLAGS = ("negated", "uncertain", "hypothetical", "historical", "family", "resolved")
 
 Span = tuple[int, int]
 

@@ -40,7 +40,7 @@ from extractor.export.tables import LESION_COLUMNS, lesion_row, mention_row
 from extractor.schema import SCHEMA_VERSION, Mention, Record
 
 #: version of the database layout below; bump on any table/column change
-REGISTRY_SCHEMA_VERSION = "2"
+REGISTRY_SCHEMA_VERSION = "3"
 DEFAULT_DB_URL = "sqlite:///registry.sqlite"
 
 Row = dict[str, Any]
@@ -118,6 +118,7 @@ mentions = _child(
     sa.Column("hypothetical", sa.Boolean, nullable=False),
     sa.Column("historical", sa.Boolean, nullable=False),
     sa.Column("family", sa.Boolean, nullable=False),
+    sa.Column("resolved", sa.Boolean, nullable=False),
     sa.Column("cue_text", sa.Text),
     sa.Column("cue_start", sa.Integer),
     sa.Column("cue_end", sa.Integer),

@@ -46,6 +46,7 @@ ASSERTION_STYLES: dict[str, tuple[str, str]] = {
     "hypothetical": ("hyp", "hypothetical: dotted purple outline"),
     "historical": ("hist", "historical: italic"),
     "family": ("fam", "family: double underline"),
+    "resolved": ("res", "resolved: grey wavy underline"),
 }
 GREYED_KINDS = {SectionKind.OTHER_ARTICLES, SectionKind.NON_CONTENT, "unknown"}
 
@@ -81,6 +82,7 @@ CSS = """
 .xr .m.hyp { outline: 2px dotted #7048e8; outline-offset: 1px; }
 .xr .m.hist { font-style: italic; }
 .xr .m.fam { text-decoration: underline double; }
+.xr .m.res { text-decoration: underline wavy #868e96; }
 .xr .m.neg.unc { outline-style: solid; outline-color: #e03131; }
 .xr details { margin: 12px 0; }
 .xr code { font-size: 12px; }

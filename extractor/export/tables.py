@@ -58,6 +58,7 @@ MENTION_COLUMNS = (
     "hypothetical",
     "historical",
     "family",
+    "resolved",
     "cue_text",
     "cue_category",
     "cue_rule",
@@ -174,6 +175,7 @@ def mention_row(report_id: str, index: int, m: Mention) -> dict[str, Any]:
         "hypothetical": a.hypothetical,
         "historical": a.historical,
         "family": a.family,
+        "resolved": a.resolved,
         "cue_text": cue.text if cue else None,
         "cue_start": cue.start if cue else None,
         "cue_end": cue.end if cue else None,
@@ -205,7 +207,7 @@ def mentions_dataframe(records: Iterable[Record] | str | Path) -> pd.DataFrame:
         for i, m in enumerate(r.mentions)
     ]
     df = pd.DataFrame(rows, columns=list(MENTION_COLUMNS))
-    flags = ["negated", "uncertain", "hypothetical", "historical", "family"]
+    flags = ["negated", "uncertain", "hypothetical", "historical", "family", "resolved"]
     return df.astype({c: "bool" for c in flags} | {"start": "int64", "end": "int64"})
 
 

@@ -37,7 +37,7 @@ from extractor.tokenizer import doc_text
 DAYS_PER_YEAR = 365.25
 #: an age or sex word is never negated or uncertain itself ("a 45-year-old woman with no
 #: fever"); only "family" (whose age/sex it is) applies
-PERSON_EXEMPT = frozenset({"negated", "uncertain", "hypothetical", "historical"})
+PERSON_EXEMPT = frozenset({"negated", "uncertain", "hypothetical", "historical", "resolved"})
 _UNIT_YEARS = {"y": 1.0, "m": 1 / 12, "w": 7 / DAYS_PER_YEAR, "d": 1 / DAYS_PER_YEAR}
 OTHER_PERSON_RE = re.compile(
     r"[^\w.,;!?]{0,3}(?:(?:old|female|male|caucasian)\s+)?(?:mother|father|sister|brother|son|daughter|"
