@@ -93,6 +93,10 @@ CASES = [
     ("There was no fever, meningism or [focal signs].", {"negated"}, "no"),
     ("[TPHA] not done.", {"negated"}, "not done"),
     ("[TPHA] was done.", set(), None),
+    ("Abdominal [CT] could not be performed.", {"negated"}, "not be performed"),
+    ("Abdominal [CT] could be performed.", set(), None),
+    ("She declined endocrine [therapy].", {"negated"}, "declined"),
+    ("Therapy was refused because of early menopausal [symptoms].", set(), None),
     ("The EEG did not showed [anomaly].", {"negated"}, "did not showed"),
     ("Tests for encephalitis and [ADEM] followed, which were excluded.", {"negated"}, None),
     ("[Encephalitis] was diagnosed, which was treated.", set(), None),
@@ -168,7 +172,9 @@ CASES = [
     ("The scan was able to reach a diagnosis of [osteitis].", set(), None),
     ("[Recurrence] could not be assessed.", {"uncertain"}, "could not be assessed"),
     ("[Recurrence] was assessed by MRI.", set(), None),
+    ("The [diagnosis] could not be confirmed.", {"uncertain"}, "could not be confirmed"),
     ("The lesions were similar to hepatic [abscesses].", {"uncertain"}, "similar to"),
+    ("Similar [lesions] were also seen in the maxilla.", set(), None),
     ("The appearance was probably due to a [craniopharyngioma].", {"uncertain"}, "probably"),
     ("There was no weakness due to [compression].", set(), None),  # "due to" ends negation
     ("The findings were consistent with [schwannoma].", set(), None),  # guideline 9
