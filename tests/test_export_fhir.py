@@ -314,3 +314,10 @@ def test_cli_writes_both_exports(registry_record, tmp_path: Path) -> None:
     records.write_text("{}\n", encoding="utf-8")
     assert main(["export", str(records), "--fhir", str(tmp_path / "none")]) == 1
     assert not (tmp_path / "none").exists()
+
+
+def test_docs_example_is_the_export(corpus_records) -> None:
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "registry.md").read_text("utf-8")
+    block = doc.split("<!-- fhir-condition-example", 1)[1].split("```json\n", 1)[1]
+    bundle = json.loads(report_bundle(corpus_records["000_bcca8ddb07401b26"]).model_dump_json())
+    assert json.loads(block.split("```", 1)[0]) == _resources(bundle, "Condition")[0]

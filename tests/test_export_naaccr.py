@@ -3,6 +3,8 @@ XML Schema and v26 dictionary (read from the shared folder, see ``naaccr_dir``).
 
 from __future__ import annotations
 
+import copy
+import re
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ from lxml import etree
 
 from extractor.cli import main
 from extractor.export import RecordsFileError
-from extractor.export.codes import ItemDef, naaccr_items
+from extractor.export.codes import ItemDef, naaccr_items, parse_registry_codes, registry_codes
 from extractor.export.naaccr import (
     NaaccrValueError,
     age_code,
@@ -29,6 +31,7 @@ from extractor.export.naaccr_check import (
     dictionary_problems,
     read_dictionary,
 )
+from extractor.rules import RuleFileError
 
 NS = {"n": "http://naaccr.org/naaccrxml"}
 BENIGN = {
@@ -555,3 +558,30 @@ def test_cli_bad_records_write_nothing(tmp_path: Path) -> None:
     assert main(["export", str(records), "--naaccr", str(out)]) == 1
     assert not out.exists()
     assert main(["export", str(tmp_path / "missing.jsonl"), "--naaccr", str(out)]) == 2
+
+
+def _doc_block(marker: str, lang: str) -> str:
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "registry.md").read_text("utf-8")
+    after = doc.split(f"<!-- {marker}", 1)[1]
+    return after.split(f"```{lang}\n", 1)[1].split("```", 1)[0]
+
+
+def test_docs_example_is_the_export(corpus_records) -> None:
+    record = corpus_records["000_bcca8ddb07401b26"]
+    assert naaccr_document([record]).decode("utf-8") == _doc_block("naaccr-example", "xml")
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: d["naaccr"].pop("paired_sites"), "naaccr: missing keys ['paired_sites']"),
+        (lambda d: d.pop("fhir"), "fhir: missing keys"),
+        (lambda d: d["naaccr"]["items"]["laterality"].pop("length"), "item laterality: needs"),
+        (lambda d: d["naaccr"]["items"]["laterality"].update(len=1), "keys must be among"),
+    ],
+)
+def test_broken_code_table_fails_loudly(edit, message) -> None:
+    data = copy.deepcopy(registry_codes())
+    edit(data)
+    with pytest.raises(RuleFileError, match=re.escape(message)):
+        parse_registry_codes("registry_codes.json", data)

@@ -49,25 +49,25 @@ class ItemDef:
     padding: str | None = None
 
 
-def _require(name: str, section: str, data: Any, keys: tuple[str, ...]) -> dict[str, Any]:
-    if not isinstance(data, dict) or missing(data, keys):
-        raise RuleFileError(f"{name}: {section} needs the keys {list(keys)}")
+def parse_registry_codes(name: str, data: Any) -> dict[str, Any]:
+    """Check the code table has what the exports read; a problem raises
+    :class:`RuleFileError` naming the file and the key."""
+    for section, keys in (("naaccr", _NAACCR_KEYS), ("fhir", _FHIR_KEYS)):
+        part = data.get(section) if isinstance(data, dict) else None
+        missing = [k for k in keys if not isinstance(part, dict) or k not in part]
+        if missing:
+            raise RuleFileError(f"{name}: {section}: missing keys {missing}")
+    for item, spec in data["naaccr"]["items"].items():
+        if not isinstance(spec, dict) or not {"num", "parent", "length", "type"} <= set(spec):
+            raise RuleFileError(f"{name}: item {item}: needs num, parent, length and type")
+        if set(spec) - _ITEM_KEYS:
+            raise RuleFileError(f"{name}: item {item}: keys must be among {sorted(_ITEM_KEYS)}")
     return data
-
-
-def missing(data: dict[str, Any], keys: tuple[str, ...]) -> list[str]:
-    return [k for k in keys if k not in data]
 
 
 @cache
 def registry_codes() -> dict[str, Any]:
-    name, data = read_json_resource("extractor.export", "registry_codes.json")
-    _require(name, "naaccr", data.get("naaccr"), _NAACCR_KEYS)
-    _require(name, "fhir", data.get("fhir"), _FHIR_KEYS)
-    for item, spec in data["naaccr"]["items"].items():
-        if not isinstance(spec, dict) or set(spec) - _ITEM_KEYS:
-            raise RuleFileError(f"{name}: item {item}: keys must be among {sorted(_ITEM_KEYS)}")
-    return data
+    return parse_registry_codes(*read_json_resource("extractor.export", "registry_codes.json"))
 
 
 def naaccr_codes() -> dict[str, Any]:

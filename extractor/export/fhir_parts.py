@@ -166,37 +166,41 @@ def body_site(t: Tumour) -> list[Json]:
     return [site]
 
 
-def condition_resource(record: Record, t: Tumour, ids: Ids, primary_key: str | None) -> Json:
-    code, morphology = condition_code(t)
-    profile = {"primary": "primary", "secondary": "secondary"}.get(t.kind)
-    age = onset_age(record.summary.age_years) if t.at_presentation else None
-    evidence = [*t.diagnosis_mentions, *t.site_mentions]
-    if age is not None:
-        evidence += patient_evidence(record)["age"]
-    extension = []
-    if morphology is not None and profile:
-        extension.append(
-            {"url": _CODES["extensions"]["histology"], "valueCodeableConcept": _concept(morphology)}
-        )
+def _mcode_extensions(
+    t: Tumour, ids: Ids, morphology: Json | None, primary_key: str | None
+) -> list[Json]:
+    """mCODE's histology extension (a cancer with a code) and, for a metastasis, the
+    related-primary extension."""
+    out = []
+    if morphology is not None and t.kind in ("primary", "secondary"):
+        histology = {"valueCodeableConcept": _concept(morphology)}
+        out.append({"url": _CODES["extensions"]["histology"], **histology})
     if t.kind == "secondary" and primary_key:
-        extension.append(
-            {
-                "url": _CODES["extensions"]["related_primary"],
-                "valueReference": ids.ref(f"condition-{primary_key}"),
-            }
-        )
+        related = {"valueReference": ids.ref(f"condition-{primary_key}")}
+        out.append({"url": _CODES["extensions"]["related_primary"], **related})
+    return out
+
+
+def condition_resource(record: Record, t: Tumour, ids: Ids, primary_key: str | None) -> Json:
+    """The Condition of one tumour (see :mod:`extractor.export.fhir`)."""
+    code, morphology = condition_code(t)
+    age = onset_age(record.summary.age_years) if t.at_presentation else None
+    evidence = {*t.diagnosis_mentions, *t.site_mentions}
+    evidence |= set(patient_evidence(record)["age"]) if age is not None else set()
     resource: Json = {
         "resourceType": "Condition",
         "id": ids.id(f"condition-{t.key}"),
-        "extension": extension + offsets(record, sorted(set(evidence))),
+        "extension": _mcode_extensions(t, ids, morphology, primary_key)
+        + offsets(record, sorted(evidence)),
         "subject": ids.ref("patient"),
     }
-    if profile and (morphology is not None or t.kind == "secondary"):
-        resource["meta"] = {"profile": [_CODES["profiles"][profile]]}
+    if t.kind == "secondary" or (t.kind == "primary" and morphology is not None):
+        resource["meta"] = {"profile": [_CODES["profiles"][t.kind]]}
     if code is None and t.kind == "secondary":
         code = _concept(text="metastasis")
+    sites = body_site(t)
     resource |= {"code": code} if code else {}
-    resource |= {"bodySite": body_site(t)} if body_site(t) else {}
+    resource |= {"bodySite": sites} if sites else {}
     resource |= {"onsetAge": age} if age else {}
     return resource
 

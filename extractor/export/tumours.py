@@ -29,7 +29,7 @@ value exported (the same diagnosis, site, size, stain, age or sex).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
@@ -66,7 +66,7 @@ class Tumour:
     diagnosis_mentions: tuple[int, ...] = ()
     site_mentions: tuple[int, ...] = ()
     size_mentions: tuple[int, ...] = ()
-    stains: tuple[tuple[SummaryStain, tuple[int, ...]], ...] = field(default=())
+    stains: tuple[tuple[SummaryStain, tuple[int, ...]], ...] = ()
 
     @property
     def morphology(self) -> str | None:
@@ -194,28 +194,18 @@ def _told_as_history(record: Record, lesion: Lesion) -> bool:
     return False
 
 
-def _lesion_parts(record: Record, lesion: Lesion) -> dict[str, object]:
-    site, topography = _coded_site(lesion)
-    size = lesion.size if lesion.size and lesion.size.measured_on != "biopsy" else None
-    return {
-        "site": site,
-        "topography": topography,
-        "site_mentions": site_evidence(record, lesion, site) if site else (),
-        "size": size,
-        "size_mentions": size_evidence(record, lesion, size) if size else (),
-        "stains": tuple((s, stain_evidence(record, lesion, s)) for s in lesion.stains),
-    }
-
-
-def _tumour(
+def _lesion_tumour(
     record: Record,
     key: str,
     kind: TumourKind,
     lesion: Lesion,
     dx: tuple[str | None, str | None, str | None],
     dx_lesions: list[Lesion],
-    **extra: object,
+    primary_key: str | None = None,
 ) -> Tumour:
+    """A tumour drawn from ``lesion`` with diagnosis ``dx`` (found in ``dx_lesions``)."""
+    site, topography = _coded_site(lesion)
+    size = lesion.size if lesion.size and lesion.size.measured_on != "biopsy" else None
     name, icdo3, basis = dx
     return Tumour(
         key=key,
@@ -224,15 +214,39 @@ def _tumour(
         name=name,
         icdo3=icdo3,
         basis=basis,
+        site=site,
+        topography=topography,
+        size=size,
+        at_presentation=lesion.role == "index" or not _told_as_history(record, lesion),
+        primary_key=primary_key,
         diagnosis_mentions=diagnosis_evidence(record, dx_lesions, name, icdo3),
-        **_lesion_parts(record, lesion),  # type: ignore[arg-type]
-        **extra,  # type: ignore[arg-type]
+        site_mentions=site_evidence(record, lesion, site) if site else (),
+        size_mentions=size_evidence(record, lesion, size) if size else (),
+        stains=tuple((s, stain_evidence(record, lesion, s)) for s in lesion.stains),
     )
 
 
 def _diagnosis_of(lesion: Lesion | None) -> tuple[str | None, str | None, str | None]:
     d = lesion.diagnosis if lesion else None
     return (d.name, d.icdo3, d.basis) if d else (None, None, None)
+
+
+def _metastatic_case(
+    record: Record, index: Lesion, primary: Lesion | None, dx: tuple[str | None, ...]
+) -> list[Tumour]:
+    """The primary (a lesion, or unknown), then the metastatic index lesion."""
+    name, icdo3, basis = dx
+    if primary is None:
+        evidence = diagnosis_evidence(record, [index], name, icdo3)
+        first = Tumour("primary", "primary", None, name, icdo3, basis, diagnosis_mentions=evidence)
+    else:
+        if not split_icdo3(icdo3)[0]:
+            name, icdo3, basis = _diagnosis_of(primary)
+        first = _lesion_tumour(
+            record, "primary", "primary", primary, (name, icdo3, basis), [index, primary]
+        )
+    own = _diagnosis_of(index)
+    return [first, _lesion_tumour(record, "index", "secondary", index, own, [index], "primary")]
 
 
 def registry_tumours(record: Record) -> list[Tumour]:
@@ -245,55 +259,19 @@ def registry_tumours(record: Record) -> list[Tumour]:
     primary = next((x for x in lesions if x.role == "primary"), None)
     final = record.summary.final_diagnosis
     dx = (final.name, final.icdo3, final.basis) if final else _diagnosis_of(index)
-    out: list[Tumour] = []
     if primary is not None or is_metastatic_code(dx[1]):
-        if primary is not None and not split_icdo3(dx[1])[0]:
-            dx = _diagnosis_of(primary)
-        case_primary = "primary"
-        if primary is not None:
-            history = _told_as_history(record, primary)
-            out.append(
-                _tumour(
-                    record,
-                    "primary",
-                    "primary",
-                    primary,
-                    dx,
-                    [index, primary],
-                    at_presentation=not history,
-                )
-            )
-        else:
-            name, icdo3, basis = dx
-            evidence = diagnosis_evidence(record, [index], name, icdo3)
-            out.append(
-                Tumour("primary", "primary", None, name, icdo3, basis, diagnosis_mentions=evidence)
-            )
-        out.append(
-            _tumour(
-                record,
-                "index",
-                "secondary",
-                index,
-                _diagnosis_of(index),
-                [index],
-                primary_key=case_primary,
-            )
-        )
+        out, case_primary = _metastatic_case(record, index, primary, dx), "primary"
     else:
-        case_primary = "index"
         kind: TumourKind = "primary" if split_icdo3(dx[1])[0] else "other"
-        out.append(_tumour(record, "index", kind, index, dx, [index]))
+        out, case_primary = [_lesion_tumour(record, "index", kind, index, dx, [index])], "index"
     for n, lesion in enumerate(lesions):
-        key = f"lesion-{n}"
         own = _diagnosis_of(lesion)
         if lesion.role == "metastasis":
             out.append(
-                _tumour(record, key, "secondary", lesion, own, [lesion], primary_key=case_primary)
+                _lesion_tumour(
+                    record, f"lesion-{n}", "secondary", lesion, own, [lesion], case_primary
+                )
             )
         elif lesion.role == "other" and split_icdo3(own[1])[0] and not is_metastatic_code(own[1]):
-            history = _told_as_history(record, lesion)
-            out.append(
-                _tumour(record, key, "primary", lesion, own, [lesion], at_presentation=not history)
-            )
+            out.append(_lesion_tumour(record, f"lesion-{n}", "primary", lesion, own, [lesion]))
     return out
