@@ -31,10 +31,21 @@ def corpus_records():
 
 # ---------------------------------------------------------------- registry exports
 
-#: where the NAACCR XML Schema and v26 dictionary are read from (never copied into the
-#: repository): $NAACCR_DIR, the shared/ folder beside the repository (as CI lays it),
-#: then the workplace's shared folder
-NAACCR_CANDIDATES = (ROOT.parent / "shared" / "naaccr", Path("/work/shared/naaccr"))
+#: shared/ folders read in place (never copied into the repository): the one beside the
+#: repository (as CI lays it), then the workplace's (a clone elsewhere, e.g. in /tmp)
+SHARED_CANDIDATES = (ROOT.parent / "shared", Path("/work/shared"))
+#: where the NAACCR XML Schema and v26 dictionary are read from: $NAACCR_DIR, then these
+NAACCR_CANDIDATES = tuple(p / "naaccr" for p in SHARED_CANDIDATES)
+
+
+@pytest.fixture(scope="session")
+def pages_dev_dir() -> Path:
+    """shared/pages-dev (real case-report excerpts), or skip."""
+    found = next((p / "pages-dev" for p in SHARED_CANDIDATES if (p / "pages-dev").is_dir()), None)
+    if found is None:
+        where = ", ".join(str(p / "pages-dev") for p in SHARED_CANDIDATES)
+        pytest.skip(f"pages-dev excerpts not found (looked in {where})")
+    return found
 
 
 @pytest.fixture(scope="session")
