@@ -76,9 +76,25 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from extractor.export.db import export_command
+    """Load the database (the default), and/or write NAACCR XML and FHIR bundles."""
+    records = Path(args.records)
+    if (args.naaccr or args.fhir) and not records.is_file():
+        print(f"no such records file: {records}", file=sys.stderr)
+        return EXIT_USAGE
+    codes = []
+    if args.db or not (args.naaccr or args.fhir):
+        from extractor.export.db import DEFAULT_DB_URL, export_command
 
-    return export_command(Path(args.records), args.db)
+        codes.append(export_command(records, args.db or DEFAULT_DB_URL))
+    if args.naaccr:
+        from extractor.export.naaccr import naaccr_command
+
+        codes.append(naaccr_command(records, Path(args.naaccr)))
+    if args.fhir:
+        from extractor.export.fhir import fhir_command
+
+        codes.append(fhir_command(records, Path(args.fhir)))
+    return max(codes)
 
 
 def _cmd_table(args: argparse.Namespace) -> int:
@@ -128,9 +144,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.set_defaults(func=_cmd_evaluate)
 
-    ex = sub.add_parser("export", help="load records into a registry database")
+    ex = sub.add_parser(
+        "export", help="load records into a registry database, or write NAACCR XML / FHIR"
+    )
     ex.add_argument("records")
-    ex.add_argument("--db", default="sqlite:///registry.sqlite", help="SQLAlchemy URL")
+    ex.add_argument(
+        "--db",
+        default=None,
+        help="SQLAlchemy URL (default sqlite:///registry.sqlite when neither --naaccr "
+        "nor --fhir is given)",
+    )
+    ex.add_argument("--naaccr", metavar="FILE", help="write one NAACCR XML 1.8 (v26) file")
+    ex.add_argument("--fhir", metavar="DIR", help="write one FHIR R4 bundle per report")
     ex.set_defaults(func=_cmd_export)
 
     tb = sub.add_parser("table", help="write report-level and mention-level tables")

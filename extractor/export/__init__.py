@@ -1,10 +1,17 @@
-"""From records to the registry: database load, flat tables and the HTML review page.
+"""From records to the registry: database load, flat tables, the HTML review page and
+the registry exchange formats.
 
 - :mod:`extractor.export.db`: normalized, idempotent, transactional database load.
 - :mod:`extractor.export.tables`: report-level and mention-level pandas tables.
 - :mod:`extractor.export.review`: a self-contained HTML page to review one report.
+- :mod:`extractor.export.naaccr`: one NAACCR XML 1.8 file (v26 dictionary);
+  :mod:`extractor.export.naaccr_check` checks a file against NAACCR's schema and dictionary.
+- :mod:`extractor.export.fhir`: one FHIR R4 bundle per report, mCODE-shaped
+  (resources in :mod:`extractor.export.fhir_parts`).
+- :mod:`extractor.export.tumours`: what both registry formats call a tumour; their code
+  tables are ``registry_codes.json`` (:mod:`extractor.export.codes`).
 
-All three read the records JSONL written by ``python -m extractor run`` through
+All of them read the records JSONL written by ``python -m extractor run`` through
 :func:`read_records`, which validates every line against :class:`~extractor.schema.Record`.
 """
 
