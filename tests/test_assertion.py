@@ -173,6 +173,8 @@ CASES = [
     ("[Recurrence] could not be assessed.", {"uncertain"}, "could not be assessed"),
     ("[Recurrence] was assessed by MRI.", set(), None),
     ("The [diagnosis] could not be confirmed.", {"uncertain"}, "could not be confirmed"),
+    ("He was given rest instead of [surgery].", {"negated"}, "instead of"),
+    ("A [schwannoma] rather than meningioma was diagnosed.", set(), None),
     ("The lesions were similar to hepatic [abscesses].", {"uncertain"}, "similar to"),
     ("Similar [lesions] were also seen in the maxilla.", set(), None),
     ("The appearance was probably due to a [craniopharyngioma].", {"uncertain"}, "probably"),
