@@ -122,6 +122,35 @@ CASES = [
     # the negation of a relation of X does not negate X
     ("There was no progression of the [tumour].", set(), None),
     ("There was no [progression] of the tumour.", {"negated"}, "no"),
+    ("No relapse of the [tumour] was seen.", set(), None),
+    ("No [relapse] of the tumour was seen.", {"negated"}, "No"),
+    ("Recurrence of the [tumour] was not seen.", set(), None),
+    ("[Recurrence] of the tumour was not seen.", {"negated"}, "was not seen"),
+    # literature statements about reports are not negations of the finding
+    ("Cord compression from [thyroid carcinoma] has not been reported so far.", set(), None),
+    ("[Fever] was not reported.", {"negated"}, "was not reported"),
+    ("We are aware of no prior reports of [cord metastases] from prostate cancer.", set(), None),
+    ("The review did not find any published cases of [GCRO] in children.", set(), None),
+    ("The biopsy did not find any [malignancy].", {"negated"}, "did not find"),
+    ("He had recurrent neuroblastoma after [disease] free survival.", {"negated"}, "free"),
+    ("He had recurrent [neuroblastoma] after disease free survival.", set(), None),
+    ("He was no longer ambulatory, had lower extremity [numbness].", set(), None),
+    ("He was no longer ambulatory, had no [numbness].", {"negated"}, "no"),
+    ("He had no fever, with bilateral [oedema].", set(), None),
+    ("Excluding the sacral region, [teratomas] are rare.", set(), None),
+    ("The scan excluded [teratoma].", {"negated"}, "excluded"),
+    ("She needed no transfusion, unlike [thalassemia major].", set(), None),
+    (
+        "The mass was initially misdiagnosed as spinal [tuberculosis].",
+        {"negated"},
+        "misdiagnosed as",
+    ),
+    (
+        "The surgical findings were inconsistent with [tuberculosis].",
+        {"negated"},
+        "inconsistent with",
+    ),
+    ("The findings were compatible with [tuberculosis].", set(), None),
     ("There was an absence of risk factors for [coronary disease].", set(), None),
     ("There was an absence of [risk factors for coronary disease].", {"negated"}, None),
     # pseudo-triggers: no negation
@@ -193,7 +222,8 @@ CASES = [
     ("Her mother had [breast cancer].", {"family"}, "mother"),
     ("His father died of [lung cancer].", {"family"}, "father"),
     ("There was a family history of [neurofibromatosis].", {"family"}, "family history of"),
-    ("There was no family history of [neurofibromatosis].", {"negated"}, None),
+    ("There was no family history of [neurofibromatosis].", {"negated"}, "no family history of"),
+    ("The patient had no history of [neurofibromatosis].", {"negated"}, "no history of"),
     # counter-examples: plain affirmed mentions
     ("MRI showed a [schwannoma] at L4.", set(), None),
     ("The patient presented with [back pain] and no fever.", set(), None),
@@ -515,6 +545,13 @@ def test_findings_vocabulary_examples(sentence: str, expected: list[str]) -> Non
         ("The tumour caused not only pain but also weakness.", []),
         ("No mitoses were seen in the specimen.", ["mitoses"]),
         ("Mitoses and necrosis were not identified.", ["mitoses and necrosis"]),
+        # a relation shield ends the scope for targets but not for the finding phrase
+        (
+            "MRI showed no recurrence of the intracranial tumour.",
+            ["recurrence of the intracranial tumour"],
+        ),
+        ("Recurrence of the tumour was not seen.", ["recurrence of the tumour"]),
+        ("There was no fever, and the oedema resolved.", ["fever"]),  # resolved: not negated
     ],
 )
 def test_negated_findings(sentence: str, expected: list[str]) -> None:

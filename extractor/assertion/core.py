@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 from extractor.assertion.engine import ContextEngine, CueMatch, get_engine, shift_cue
 from extractor.assertion.findings import findings_in_scope
+from extractor.assertion.rules import NEGATED
 from extractor.sentences import sentence_spans
-
-NEGATED = "NEGATED_EXISTENCE"
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ def negated_findings(
         if cue.category != NEGATED or cue.direction not in ("FORWARD", "BACKWARD"):
             continue
         forward = cue.direction == "FORWARD"
-        for finding in findings_in_scope(text, cue.scope_start, cue.scope_end, forward):
+        for finding in findings_in_scope(text, cue.finding_start, cue.finding_end, forward):
             if not _overlaps(finding[1], finding[2], skip):
                 found.append(finding)
     return found

@@ -36,6 +36,8 @@ from extractor.assertion import matcher
 from extractor.assertion.rules import (
     CONTROL_CATEGORIES,
     CONTROL_DIRECTIONS,
+    NEGATED,
+    SHIELD,
     RuleSet,
     cue_filter,
     load_rules,
@@ -70,6 +72,10 @@ class CueMatch:
     scope_start: int
     scope_end: int
     text: str
+    #: the scope a negated finding is read from (the scope, widened over a relation
+    #: shield that cut it: "no recurrence of the tumour")
+    finding_start: int = 0
+    finding_end: int = 0
 
 
 @dataclass(frozen=True)
@@ -87,23 +93,35 @@ def shift_cue(cue: CueMatch, offset: int) -> CueMatch:
         end=cue.end + offset,
         scope_start=cue.scope_start + offset,
         scope_end=cue.scope_end + offset,
+        finding_start=cue.finding_start + offset,
+        finding_end=cue.finding_end + offset,
     )
 
 
-def _cue(doc: Doc, modifier, offset: int) -> CueMatch:  # noqa: ANN001 - ConTextModifier
+def _chars(doc: Doc, start: int, end: int, at: int) -> tuple[int, int]:
+    """Character offsets of tokens ``start:end`` (an empty scope sits at ``at``)."""
+    if end > start:
+        span = doc[start:end]
+        return span.start_char, span.end_char
+    return at, at
+
+
+def _cue(doc: Doc, modifier, offset: int, modifiers=()) -> CueMatch:  # noqa: ANN001
     start, end = modifier.modifier_span
-    s_start, s_end = modifier.scope_span
     span = doc[start:end]
-    scope = doc[s_start:s_end]
+    scope = _chars(doc, *modifier.scope_span, span.end_char)
+    finding = _chars(doc, *_finding_scope(doc, modifier, modifiers), span.end_char)
     return CueMatch(
         rule=rule_id(modifier.rule),
         category=modifier.category,
         direction=modifier.direction,
         start=offset + span.start_char,
         end=offset + span.end_char,
-        scope_start=offset + (scope.start_char if s_end > s_start else span.end_char),
-        scope_end=offset + (scope.end_char if s_end > s_start else span.end_char),
+        scope_start=offset + scope[0],
+        scope_end=offset + scope[1],
         text=span.text,
+        finding_start=offset + finding[0],
+        finding_end=offset + finding[1],
     )
 
 
@@ -149,9 +167,46 @@ def _inside(span: Span, modifier) -> bool:  # noqa: ANN001 - ConTextModifier
     return span.start < start and end <= span.end
 
 
+def _shield_ends(modifiers) -> set[int]:  # noqa: ANN001 - ConTextModifier list
+    return {m.modifier_span[1] for m in modifiers if m.category.upper() == SHIELD}
+
+
 def _span_cues(span: Span, modifiers) -> list:  # noqa: ANN001 - ConTextModifier list
+    """The cues asserting ``span``. A relation shield ("recurrence of", "risk factors
+    for") ends negation scopes like a terminator; a backward negation cut by one ("the
+    recurrence of [the tumour] was not seen") is about the relation, not the span."""
     outside = [m for m in span._.modifiers if not _inside(span, m)]
-    return [*outside, *_ending_in(span, modifiers), *_opening(span, modifiers)]
+    cues = [*outside, *_ending_in(span, modifiers), *_opening(span, modifiers)]
+    ends = _shield_ends(modifiers)
+    return [
+        m
+        for m in cues
+        if not (
+            m.category.upper() == NEGATED and m.direction == "BACKWARD" and m.scope_span[0] in ends
+        )
+    ]
+
+
+def _finding_scope(doc: Doc, modifier, modifiers) -> tuple[int, int]:  # noqa: ANN001
+    """The token scope of a negation widened over a relation shield that cut it, so the
+    negated finding is "recurrence of the tumour", not nothing (forward) or "the tumour"
+    (backward); it stops at the next other control cue."""
+    s_start, s_end = modifier.scope_span
+    if modifier.category.upper() != NEGATED:
+        return s_start, s_end
+    shields = [m.modifier_span for m in modifiers if m.category.upper() == SHIELD]
+    others = [
+        m.modifier_span
+        for m in modifiers
+        if m.category.upper() in CONTROL_CATEGORIES and m.category.upper() != SHIELD
+    ]
+    if modifier.direction in ("FORWARD", "BIDIRECTIONAL") and any(a == s_end for a, _ in shields):
+        s_end = min([a for a, _ in others if a >= s_end] + [len(doc)])
+    if modifier.direction in ("BACKWARD", "BIDIRECTIONAL") and any(
+        b == s_start for _, b in shields
+    ):
+        s_start = max([b for _, b in others if b <= s_start] + [0])
+    return s_start, s_end
 
 
 class ContextEngine:
@@ -200,12 +255,13 @@ class ContextEngine:
             if span is None
             else self._solo(text, span, offset)
             if any(a < span.end and span.start < b for a, b in control)
-            else [_cue(doc, m, offset) for m in _span_cues(span, modifiers)]
+            else [_cue(doc, m, offset, modifiers) for m in _span_cues(span, modifiers)]
             for span in spans
         ]
+        kept = modifiers
         if asserting_only:
-            modifiers = [m for m in modifiers if m.direction not in CONTROL_DIRECTIONS]
-        cues = [_cue(doc, m, offset) for m in modifiers]
+            kept = [m for m in modifiers if m.direction not in CONTROL_DIRECTIONS]
+        cues = [_cue(doc, m, offset, modifiers) for m in kept]
         return target_cues, cues
 
     def _solo(self, text: str, span: Span, offset: int) -> list[CueMatch]:
@@ -222,7 +278,8 @@ class ContextEngine:
         doc._.set(_TARGETS_ATTR, [target])
         doc._.set(_SOLO_ATTR, [target])
         self.context(doc, targets=_TARGETS_ATTR)
-        return [_cue(doc, m, offset) for m in _span_cues(target, doc._.context_graph.modifiers)]
+        modifiers = doc._.context_graph.modifiers
+        return [_cue(doc, m, offset, modifiers) for m in _span_cues(target, modifiers)]
 
     def analyze(
         self, text: str, targets: Sequence[tuple[int, int]] = (), *, asserting_only: bool = False

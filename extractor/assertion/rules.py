@@ -39,8 +39,12 @@ CATEGORY_FIELDS: dict[str, str] = {
     "FAMILY": "family",
     "RESOLVED": "resolved",
 }
+NEGATED = "NEGATED_EXISTENCE"
+#: a relation noun + preposition ("recurrence of", "risk factors for"): a target right
+#: after it is not negated by a negation of the relation (see the engine)
+SHIELD = "NEGATION_SHIELD"
 #: categories of rules that never assert anything themselves
-CONTROL_CATEGORIES = frozenset({"TERMINATE", "PSEUDO", "NEGATION_TERMINATE"})
+CONTROL_CATEGORIES = frozenset({"TERMINATE", "PSEUDO", "NEGATION_TERMINATE", SHIELD})
 CATEGORIES = frozenset(CATEGORY_FIELDS) | CONTROL_CATEGORIES
 #: ConText directions of cues that only cut or block other cues and never modify a target
 CONTROL_DIRECTIONS = frozenset({"TERMINATE", "PSEUDO"})
