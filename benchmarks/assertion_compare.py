@@ -13,6 +13,7 @@ the set, as a Markdown table.
 
     .venv/bin/python benchmarks/assertion_compare.py [--maccrobat DIR] [--e3c DIR]
         [--annotations DIR] [--synthetic] [--errors DIR]
+        [--span-gold DIR --span-texts DIR]
 
 ``--errors DIR`` writes, per set, one TSV of our false positives and false negatives
 (document, category, fp/fn, span text, cue rule and text, sentence) for error analysis.
@@ -27,7 +28,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import spacy
-from assertion_sets import GoldDoc, load_corpus_gold, load_e3c, load_maccrobat  # sibling file
+from assertion_sets import (  # sibling file
+    GoldDoc,
+    load_corpus_gold,
+    load_e3c,
+    load_maccrobat,
+    load_span_gold,
+)
 from medspacy.context import ConText, ConTextRule
 from negspacy.negation import Negex
 from spacy.tokens import Doc, Span
@@ -235,6 +242,8 @@ def evaluation_sets(args: argparse.Namespace) -> dict[str, list[GoldDoc]]:
             sets[f"corpus gold, {group} ({label})"] = load_corpus_gold(
                 args.annotations, synthetic=synthetic, fields=fields
             )
+    if args.span_gold:
+        sets[f"span gold {args.span_gold.name}"] = load_span_gold(args.span_gold, args.span_texts)
     for name, docs in sets.items():
         if not docs:
             raise SystemExit(f"{name}: no documents found (check the path options)")
@@ -277,6 +286,10 @@ def main(argv: list[str] | None = None) -> int:
         "--synthetic", action="store_true", help="add the synthetic gold reports as a set"
     )
     parser.add_argument("--errors", type=Path, help="write our errors per set to DIR/*.tsv")
+    parser.add_argument(
+        "--span-gold", type=Path, help="a folder of span gold JSON files (assertion_sets.py)"
+    )
+    parser.add_argument("--span-texts", type=Path, help="the folder of their text files")
     args = parser.parse_args(argv)
     sets = evaluation_sets(args)
     if args.errors:

@@ -146,3 +146,38 @@ def load_corpus_gold(
         data = {"mentions": [m.model_dump() for m in gold.mentions]}
         docs.append(GoldDoc(gold.report_id, read_text(path), *parse_mentions(data, fields)))
     return docs
+
+
+# ---------------------------------------------------------------- span gold (JSON)
+
+
+def parse_span_gold(
+    data: dict[str, Any], text: str
+) -> tuple[list[tuple[int, int]], list[bool], list[bool]]:
+    """A span gold file ``{"doc": NAME, "mentions": [{"start", "end", "text"?, "negated",
+    "uncertain", "resolved"?}]}``: spans with negated / uncertain. A mention whose
+    ``text`` does not match ``text[start:end]`` fails, naming the span."""
+    mentions = sorted(data.get("mentions", []), key=lambda m: (m["start"], m["end"]))
+    for m in mentions:
+        if "text" in m and text[m["start"] : m["end"]] != m["text"]:
+            raise ValueError(
+                f"{data.get('doc')}: span {m['start']}-{m['end']} is not {m['text']!r}"
+            )
+    return (
+        [(m["start"], m["end"]) for m in mentions],
+        [bool(m.get("negated")) for m in mentions],
+        [bool(m.get("uncertain")) for m in mentions],
+    )
+
+
+def load_span_gold(gold_dir: Path, text_dir: Path) -> list[GoldDoc]:
+    """Every ``*.json`` span gold file of ``gold_dir``; its ``doc`` names the text file in
+    ``text_dir`` (read with ``newline=""``). Resolved findings count as not negated (our
+    guideline, section 9)."""
+    docs = []
+    for path in sorted(gold_dir.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        with (text_dir / data["doc"]).open(encoding="utf-8", newline="") as handle:
+            text = handle.read()
+        docs.append(GoldDoc(path.stem, text, *parse_span_gold(data, text)))
+    return docs

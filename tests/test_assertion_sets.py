@@ -78,3 +78,30 @@ def test_gold_mentions_by_field() -> None:
         [True, False, False],
     )
     assert sets.parse_mentions(data, frozenset({"diagnosis"}))[0] == [(3, 9), (12, 20)]
+
+
+SPAN_TEXT = "No fever; possible schwannoma; the rash resolved."
+
+
+@pytest.mark.parametrize(
+    ("mentions", "expected"),
+    [
+        (
+            [
+                {"start": 19, "end": 29, "text": "schwannoma", "negated": False, "uncertain": True},
+                {"start": 3, "end": 8, "text": "fever", "negated": True, "uncertain": False},
+                {"start": 35, "end": 39, "negated": False, "uncertain": False, "resolved": True},
+            ],
+            ([(3, 8), (19, 29), (35, 39)], [True, False, False], [False, True, False]),
+        ),
+        ([], ([], [], [])),
+    ],
+)
+def test_span_gold_sorted_with_flags(mentions: list[dict], expected: tuple) -> None:
+    assert sets.parse_span_gold({"doc": "d.txt", "mentions": mentions}, SPAN_TEXT) == expected
+
+
+def test_span_gold_text_mismatch_names_the_span() -> None:
+    bad = {"doc": "d.txt", "mentions": [{"start": 0, "end": 2, "text": "xx"}]}
+    with pytest.raises(ValueError, match=r"d.txt: span 0-2 is not 'xx'"):
+        sets.parse_span_gold(bad, SPAN_TEXT)
