@@ -9,6 +9,8 @@ flag in ``summary.review`` (a flag on a list key flags all its items). Per field
   set's own comparison rules) — the number a registrar trusts when reading only the
   flagged values;
 - ``errors caught``: wrong values that were flagged, of all wrong values;
+- ``misses flagged``: gold values the record missed whose key was flagged (a flag
+  such as ``missing_result`` points at a value that is not there), of all misses;
 
 and the share of reports with ``summary.needs_review``. The comparisons are each
 set's own: pages-style record gold (:func:`~extractor.evaluation.records_gold.score_fields`),
@@ -38,13 +40,18 @@ class FlagCounts:
     #: wrong values (false positives) that were flagged / all wrong values
     caught: int = 0
     wrong: int = 0
+    #: gold values missed (false negatives) in flagged keys / all missed values
+    missed_flagged: int = 0
+    missed: int = 0
 
-    def add(self, tp: int, fp: int, flagged: bool) -> None:
+    def add(self, tp: int, fp: int, flagged: bool, fn: int = 0) -> None:
         self.values += tp + fp
         self.wrong += fp
+        self.missed += fn
         if flagged:
             self.flagged += tp + fp
             self.caught += fp
+            self.missed_flagged += fn
         else:
             self.unflagged.add(Counts(tp=tp, fp=fp))
 
@@ -54,6 +61,8 @@ class FlagCounts:
         self.unflagged.add(other.unflagged)
         self.caught += other.caught
         self.wrong += other.wrong
+        self.missed_flagged += other.missed_flagged
+        self.missed += other.missed
 
     @property
     def share_flagged(self) -> float | None:
@@ -69,8 +78,8 @@ class FlagScores:
     #: reason -> reports with at least one flag of that reason
     reasons: Counter[str] = field(default_factory=Counter)
 
-    def add_report(self, record: Record | None, results: dict[str, tuple[int, int]]) -> None:
-        """``results``: field -> (tp, fp) of the predicted values of one report."""
+    def add_report(self, record: Record | None, results: dict[str, tuple[int, ...]]) -> None:
+        """``results``: field -> (tp, fp) or (tp, fp, fn) of one report's values."""
         review = record.summary.review if record else {}
         self.reports += 1
         if record is not None and record.summary.needs_review:
@@ -79,9 +88,9 @@ class FlagScores:
             reasons = {f.reason for flags in review.values() for f in flags}
             reasons |= {f.reason for lesion in record.summary.lesions for f in lesion.review}
             self.reasons.update(str(r) for r in reasons)
-        for name, (tp, fp) in results.items():
+        for name, (tp, fp, *fn) in results.items():
             counts = self.fields.setdefault(name, FlagCounts())
-            counts.add(tp, fp, bool(review.get(name)))
+            counts.add(tp, fp, bool(review.get(name)), sum(fn))
 
     @property
     def overall(self) -> FlagCounts:
@@ -99,14 +108,15 @@ def flag_table(scores: FlagScores) -> str:
     head = f"== review flags: {scores.name}, {scores.reports} reports =="
     lines = [
         head,
-        f"{'field':<24}{'values':>7} {'flagged':>12}  {'unflagged P':>11} (tp/fp)  errors caught",
+        f"{'field':<24}{'values':>7} {'flagged':>12}  {'unflagged P':>11} (tp/fp)  "
+        "errors caught  misses flagged",
     ]
     for name, c in [*scores.fields.items(), ("overall", scores.overall)]:
         flagged = f"{c.flagged} ({_pct(c.flagged, c.values)})"
         p = c.unflagged
         lines.append(
             f"{name:<24}{c.values:>7} {flagged:>12}  {fmt(p.precision):>11} ({p.tp}/{p.fp})"
-            f"  {c.caught}/{c.wrong}"
+            f"  {f'{c.caught}/{c.wrong}':>13}  {c.missed_flagged}/{c.missed}"
         )
     share = _pct(scores.flagged_reports, scores.reports)
     lines.append(f"reports flagged: {scores.flagged_reports}/{scores.reports} ({share})")
@@ -117,7 +127,7 @@ def flag_table(scores: FlagScores) -> str:
 
 FLAG_COLUMNS = (
     "set", "field", "values", "flagged", "share_flagged", "unflagged_tp", "unflagged_fp",
-    "unflagged_precision", "errors_caught", "errors",
+    "unflagged_precision", "errors_caught", "errors", "misses_flagged", "misses",
 )  # fmt: skip
 
 
@@ -129,7 +139,8 @@ def flag_rows(scores: FlagScores) -> list[Row]:
         rows.append(
             {"set": scores.name, "field": name, "values": c.values, "flagged": c.flagged,
              "share_flagged": c.share_flagged, "unflagged_tp": p.tp, "unflagged_fp": p.fp,
-             "unflagged_precision": p.precision, "errors_caught": c.caught, "errors": c.wrong}
+             "unflagged_precision": p.precision, "errors_caught": c.caught, "errors": c.wrong,
+             "misses_flagged": c.missed_flagged, "misses": c.missed}
         )  # fmt: skip
     rows.append(
         {"set": scores.name, "field": "reports", "values": scores.reports,
@@ -144,13 +155,13 @@ def write_flag_rows(out: Path, prefix: str, rows: list[Row]) -> None:
     write_csv(out / f"{prefix}flags.csv", rows, list(FLAG_COLUMNS))
 
 
-def counts_of(results: dict[str, Any]) -> dict[str, tuple[int, int]]:
-    """field -> (tp, fp) from per-field results that carry ``.counts``."""
-    return {name: (r.counts.tp, r.counts.fp) for name, r in results.items()}
+def counts_of(results: dict[str, Any]) -> dict[str, tuple[int, int, int]]:
+    """field -> (tp, fp, fn) from per-field results that carry ``.counts``."""
+    return {name: (r.counts.tp, r.counts.fp, r.counts.fn) for name, r in results.items()}
 
 
 def score_flags(
-    name: str, reports: Iterable[tuple[Record | None, dict[str, tuple[int, int]]]]
+    name: str, reports: Iterable[tuple[Record | None, dict[str, tuple[int, ...]]]]
 ) -> FlagScores:
     scores = FlagScores(name)
     for record, results in reports:

@@ -2,7 +2,12 @@
 
 - :mod:`extractor.export.db`: normalized, idempotent, transactional database load.
 - :mod:`extractor.export.tables`: report-level and mention-level pandas tables.
-- :mod:`extractor.export.review`: a self-contained HTML page to review one report.
+- :mod:`extractor.export.review`: a self-contained HTML page to review one report
+  (summary panel :mod:`~extractor.export.review_summary`, correction form
+  :mod:`~extractor.export.review_gold`, CSS and scripts
+  :mod:`~extractor.export.review_assets`);
+- :mod:`extractor.export.review_batch`: records JSONL -> an index page and one page per
+  report.
 
 All three read the records JSONL written by ``python -m extractor run`` through
 :func:`read_records`, which validates every line against :class:`~extractor.schema.Record`.

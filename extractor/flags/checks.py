@@ -19,6 +19,7 @@ from extractor.schema import (
     ReviewFlag,
     ReviewReason,
     SectionKind,
+    Summary,
     TextSpan,
 )
 
@@ -69,10 +70,10 @@ def flag(
     )
 
 
-def item_of(key: str, m: Mention) -> list[Any]:
+def item_of(key: str, m: Mention, summary: Summary) -> list[Any]:
     """The summary items of ``key`` a mention speaks for (a level, a site, a marker)."""
     if key == "levels":
-        return list(m.value.get("levels") or [])
+        return [x for x in m.value.get("levels") or [] if x in summary.levels]
     if key == "sites":
         return [m.value.get("name")]
     if key == "stains":
@@ -84,7 +85,7 @@ def item_evidence(ctx: Context, key: str) -> dict[Any, list[int]]:
     """Evidence of ``key`` split by summary item (one entry for a scalar key)."""
     out: dict[Any, list[int]] = {}
     for i in ctx.sources[key].evidence:
-        for item in item_of(key, ctx.mentions[i]):
+        for item in item_of(key, ctx.mentions[i], ctx.record.summary):
             out.setdefault(item, []).append(i)
     return out
 

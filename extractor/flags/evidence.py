@@ -117,6 +117,34 @@ AGREES: dict[str, Callable[[Mention, Summary], bool]] = {
 }
 
 
+def _affirmed(m: Mention, *flags: str) -> bool:
+    return not any(getattr(m.assertion, f) for f in flags)
+
+
+#: summary key -> which mentions its field's ``summarize`` reads at all (the same
+#: filters as the field modules: a negated level or site never gives a value)
+USED: dict[str, Callable[[Mention], bool]] = {
+    "age_years": lambda m: _affirmed(m, "family"),
+    "sex": lambda m: _affirmed(m, "family", "negated"),
+    "sites": lambda m: _affirmed(m, "negated"),
+    "levels": lambda m: _affirmed(m, "negated", "hypothetical", "historical", "family"),
+    "size_max_mm": lambda m: (
+        _affirmed(m, "negated", "hypothetical", "historical") and not m.value.get("bound")
+    ),
+    "size_dims_mm": lambda m: (
+        _affirmed(m, "negated", "hypothetical", "historical") and not m.value.get("bound")
+    ),
+    "stains": lambda m: not m.rule.endswith("|general"),
+    "final_diagnosis": lambda m: m.value.get("role") == "final",
+    "differential_diagnoses": lambda m: m.value.get("role") == "differential",
+}
+
+
+def supports(key: str, m: Mention, summary: Summary) -> bool:
+    """``m`` is read by the key's summary rule and agrees with the key's value."""
+    return USED[key](m) and AGREES[key](m, summary)
+
+
 def source_of(record: Record, key: str, allowed: set[int] | None = None) -> Source:
     """The group that gave ``key`` its value and the mentions that agree with it."""
     name = KEY_FIELDS.get(key)
@@ -124,15 +152,18 @@ def source_of(record: Record, key: str, allowed: set[int] | None = None) -> Sour
     if name is None or not given(value):
         return Source(key)
     allowed = index_mentions(record) if allowed is None else allowed
-    agrees = AGREES[key]
     for label, members in groups(record, name, allowed):
         part = _summarize(name, [record.mentions[i] for i in members])
         if given(part.get(key)):
-            ok = [i for i in members if agrees(record.mentions[i], record.summary)]
+            ok = [i for i in members if supports(key, record.mentions[i], record.summary)]
             return Source(key, label, members, ok)
     # a value not given by any group (the final diagnosis of a metastatic index lesion,
-    # taken from its primary): every usable mention that agrees with it
-    ok = [i for i, m in enumerate(record.mentions) if m.field == name and agrees(m, record.summary)]
+    # taken from its primary): every mention that agrees with it, whatever its role
+    ok = [
+        i
+        for i, m in enumerate(record.mentions)
+        if m.field == name and AGREES[key](m, record.summary)
+    ]
     return Source(key, None, [], ok)
 
 
