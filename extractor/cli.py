@@ -164,9 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
     tb.add_argument("--format", choices=["csv", "parquet"], default="csv")
     tb.set_defaults(func=_cmd_table)
 
-    rv = sub.add_parser("review", help="write a self-contained HTML review page for one report")
-    rv.add_argument("file")
-    rv.add_argument("--html", required=True)
+    rv = sub.add_parser(
+        "review", help="self-contained HTML review pages: one report, or every record of a JSONL"
+    )
+    rv.add_argument("file", help="a report .txt (one page) or records .jsonl (a folder of pages)")
+    rv.add_argument("--html", required=True, help="the page (.txt input) or folder (.jsonl)")
     rv.set_defaults(func=_cmd_review)
     return parser
 

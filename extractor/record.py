@@ -8,6 +8,7 @@ from spacy.tokens import Doc
 
 from extractor.assertion import assertion_to_original
 from extractor.fields.base import Candidate
+from extractor.flags import review_record
 from extractor.pipeline import get_nlp
 from extractor.schema import Mention, Record, Section, Source
 from extractor.sections import SectionSpan, section_at
@@ -73,7 +74,7 @@ def build_record(
     all_warnings = list(warnings or [])
     if not any(is_patient_section(s.label) for s in spans):
         all_warnings.append("no patient section found; summary falls back to the abstract/title")
-    return Record(
+    record = Record(
         report_id=report_id,
         source=source,
         sections=_sections(norm, spans),
@@ -81,3 +82,5 @@ def build_record(
         summary=summary,
         warnings=all_warnings,
     )
+    record.summary = review_record(record, original, sentences)
+    return record

@@ -84,6 +84,33 @@ DiagnosisRole = Literal["final", "differential", "history", "comorbidity", "othe
 #: metastatic index lesion, a metastasis, or another lesion of the patient
 LesionRole = Literal["index", "primary", "metastasis", "other"]
 DiagnosisBasis = Literal["histopathology", "cytology", "clinical", "radiology", "intraoperative"]
+
+
+class ReviewReason(StrEnum):
+    """Why a summary value should be read by a person (the review vocabulary). Each
+    reason is one rule of ``extractor/flags/review_rules.json`` (description, fields,
+    parameters, examples); ``docs/review.md`` lists them."""
+
+    #: the chosen section group holds mentions that give the field another value
+    CONFLICTING_CANDIDATES = "conflicting_candidates"
+    #: the value comes from a section that introduces the disease, not the case
+    FALLBACK_SECTION = "fallback_section"
+    #: a diagnosis or marker was matched approximately (a misspelling)
+    FUZZY_MATCH = "fuzzy_match"
+    #: the final diagnosis is not tied to histology or cytology
+    NO_HISTOLOGICAL_BASIS = "no_histological_basis"
+    #: several lesions, and no resection or biopsy decides which one the report is about
+    INDEX_LESION_AMBIGUOUS = "index_lesion_ambiguous"
+    #: a marker is named in a staining sentence without a result
+    MISSING_RESULT = "missing_result"
+    #: a measurement is written without a unit
+    MISSING_UNIT = "missing_unit"
+    #: every mention that supports the value is modified by an assertion cue
+    ASSERTION_CUE_NEAR = "assertion_cue_near"
+
+
+REVIEW_REASONS = tuple(ReviewReason)
+
 ErrorKind = Literal[
     "not_found", "no_input", "unreadable", "empty", "binary", "too_large", "internal"
 ]
@@ -252,6 +279,25 @@ class LesionDiagnosis(_Model):
     basis: DiagnosisBasis | None = None
 
 
+class TextSpan(_Model):
+    start: int
+    end: int
+
+
+class ReviewFlag(_Model):
+    """One reason to read a summary value, with the mentions it is about."""
+
+    reason: ReviewReason
+    note: str = Field(description="what was found, in words (values and section names)")
+    mentions: list[int] = Field(
+        default_factory=list, description="indices into Record.mentions the reason is about"
+    )
+    spans: list[TextSpan] = Field(
+        default_factory=list,
+        description="text the reason is about that no mention covers (a marker without result)",
+    )
+
+
 class Lesion(_Model):
     """One distinct lesion of the patient; values drawn from ``mentions`` (indices
     into ``Record.mentions``). ``location`` is the lesion's place: ``axial`` (bone,
@@ -266,6 +312,9 @@ class Lesion(_Model):
     diagnosis: LesionDiagnosis | None = None
     stains: list[SummaryStain] = Field(default_factory=list)
     mentions: list[int] = Field(default_factory=list)
+    review: list[ReviewFlag] = Field(
+        default_factory=list, description="reasons to read this lesion (extractor/flags/)"
+    )
 
 
 class Summary(_Model):
@@ -282,6 +331,14 @@ class Summary(_Model):
     lesions: list[Lesion] = Field(
         default_factory=list,
         description="every distinct lesion; the flat keys above are the index lesion's",
+    )
+    review: dict[str, list[ReviewFlag]] = Field(
+        default_factory=dict,
+        description="summary key -> reasons to read its value (empty list: none); every key "
+        "above but lesions, which carry their own (extractor/flags/)",
+    )
+    needs_review: bool = Field(
+        default=False, description="true when any key or lesion has a review reason"
     )
 
 

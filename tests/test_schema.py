@@ -33,6 +33,8 @@ def test_summary_has_exactly_the_registry_keys() -> None:
         "differential_diagnoses",
         "negated_findings",
         "lesions",
+        "review",
+        "needs_review",
     )
 
 

@@ -44,6 +44,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from extractor.evaluation.flags import (
+    brat_results,
+    flag_rows,
+    flag_table,
+    score_flags,
+    write_flag_rows,
+)
 from extractor.evaluation.matching import SCHEMES, match_spans
 from extractor.evaluation.metrics import Counts
 from extractor.evaluation.names import find_marker, has_vocabulary, marker_key
@@ -284,6 +291,8 @@ class BratScores:
     )
     notes: list[str] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    #: document id -> the record extracted from it (for the review-flag table)
+    records: dict[str, Any] = field(default_factory=dict)
 
 
 def error_row(doc_id: str, kind: str, name: str, start: Any, end: Any, text: str) -> dict:
@@ -378,7 +387,9 @@ def score_brat(docs: list[BratDocument], extract: Any, assess: Any | None) -> Br
         scores.notes.append("negation: extractor.assertion.assess unavailable; not scored")
     for doc in docs:
         scores.documents.append(doc.doc_id)
-        mentions = extract(doc.text, doc.doc_id).mentions
+        record = extract(doc.text, doc.doc_id)
+        scores.records[doc.doc_id] = record
+        mentions = record.mentions
         score_spans(doc, mentions, scores)
         score_stains(doc, mentions, scores)
         if assess is not None:
@@ -438,8 +449,14 @@ def evaluate_brat(folder: Path, out: Path | None) -> int:
         return 2
     scores = score_brat(docs, extract, load_assess())
     print(brat_text(scores))
+    flags = score_flags(
+        f"brat {folder.name} (age, sex, size)",
+        ((scores.records[d.doc_id], brat_results(d.ann, scores.records[d.doc_id])) for d in docs),
+    )
+    print("\n" + flag_table(flags))
     if out is not None:
         meta = {"brat": str(folder), "documents": scores.documents, "notes": scores.notes}
         write_outputs(out, "brat_", brat_rows(scores), meta, scores.errors)
+        write_flag_rows(out, "brat_", flag_rows(flags))
         print(f"wrote {out}/brat_metrics.csv, brat_metrics.json, brat_errors.*", file=sys.stderr)
     return 0

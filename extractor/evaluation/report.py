@@ -22,16 +22,26 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from extractor.evaluation.gold import GoldError, load_gold
+from extractor.evaluation.flags import (
+    FlagScores,
+    counts_of,
+    flag_rows,
+    flag_table,
+    score_flags,
+    write_flag_rows,
+)
+from extractor.evaluation.gold import GoldDocument, GoldError, load_gold
 from extractor.evaluation.metrics import Accuracy, Counts, macro, micro
 from extractor.evaluation.records_gold import (
     RecordsGoldError,
     load_records_gold,
     records_rows,
     records_table,
+    score_fields,
     score_records,
 )
 from extractor.evaluation.scoring import FIELDS, GROUPS, Scores, evaluate
+from extractor.evaluation.summaries import compare_summaries
 from extractor.evaluation.tables import (
     Row,
     acc_text,
@@ -154,6 +164,22 @@ def group_text(group: str, scores: Scores, rows: list[Row]) -> str:
     return "\n".join(body)
 
 
+def gold_flag_scores(
+    group: str, docs: list[GoldDocument], records: dict[str, Record]
+) -> FlagScores:
+    """Review-flag scores of one group of corpus gold (reports with a gold summary)."""
+    reports = []
+    for doc in docs:
+        if doc.summary is None:
+            continue
+        record = records.get(doc.report_id)
+        pred = record.summary.model_dump(mode="json") if record else {}
+        reports.append(
+            (record, counts_of(compare_summaries(doc.summary.model_dump(mode="json"), pred)))
+        )
+    return score_flags(f"corpus {group}", reports)
+
+
 # ---------------------------------------------------------------- commands
 
 
@@ -169,6 +195,7 @@ def evaluate_gold(gold: Path, pred: Path, out: Path | None) -> int:
     records = load_records(pred)
     by_group = evaluate(golds, records)
     rows: list[Row] = []
+    flags: list[Row] = []
     for group in GROUPS:
         scores = by_group[group]
         if not scores.reports:
@@ -177,6 +204,9 @@ def evaluate_gold(gold: Path, pred: Path, out: Path | None) -> int:
         group_rows_ = group_rows(group, scores)
         rows += group_rows_
         print(group_text(group, scores, group_rows_) + "\n")
+        flag_scores = gold_flag_scores(group, [d for d in golds if d.group == group], records)
+        flags += flag_rows(flag_scores)
+        print(flag_table(flag_scores) + "\n")
     if out is not None:
         meta = {
             "gold": str(gold),
@@ -187,6 +217,7 @@ def evaluate_gold(gold: Path, pred: Path, out: Path | None) -> int:
         }
         errors = [e for g in GROUPS for e in by_group[g].errors]
         write_outputs(out, "", rows, meta, errors)
+        write_flag_rows(out, "", flags)
         print(f"wrote {out}/metrics.csv, metrics.json, errors.jsonl, errors.csv", file=sys.stderr)
     return EXIT_OK
 
@@ -195,12 +226,22 @@ def evaluate_records_gold(gold: Path, pred: Path, out: Path | None) -> int:
     golds = load_records_gold(gold)
     if not golds:
         return _usage(f"no gold files (*.json) in {gold}")
-    summaries = {rid: r.summary.model_dump(mode="json") for rid, r in load_records(pred).items()}
+    records = load_records(pred)
+    summaries = {rid: r.summary.model_dump(mode="json") for rid, r in records.items()}
     scores = score_records(golds, summaries)
     print(records_table(scores) + "\n")
+    flag_scores = score_flags(
+        f"records {gold.name}",
+        (
+            (records.get(rid), counts_of(score_fields(g, summaries.get(rid, {}))))
+            for rid, g in sorted(golds.items())
+        ),
+    )
+    print(flag_table(flag_scores) + "\n")
     if out is not None:
         meta = {"records_gold": str(gold), "pred": str(pred), "right": scores.right}
         write_outputs(out, "records_", records_rows(scores), meta, scores.wrong)
+        write_flag_rows(out, "records_", flag_rows(flag_scores))
         print(f"wrote {out}/records_metrics.csv, records_errors.jsonl", file=sys.stderr)
     return EXIT_OK
 

@@ -3,7 +3,12 @@ the registry exchange formats.
 
 - :mod:`extractor.export.db`: normalized, idempotent, transactional database load.
 - :mod:`extractor.export.tables`: report-level and mention-level pandas tables.
-- :mod:`extractor.export.review`: a self-contained HTML page to review one report.
+- :mod:`extractor.export.review`: a self-contained HTML page to review one report
+  (summary panel :mod:`~extractor.export.review_summary`, correction form
+  :mod:`~extractor.export.review_gold`, CSS and scripts
+  :mod:`~extractor.export.review_assets`);
+- :mod:`extractor.export.review_batch`: records JSONL -> an index page and one page per
+  report.
 - :mod:`extractor.export.naaccr`: one NAACCR XML 1.8 file (v26 dictionary);
   :mod:`extractor.export.naaccr_check` checks a file against NAACCR's schema and dictionary.
 - :mod:`extractor.export.fhir`: one FHIR R4 bundle per report, mCODE-shaped

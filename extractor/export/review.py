@@ -1,6 +1,9 @@
 """One report -> a self-contained HTML page for reviewing what was extracted, and why.
 
-The page shows the summary as a table, a legend, then the ORIGINAL report text cut
+The page shows the summary as a table (each value a button that highlights the
+mentions supporting it, each review flag with its reason, note and evidence; see
+:mod:`.review_summary`), the source, a form that downloads a corrected summary as gold
+(:mod:`.review_gold`), a legend, then the ORIGINAL report text cut
 into section bands (coloured left border + label; other-articles and non-content
 greyed). Every mention is highlighted by field; negated mentions are struck through
 with a solid red outline, uncertain ones get a dashed orange outline; hovering shows
@@ -9,19 +12,32 @@ the normalized value, rule, section and assertion cue (``title`` attribute).
 Overlapping mentions never break the markup: the text is cut at every mention and
 section boundary into segments, and each segment opens and closes its own nested
 spans (outermost = earliest-starting, longest mention). All text is escaped with
-:func:`html.escape`; CSS is inline and scoped under ``.xr``; no external resources.
+:func:`html.escape`; CSS and the script (:mod:`.review_assets`) are inline, CSS scoped
+under ``.xr``; no external resources. Each mention's spans carry ``data-i`` (its index
+in ``record.mentions``); flag spans without a mention carry ``data-f``.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from extractor.schema import SECTION_KINDS, FieldName, Lesion, Mention, Record, Section, SectionKind
+from extractor.export.review_assets import PAGE_JS, REVIEW_CSS
+from extractor.export.review_gold import gold_form
+from extractor.export.review_summary import (
+    flag_spans,
+    lesion_text,
+    mention_reasons,
+    summary_panel,
+    summary_rows,
+)
+from extractor.schema import SECTION_KINDS, FieldName, Mention, Record, Section, SectionKind
+
+__all__ = ["lesion_text", "render_review", "review_command", "review_html", "summary_rows"]
 
 FIELD_COLOURS: dict[FieldName, str] = {
     FieldName.AGE: "#ffec99",
@@ -131,32 +147,53 @@ def blocks(n: int, sections: list[Section]) -> list[tuple[int, int, Section | No
     return out
 
 
-def shown_mentions(text: str, mentions: Iterable[Mention]) -> list[Mention]:
-    """Mentions with a non-empty span inside the text, outermost first."""
-    ok = [m for m in mentions if 0 <= m.start < m.end <= len(text)]
-    return sorted(ok, key=lambda m: (m.start, -m.end))
+@dataclass(frozen=True)
+class Mark:
+    """A highlighted stretch of the report text and the opening tag that marks it."""
+
+    start: int
+    end: int
+    tag: str
 
 
-def render_text(text: str, start: int, end: int, mentions: list[Mention]) -> str:
-    """``text[start:end]`` escaped, with nested mention spans per constant segment."""
-    inside = [m for m in mentions if m.start < end and m.end > start]
+def shown_mentions(text: str, mentions: Iterable[Mention]) -> list[tuple[int, Mention]]:
+    """(index, mention) of mentions with a non-empty span inside the text."""
+    return [(i, m) for i, m in enumerate(mentions) if 0 <= m.start < m.end <= len(text)]
+
+
+def mention_mark(i: int, m: Mention, reasons: list[str]) -> Mark:
+    flagged = " flagged" if reasons else ""
+    extra = f' data-reasons="{escape(" ".join(reasons))}"' if reasons else ""
+    return Mark(
+        m.start,
+        m.end,
+        f'<span class="{mention_classes(m)}{flagged}" data-i="{i}" tabindex="-1" '
+        f'data-field="{escape(str(m.field))}" data-rule="{escape(m.rule)}"{extra} '
+        f'title="{escape(describe(m))}">',
+    )
+
+
+def span_mark(start: int, end: int, k: int) -> Mark:
+    return Mark(start, end, f'<span class="fs" data-f="{k}" tabindex="-1" title="review flag">')
+
+
+def render_text(text: str, start: int, end: int, marks: list[Mark]) -> str:
+    """``text[start:end]`` escaped, with nested mark spans per constant segment
+    (outermost = earliest-starting, longest)."""
+    inside = sorted(
+        (m for m in marks if m.start < end and m.end > start), key=lambda m: (m.start, -m.end)
+    )
     cuts = {start, end} | {p for m in inside for p in (m.start, m.end) if start < p < end}
     points = sorted(cuts)
     parts: list[str] = []
     for a, b in zip(points, points[1:], strict=False):
         active = [m for m in inside if m.start <= a and m.end >= b]
-        opening = "".join(
-            f'<span class="{mention_classes(m)}" data-field="{escape(str(m.field))}" '
-            f'data-rule="{escape(m.rule)}" title="{escape(describe(m))}">'
-            for m in active
-        )
+        opening = "".join(m.tag for m in active)
         parts.append(opening + escape(text[a:b]) + "</span>" * len(active))
     return "".join(parts)
 
 
-def _section_band(
-    text: str, start: int, end: int, sec: Section | None, mentions: list[Mention]
-) -> str:
+def _section_band(text: str, start: int, end: int, sec: Section | None, marks: list[Mark]) -> str:
     kind = str(sec.kind) if sec else "unknown"
     label = sec.label if sec else "unsectioned"
     heading = f" &mdash; &ldquo;{escape(sec.heading)}&rdquo;" if sec and sec.heading else ""
@@ -166,82 +203,14 @@ def _section_band(
         f'style="--kc: {KIND_COLOURS.get(kind, KIND_COLOURS["unknown"])}">'
         f'<div class="sec-label">{escape(label)} <span class="kindname">{escape(kind)}</span>'
         f'{heading} <span class="kindname">[{start}&ndash;{end}]</span></div>'
-        f'<div class="sec-text">{render_text(text, start, end, mentions)}</div></div>'
+        f'<div class="sec-text">{render_text(text, start, end, marks)}</div></div>'
     )
-
-
-# ---------------------------------------------------------------- summary panel
-
-
-def _fmt(value: object) -> str:
-    return "&mdash;" if value in (None, [], "") else escape(str(value))
-
-
-def lesion_text(lesion: Lesion) -> str:
-    """One lesion as plain text: role, location, levels, size, diagnosis, rule."""
-    parts = [f"{lesion.role} ({lesion.location})"]
-    if lesion.levels:
-        parts.append(" ".join(lesion.levels))
-    if lesion.size:
-        parts.append(f"{lesion.size.max_mm:g} mm")
-    if lesion.diagnosis:
-        parts.append(lesion.diagnosis.name)
-    return ", ".join(parts) + f" [{lesion.why}]"
-
-
-def summary_rows(record: Record) -> list[tuple[str, str]]:
-    """(label, escaped HTML value) rows of the summary table."""
-    s = record.summary
-    sites = "; ".join(
-        f"{x.name}{f' ({x.laterality})' if x.laterality else ''}"
-        f"{f' [{x.icdo3_topography}]' if x.icdo3_topography else ''}"
-        for x in s.sites
-    )
-    stains = "; ".join(
-        f"{x.marker}{'+' if x.result == 'positive' else '−'}"
-        f"{f' {x.extent}' if x.extent else ''}{f' {x.percent:g}%' if x.percent is not None else ''}"
-        for x in s.stains
-    )
-    final = s.final_diagnosis
-    final_text = (
-        (
-            f"{final.name}{f' [{final.icdo3}]' if final.icdo3 else ''}"
-            f"{f' ({final.basis})' if final.basis else ''}"
-        )
-        if final
-        else None
-    )
-    dims = " × ".join(f"{d:g}" for d in s.size_dims_mm)
-    size = None
-    if s.size_max_mm is not None:
-        size = f"{s.size_max_mm:g} mm" + (f" ({dims} mm)" if dims else "")
-    counts = Counter(str(m.field) for m in record.mentions)
-    lesions = "; ".join(lesion_text(x) for x in s.lesions)
-    return [
-        ("Age (years)", _fmt(s.age_years)),
-        ("Sex", _fmt(s.sex)),
-        ("Sites", _fmt(sites)),
-        ("Levels", _fmt(" ".join(s.levels))),
-        ("Size (max)", _fmt(size)),
-        ("Stains", _fmt(stains)),
-        ("Final diagnosis", _fmt(final_text)),
-        ("Differential diagnoses", _fmt("; ".join(d.name for d in s.differential_diagnoses))),
-        ("Negated findings", _fmt("; ".join(s.negated_findings))),
-        ("Lesions", _fmt(lesions)),
-        (
-            "Mentions",
-            _fmt(
-                ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
-                + f" (total {len(record.mentions)})"
-            ),
-        ),
-    ]
 
 
 def page_css() -> str:
     """The static CSS plus one background rule per field colour."""
     fields = "".join(f".xr .m.f-{f} {{ background: {c}; }}\n" for f, c in FIELD_COLOURS.items())
-    return CSS + fields
+    return CSS + REVIEW_CSS + fields
 
 
 def _table(rows: list[tuple[str, str]]) -> str:
@@ -316,22 +285,43 @@ def _mention_table(record: Record) -> str:
 # ---------------------------------------------------------------- page
 
 
-def render_review(text: str, record: Record) -> str:
-    """The review page for ``record`` extracted from ``text`` (the ORIGINAL report text)."""
-    mentions = shown_mentions(text, record.mentions)
-    mismatched = sum(text[m.start : m.end] != m.text for m in mentions)
-    hidden = len(record.mentions) - len(mentions)
+def page_marks(text: str, record: Record) -> tuple[list[Mark], int, int]:
+    """Marks of the shown mentions and flag spans; counts of hidden and mismatched mentions."""
+    shown = shown_mentions(text, record.mentions)
+    reasons = mention_reasons(record)
+    marks = [mention_mark(i, m, reasons.get(i, [])) for i, m in shown]
+    spans = flag_spans(record)
+    marks += [span_mark(a, b, k) for (a, b), k in spans.items() if 0 <= a < b <= len(text)]
+    mismatched = sum(text[m.start : m.end] != m.text for _, m in shown)
+    return marks, len(record.mentions) - len(shown), mismatched
+
+
+def render_review(text: str, record: Record, index_href: str | None = None) -> str:
+    """The review page for ``record`` extracted from ``text`` (the ORIGINAL report text);
+    ``index_href``: link back to a batch index page."""
+    marks, hidden, mismatched = page_marks(text, record)
     bands = "".join(
-        _section_band(text, a, b, sec, mentions) for a, b, sec in blocks(len(text), record.sections)
+        _section_band(text, a, b, sec, marks) for a, b, sec in blocks(len(text), record.sections)
     )
     title = escape(f"Review: {record.report_id}")
+    back = f'<a href="{escape(index_href)}">&larr; all reports</a> ' if index_href else ""
+    needs = (
+        '<span class="warn">needs review</span>'
+        if record.summary.needs_review
+        else '<span class="ok">no review flag</span>'
+    )
     return (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-        f'<style>{page_css()}</style></head><body><div class="xr"><h1>{title}</h1>'
-        f'<div class="panel"><div><h2>Summary</h2>{_table(summary_rows(record))}</div>'
-        f"<div><h2>Source</h2>{_table(_source_rows(record, hidden, mismatched))}</div></div>"
+        f'<style>{page_css()}</style></head><body><div class="xr"><h1>{back}{title} ({needs})</h1>'
+        f'<div class="sticky"><div id="xr-status" class="status" role="status" aria-live="polite">'
+        "Click a value (or Tab to it and press Enter) to highlight its supporting mentions; "
+        "Esc clears.</div></div>"
+        f'<div class="panel"><div><h2>Summary</h2>{summary_panel(record, flag_spans(record))}'
+        f"</div><div><h2>Source</h2>{_table(_source_rows(record, hidden, mismatched))}"
+        f"<h2>Correct and download as gold</h2>{gold_form(record)}</div></div>"
         f"<h2>Legend</h2>{_legend()}"
-        f"{_mention_table(record)}<h2>Report text</h2>{bands}</div></body></html>\n"
+        f"{_mention_table(record)}<h2>Report text</h2>{bands}</div>"
+        f"<script>{PAGE_JS}</script></body></html>\n"
     )
 
 
@@ -345,12 +335,17 @@ def review_html(path: str | Path) -> str:
 
 
 def review_command(file: Path, html: Path) -> int:
-    """CLI: write the review page of ``file`` to ``html``; 0 ok, 1 unreadable, 2 missing."""
+    """CLI: a records JSONL -> a folder of pages (``html`` is the folder); a report file ->
+    its page at ``html``. 0 ok, 1 unreadable, 2 missing."""
     from extractor.reader import InputError
 
     if not file.is_file():
-        print(f"no such report file: {file}", file=sys.stderr)
+        print(f"no such file: {file}", file=sys.stderr)
         return 2
+    if file.suffix == ".jsonl":
+        from extractor.export.review_batch import batch_command
+
+        return batch_command(file, html)
     try:
         page = review_html(file)
     except InputError as exc:

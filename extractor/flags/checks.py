@@ -1,0 +1,275 @@
+"""The review checks, one per reason; each reads a :class:`Context` and its rule's
+parameters and returns the flags it raises per summary key (rules and their meaning:
+``review_rules.json`` and :mod:`extractor.flags`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from extractor.flags.evidence import PATIENT, Source, unique
+from extractor.flags.rules import ReviewRule
+from extractor.schema import (
+    FALLBACK_SECTIONS,
+    SECTION_KINDS,
+    FieldName,
+    Mention,
+    Record,
+    ReviewFlag,
+    ReviewReason,
+    SectionKind,
+    Summary,
+    TextSpan,
+)
+
+Flags = dict[str, list[ReviewFlag]]
+#: the keys that describe the index lesion (and feed ``summary.lesions[0]``)
+LESION_KEYS = ("sites", "levels", "size_max_mm", "size_dims_mm", "stains", "final_diagnosis")
+
+
+@dataclass
+class Context:
+    record: Record
+    text: str
+    sentences: list[tuple[int, int]]
+    sources: dict[str, Source]
+    #: (start, end) of the text the summary reads: patient and fallback sections
+    regions: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def mentions(self) -> list[Mention]:
+        return self.record.mentions
+
+    def region_sentences(self) -> list[tuple[int, int]]:
+        return [(a, b) for a, b in self.sentences if any(s <= a < e for s, e in self.regions)]
+
+
+def summary_regions(record: Record, text_length: int) -> list[tuple[int, int]]:
+    """Patient and fallback sections; a text without sections is read whole."""
+    if len(record.sections) <= 1:
+        return [(0, text_length)]
+    return [
+        (s.start, s.end)
+        for s in record.sections
+        if SECTION_KINDS.get(s.label) == SectionKind.PATIENT or s.label in FALLBACK_SECTIONS
+    ]
+
+
+def flag(
+    reason: ReviewReason,
+    note: str,
+    mentions: Sequence[int] = (),
+    spans: Sequence[tuple[int, int]] = (),
+) -> ReviewFlag:
+    return ReviewFlag(
+        reason=reason,
+        note=note,
+        mentions=sorted(set(mentions)),
+        spans=[TextSpan(start=a, end=b) for a, b in spans],
+    )
+
+
+def item_of(key: str, m: Mention, summary: Summary) -> list[Any]:
+    """The summary items of ``key`` a mention speaks for (a level, a site, a marker)."""
+    if key == "levels":
+        return [x for x in m.value.get("levels") or [] if x in summary.levels]
+    if key == "sites":
+        return [m.value.get("name")]
+    if key == "stains":
+        return [m.value.get("marker")]
+    return [key]
+
+
+def item_evidence(ctx: Context, key: str) -> dict[Any, list[int]]:
+    """Evidence of ``key`` split by summary item (one entry for a scalar key)."""
+    out: dict[Any, list[int]] = {}
+    for i in ctx.sources[key].evidence:
+        for item in item_of(key, ctx.mentions[i], ctx.record.summary):
+            out.setdefault(item, []).append(i)
+    return out
+
+
+def _shown(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+# ---------------------------------------------------------------- conflicting candidates
+
+
+def _rivals(ctx: Context, key: str, p: dict[str, Any]) -> tuple[list[int], list[str]]:
+    """Members of the key's source group that give it another value, and those values."""
+    s, src = ctx.record.summary, ctx.sources[key]
+    members = [(i, ctx.mentions[i]) for i in src.members]
+    if key == "age_years":
+        found = [
+            (i, _shown(m.value["years"]))
+            for i, m in members
+            if m.value.get("years") is not None
+            and not m.assertion.family
+            and abs(m.value["years"] - (s.age_years or 0)) > p["age_tolerance_years"]
+        ]
+    elif key == "sex":
+        found = [
+            (i, m.value["sex"])
+            for i, m in members
+            if not (m.assertion.family or m.assertion.negated) and m.value["sex"] != s.sex
+        ]
+    elif key == "final_diagnosis" and s.final_diagnosis is not None:
+        own = (s.final_diagnosis.icdo3 or "")[:4]
+        ignored = p["ignored_morphology"]
+        found = [
+            (i, f"{m.value['name']} ({m.value['icdo3']})")
+            for i, m in members
+            if m.value.get("role") == "final" and own and own not in ignored
+            and (code := (m.value.get("icdo3") or "")[:4]) and code not in ignored and code != own
+        ]  # fmt: skip
+    elif key == "stains":
+        results = {x.marker: x.result for x in s.stains}
+        found = [
+            (i, f"{m.value['marker']} {m.value['result']}")
+            for i, m in members
+            if not m.rule.endswith("|general")
+            and m.value.get("marker") in results
+            and m.value.get("result") != results[m.value["marker"]]
+        ]
+    elif key in ("size_max_mm", "size_dims_mm") and s.size_max_mm is not None:
+        found = _size_rivals(ctx, key, p["size_tolerance_mm"])
+    else:
+        found = []
+    return [i for i, _ in found], unique([v for _, v in found])
+
+
+def _size_rivals(ctx: Context, key: str, tolerance: float) -> list[tuple[int, str]]:
+    """Sizes of the same kind as the chosen one (specimen or clinical) that measure
+    something else under another name ("a 5 cm mass ... a 2 cm nodule")."""
+    chosen = [ctx.mentions[i] for i in ctx.sources[key].evidence]
+    kinds = {m.value.get("measured_on") for m in chosen}
+    names = {m.value.get("measures") for m in chosen} - {None}
+    out = []
+    for i in ctx.sources[key].members:
+        m = ctx.mentions[i]
+        a = m.assertion
+        if a.negated or a.hypothetical or a.historical or m.value.get("bound"):
+            continue
+        other = m.value.get("measures")
+        differs = abs(m.value["max_mm"] - (ctx.record.summary.size_max_mm or 0)) > tolerance
+        if (
+            differs
+            and m.value.get("measured_on") in kinds
+            and other
+            and names
+            and other not in names
+        ):
+            out.append((i, f"{m.value['max_mm']:g} mm {other}"))
+    return out
+
+
+def _level_gap(ctx: Context, p: dict[str, Any]) -> list[str]:
+    from extractor.fields.level import POSITION
+
+    levels = ctx.record.summary.levels
+    gaps = []
+    for a, b in zip(levels, levels[1:], strict=False):
+        if POSITION[b] - POSITION[a] - 1 > p["level_gap"]:
+            gaps.append(f"{a} and {b}")
+    return gaps
+
+
+def conflicting_candidates(ctx: Context, rule: ReviewRule) -> Flags:
+    out: Flags = {}
+    for key in rule.fields:
+        src = ctx.sources[key]
+        if key == "levels":
+            gaps = _level_gap(ctx, rule.params) if src.group else []
+            if gaps:
+                note = f"levels not contiguous: {', '.join(gaps)}"
+                out[key] = [flag(rule.reason, note, src.evidence)]
+            continue
+        if not src.group and key != "final_diagnosis":
+            continue
+        rivals, values = _rivals(ctx, key, rule.params)
+        if rivals:
+            note = f"other values in the same sections: {'; '.join(values)}"
+            out[key] = [flag(rule.reason, note, src.evidence + rivals)]
+    return out
+
+
+# ---------------------------------------------------------------- sources
+
+
+def fallback_section(ctx: Context, rule: ReviewRule) -> Flags:
+    out: Flags = {}
+    if len(ctx.record.sections) <= 1:
+        return out  # an unsectioned text is read whole: nothing falls back
+    for key in rule.fields:
+        src = ctx.sources[key]
+        if src.group is not None and src.group != PATIENT and src.group in rule.params["sections"]:
+            note = f"no value in the case sections; taken from '{src.group}'"
+            out[key] = [flag(rule.reason, note, src.evidence)]
+    return out
+
+
+def _is_fuzzy(m: Mention) -> bool:
+    if m.field == FieldName.DIAGNOSIS:
+        return "|fuzzy" in m.rule
+    if m.field == FieldName.STAIN:
+        from extractor.fields.stain_markers import default_index, find_markers
+
+        found = find_markers(m.text, default_index())
+        return not any(x.canonical == m.value.get("marker") for x in found)
+    return False
+
+
+def _per_item(
+    ctx: Context, rule: ReviewRule, test: Callable[[Mention], list[str]], what: str
+) -> Flags:
+    """One flag per key for the items whose every supporting mention passes ``test``
+    (which returns the words that describe why, empty when it does not pass)."""
+    out: Flags = {}
+    for key in rule.fields:
+        items, indices, why = [], [], []
+        for item, found in item_evidence(ctx, key).items():
+            reasons = [test(ctx.mentions[i]) for i in found]
+            if found and all(reasons):
+                items.append("value" if item == key else _shown(item))
+                indices += found
+                why += [w for r in reasons for w in r]
+        if items:
+            note = f"{', '.join(items)} {what} {', '.join(unique(why))}"
+            out[key] = [flag(rule.reason, note, indices)]
+    return out
+
+
+def _fuzzy(m: Mention) -> list[str]:
+    if m.field == FieldName.DIAGNOSIS:
+        return [repr(m.text)] if "|fuzzy" in m.rule else []
+    if m.field == FieldName.STAIN:
+        from extractor.fields.stain_markers import default_index, find_markers
+
+        found = find_markers(m.text, default_index())
+        return [] if any(x.canonical == m.value.get("marker") for x in found) else [repr(m.text)]
+    return []
+
+
+def fuzzy_match(ctx: Context, rule: ReviewRule) -> Flags:
+    return _per_item(ctx, rule, _fuzzy, "read from the misspelling")
+
+
+def assertion_cue_near(ctx: Context, rule: ReviewRule) -> Flags:
+    names = sorted(rule.params["assertions"])
+
+    def marked(m: Mention) -> list[str]:
+        flags = [n for n in names if getattr(m.assertion, n)]
+        cue = m.assertion.cue
+        return [f"{'/'.join(flags)} ('{cue.text}')" if cue else "/".join(flags)] if flags else []
+
+    return _per_item(ctx, rule, marked, "stated only under assertion cues:")
+
+
+CHECKS: dict[ReviewReason, Callable[[Context, ReviewRule], Flags]] = {
+    ReviewReason.CONFLICTING_CANDIDATES: conflicting_candidates,
+    ReviewReason.FALLBACK_SECTION: fallback_section,
+    ReviewReason.FUZZY_MATCH: fuzzy_match,
+    ReviewReason.ASSERTION_CUE_NEAR: assertion_cue_near,
+}
