@@ -116,6 +116,15 @@ def test_spans_are_the_marker_words(index: PhraseIndex) -> None:
         ),
         ("Immunohistochemical staining for CD34 was negative.", [("CD34", "negative")]),
         (
+            "Staining showed CD34 (+++), desmin (++) and CD99 (-).",
+            [("CD34", "positive"), ("desmin", "positive"), ("CD99", "negative")],
+        ),
+        ("Staining showed CD34++ and desmin+.", [("CD34", "positive"), ("desmin", "positive")]),
+        (
+            "Immunohistochemistry showed smooth muscle actin (SMA) (+++) and desmin (-).",
+            [("smooth muscle actin", "positive"), ("desmin", "negative")],
+        ),
+        (
             "The cells stained with S-100 but not CD34.",
             [("S100 protein", "positive"), ("CD34", "negative")],
         ),

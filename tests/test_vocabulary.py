@@ -362,6 +362,11 @@ def _canonicals(kind: str, text: str) -> list[str]:
         ("calcofluor white and Schmorl's stain", ["calcofluor white", "Schmorl stain"]),
         ("Weigert's elastic stain", ["Weigert elastic stain"]),
         ("ERG was retained", ["ERG"]),
+        # angiogenesis and drug-target markers of carcinoma work-ups
+        (
+            "vascular endothelial growth factor (VEGF) (+), GST-π (+++) and TOP2A",
+            ["VEGF", "VEGF", "GST-pi", "topoisomerase II alpha"],
+        ),
     ],
 )
 def test_widened_marker_rows(text: str, expected: list[str]) -> None:
@@ -379,6 +384,7 @@ def test_widened_marker_rows(text: str, expected: list[str]) -> None:
         "a racemic mixture",
         "CHOP and R-CHOP chemotherapy",  # DDIT3 alias deliberately absent
         "serum CA 19-9 and CA 125 were normal",  # serum tumour markers are not listed
+        "a vascular growth pattern and a topoisomerase inhibitor",  # not the markers
     ],
 )
 def test_widened_marker_counter_examples(text: str) -> None:

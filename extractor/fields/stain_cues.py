@@ -34,7 +34,7 @@ _DIRECTIONS = frozenset({"forward", "backward", "sign", "contrast", "subject"})
 _RESULTS = frozenset({"positive", "negative", "none"})
 NO_RESULT = "none"
 PAREN_RE = re.compile(r"\([^()]{0,80}\)")
-_PAREN_SIGN_RE = re.compile(r" ?\( ?[+-] ?\)")
+_PAREN_SIGN_RE = re.compile(r" ?\( ?(?:\+{1,3}|-) ?\)")  # graded: (+), (++), (+++)
 
 
 @dataclass(frozen=True)
@@ -155,11 +155,11 @@ def _sentence_clause_start(text: str, pos: int) -> int:
 def sign_after(text: str, marker: MarkerSpan, rules: list[Rule]) -> tuple[str, str] | None:
     """(result, rule id) of a sign attached to the marker ("CD34+", "S-100(-)"), also
     after one parenthesis ("HER2 (c-erbB-2) (+)") or at the end of one ("... (HER-2) (+)")."""
-    tails = [text[marker.end : marker.end + 6]]
+    tails = [text[marker.end : marker.end + 8]]
     paren = PAREN_RE.match(text, marker.end + (text[marker.end : marker.end + 1] == " "))
     skipped = paren.end() if paren else marker.end + 1 if text.startswith(")", marker.end) else -1
     if skipped >= 0 and _PAREN_SIGN_RE.match(text, skipped):  # only "(+)" after a parenthesis
-        tails.append(text[skipped : skipped + 6])
+        tails.append(text[skipped : skipped + 8])
     for tail in tails:
         for rule in rules:
             if rule.options["direction"] == "sign" and rule.regex.match(tail):
