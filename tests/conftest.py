@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -11,7 +12,7 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import FrameType
+from types import FrameType, ModuleType
 
 import pytest
 
@@ -27,6 +28,17 @@ def nlp():
     from extractor.pipeline import get_nlp
 
     return get_nlp()
+
+
+@pytest.fixture(scope="session")
+def generated_reports() -> ModuleType:
+    """benchmarks/generated_reports.py: distinct synthetic reports made from a seed."""
+    path = ROOT / "benchmarks" / "generated_reports.py"
+    spec = importlib.util.spec_from_file_location("generated_reports", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -19,11 +19,6 @@ from extractor.resume import BatchBusyError, Journal, journal_path
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = "A {age}-year-old woman had a 4 cm paraspinal mass at L4. S-100 was positive.\n"
-_spec = importlib.util.spec_from_file_location(
-    "generated_reports", ROOT / "benchmarks" / "generated_reports.py"
-)
-generated = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(generated)
 
 
 def _folder(tmp_path: Path, files: dict[str, bytes]) -> Path:
@@ -212,11 +207,13 @@ N_KILL = 400
 
 
 @pytest.fixture(scope="module")
-def kill_inputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, tuple[bytes, bytes]]:
+def kill_inputs(
+    tmp_path_factory: pytest.TempPathFactory, generated_reports: ModuleType
+) -> tuple[Path, tuple[bytes, bytes]]:
     """Generated reports (some unusable) and the output of an uninterrupted run."""
     tmp = tmp_path_factory.mktemp("kill")
     folder = tmp / "reports"
-    generated.write_reports(folder, N_KILL, seed=15, bad_every=97)
+    generated_reports.write_reports(folder, N_KILL, seed=15, bad_every=97)
     out = tmp / "scratch" / "records.jsonl"
     run_batch([str(folder)], out, jobs=2, progress=False)
     return folder, _outputs(out)
