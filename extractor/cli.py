@@ -37,11 +37,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print(
-            f"interrupted; no output file was written. The finished reports are kept in "
-            f"{journal_path(Path(args.out))}: run the same command with --resume to go on",
-            file=sys.stderr,
+        journal = journal_path(Path(args.out))
+        kept = (
+            f"the finished reports are kept in {journal}: run the same command with "
+            "--resume to go on"
+            if journal.exists()
+            else "no report was finished"
         )
+        print(f"interrupted; no output file was written; {kept}", file=sys.stderr)
         return EXIT_INTERRUPTED
     reused = f" ({result.n_reused} from the earlier run)" if args.resume else ""
     print(

@@ -176,11 +176,15 @@ class Journal:
         self._write(head + body + b"\n")
         return entry
 
+    def has_entries(self) -> bool:
+        return self.size > len(self.header) + 1
+
     def close(self, remove: bool = False) -> None:
-        """Release the lock; ``remove`` deletes the journal first (the run is complete)."""
+        """Release the lock; ``remove`` deletes the journal first (the run is complete).
+        A journal without entries is deleted too: there is nothing to resume."""
         if self.handle is None:
             return
-        if remove:
+        if remove or not self.has_entries():
             self.path.unlink(missing_ok=True)
         self.handle.close()
         self.handle = None

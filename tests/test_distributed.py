@@ -84,7 +84,7 @@ def test_missing_dask_is_a_clear_usage_error(tmp_path, monkeypatch, capsys, engi
     monkeypatch.setitem(sys.modules, "distributed", None)
     code = main(["run", str(CORPUS), "--out", str(tmp_path / "o.jsonl"), "--engine", engine])
     assert code == 2 and "extractor[dask]" in capsys.readouterr().err
-    assert not (tmp_path / "o.jsonl").exists()
+    assert list(tmp_path.iterdir()) == []  # no output, no journal, no temporary file
 
 
 def _inputs(tmp_path: Path) -> list[str]:

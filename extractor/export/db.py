@@ -17,13 +17,9 @@ a malformed line, a duplicate report id or a database error anywhere rolls back 
 change made by this load: the database is exactly as it was. Reports that are in the
 database but not in the file are left alone (the registry accumulates).
 
-Concurrent loads: each load transaction first takes the registry lock, so two ``export``
-processes loading the same records at once run one after the other and end with exactly
-one copy of each row (the second finds the reports unchanged). On PostgreSQL the lock is
-a transaction-level advisory lock (``pg_advisory_xact_lock``); on SQLite every transaction
-is ``BEGIN IMMEDIATE``, and a load waits up to ``SQLITE_BUSY_TIMEOUT_S`` for the other to
-finish. Other databases get no lock: a load that collides with another fails and is
-rolled back (run one load at a time there).
+Concurrent loads run one after the other (:func:`lock_registry`: an advisory lock on
+PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), so two loads of the same records leave one
+copy of each row. Other databases get no lock: a colliding load fails and rolls back.
 
 All SQL goes through SQLAlchemy Core (parameterized statements only).
 """
