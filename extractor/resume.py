@@ -14,7 +14,9 @@ and the journal is removed. The bytes are those of an uninterrupted run.
 
 A run holds an exclusive lock on the journal (``flock``; none on Windows), so two runs
 cannot write one output at once, and it removes the writers' temporary files
-(``.<out>.*.tmp``) that a killed run left behind.
+(``.<out>.*.tmp``) that a killed run left behind. Forked worker processes close their
+copy of the journal at once (``os.register_at_fork``): a worker that outlives a killed
+run for a moment must not keep its output locked.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import glob
 import hashlib
 import json
 import os
+import time
+from io import FileIO
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
@@ -34,6 +38,22 @@ except ImportError:  # pragma: no cover - Windows: no lock
 
 JOURNAL_VERSION = 1
 STDIN = "-"
+#: seconds to wait for the journal lock before deciding another run holds it
+LOCK_GRACE_S = 2.0
+#: journals this process holds open (and locked)
+_HELD: set[FileIO] = set()
+
+
+def _close_held_in_child() -> None:
+    """After a fork, in the child: close its copies of the parent's journals. The lock
+    stays with the parent (a flock is released when its last descriptor closes)."""
+    for handle in _HELD:
+        handle.close()  # unbuffered: nothing of the parent's is written
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_held_in_child)
 
 
 class BatchBusyError(RuntimeError):
@@ -80,15 +100,27 @@ def file_sha256(path: str) -> str | None:
     return digest.hexdigest()
 
 
-def _open_locked(path: Path, out: Path) -> BinaryIO:
-    """Open (create) the journal for reading and appending, holding an exclusive lock."""
+def _try_lock(fd: int) -> bool:
+    """Take the exclusive lock, waiting up to LOCK_GRACE_S for a holder that is exiting
+    (a killed run's processes close their descriptors a moment after the kill)."""
+    deadline = time.monotonic() + LOCK_GRACE_S
     while True:
-        handle = open(path, "a+b")  # noqa: SIM115 - kept open (and locked) for the whole run
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+
+
+def _open_locked(path: Path, out: Path) -> FileIO:
+    """Open (create) the journal for appending, unbuffered, holding an exclusive lock."""
+    while True:
+        handle = FileIO(path, "a")  # kept open (and locked) for the whole run
         if fcntl is None:  # pragma: no cover
             return handle
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _try_lock(handle.fileno()):
             handle.close()
             raise BatchBusyError(
                 f"{out}: another run is writing this output (its journal {path.name} is "
@@ -99,6 +131,7 @@ def _open_locked(path: Path, out: Path) -> BinaryIO:
         except FileNotFoundError:
             same = False
         if same:  # else the run that held the lock finished and removed the file: reopen
+            _HELD.add(handle)
             return handle
         handle.close()
 
@@ -125,7 +158,7 @@ class Journal:
         self.out = out
         self.path = journal_path(out)
         self.header = json.dumps({"journal": JOURNAL_VERSION, **settings}, sort_keys=True)
-        self.handle: BinaryIO | None = None
+        self.handle: FileIO | None = None
         self.size = 0
 
     def open(self, resume: bool, stale: list[Path]) -> Index:
@@ -137,7 +170,7 @@ class Journal:
             path.unlink(missing_ok=True)
         index = self._read() if resume else None
         if index is None:
-            self.handle.truncate(0)
+            os.ftruncate(self.handle.fileno(), 0)
             self.size = 0
             self._write((self.header + "\n").encode("utf-8"))
             index = {}
@@ -147,26 +180,32 @@ class Journal:
         """Entries of the complete lines (a torn last line is cut off); None when the
         journal is empty or was written under other settings."""
         assert self.handle is not None
-        self.handle.seek(0)
-        if self.handle.readline().decode("utf-8", "replace").rstrip("\n") != self.header:
-            return None
         index: Index = {}
-        offset = self.handle.tell()
-        for raw in iter(self.handle.readline, b""):
-            parsed = _parse_line(raw)
-            if parsed is None:
-                break
-            path, is_error, sha, start = parsed
-            index[path] = Entry(self.path, offset + start, len(raw) - start - 1, is_error, sha)
-            offset += len(raw)
-        self.handle.truncate(offset)
+        with open(self.path, "rb") as reader:  # another descriptor: the lock is unaffected
+            if reader.readline().decode("utf-8", "replace").rstrip("\n") != self.header:
+                return None
+            offset = reader.tell()
+            for raw in iter(reader.readline, b""):
+                parsed = _parse_line(raw)
+                if parsed is None:
+                    break
+                path, is_error, sha, start = parsed
+                length = len(raw) - start - 1
+                index[path] = Entry(self.path, offset + start, length, is_error, sha)
+                offset += len(raw)
+        os.ftruncate(self.handle.fileno(), offset)
         self.size = offset
         return index
 
     def _write(self, data: bytes) -> None:
+        """Hand ``data`` to the OS now (unbuffered): it survives the death of this process."""
         assert self.handle is not None
-        self.handle.write(data)
-        self.handle.flush()  # into the OS: survives the death of this process
+        view = memoryview(data)
+        while view:
+            written = self.handle.write(view)
+            if not written:
+                raise OSError(f"{self.path}: the journal cannot be written")
+            view = view[written:]
         self.size += len(data)
 
     def append(self, path: str, sha256: str | None, is_error: bool, line: str) -> Entry:
@@ -186,6 +225,7 @@ class Journal:
             return
         if remove or not self.has_entries():
             self.path.unlink(missing_ok=True)
+        _HELD.discard(self.handle)
         self.handle.close()
         self.handle = None
 

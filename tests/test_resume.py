@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -9,10 +10,11 @@ import sys
 import time
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
-from extractor import batch
+from extractor import batch, resume
 from extractor.batch import errors_path_for, run_batch
 from extractor.cli import main
 from extractor.resume import BatchBusyError, Journal, journal_path
@@ -186,8 +188,9 @@ def test_stale_writer_temporaries_are_removed(tmp_path: Path, resume: bool) -> N
 
 
 def test_second_run_on_the_same_output_is_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(resume, "LOCK_GRACE_S", 0.0)  # the holder is not exiting
     folder = _folder(tmp_path, FILES)
     out = tmp_path / "r.jsonl"
     holder = Journal(out, {})
@@ -200,6 +203,31 @@ def test_second_run_on_the_same_output_is_refused(
     finally:
         holder.close(remove=True)
     assert run_batch([str(folder)], out, progress=False).n_records == 3
+
+
+def _started_then_wait(started: Any, release: Any) -> None:
+    started.set()
+    release.wait(60)
+
+
+def test_a_forked_worker_does_not_keep_the_output_locked(tmp_path: Path) -> None:
+    out = tmp_path / "r.jsonl"
+    first = Journal(out, {})
+    first.open(resume=False, stale=[])
+    first.append("a.txt", "0" * 64, False, "{}")
+    ctx = multiprocessing.get_context("fork")
+    started, release = ctx.Event(), ctx.Event()
+    worker = ctx.Process(target=_started_then_wait, args=(started, release))
+    worker.start()  # like a pool worker, forked while the run holds the journal
+    assert started.wait(60)
+    try:
+        first.close()  # the run ends (or is killed) while its worker is still alive
+        second = Journal(out, {})
+        second.open(resume=True, stale=[])  # not refused: the lock went with the run
+        second.close(remove=True)
+    finally:
+        release.set()
+        worker.join()
 
 
 # ------------------------------------------------------------------ a real kill -9
