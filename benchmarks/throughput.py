@@ -435,12 +435,13 @@ def main_benchmark(args: argparse.Namespace) -> None:
 
 
 def _progress(out_dir: Path) -> int:
-    """Records written so far (lines in the records writer's temporary file)."""
+    """Inputs finished so far (lines of the run's journal, its settings line excluded)."""
     n = 0
-    for tmp in out_dir.glob(".records.jsonl.*.tmp"):
-        with open(tmp, "rb") as handle:
+    for journal in out_dir.glob(".records.jsonl.journal.tmp"):
+        with open(journal, "rb") as handle:
             n += sum(chunk.count(b"\n") for chunk in iter(lambda h=handle: h.read(1 << 20), b""))
-    return n
+            n -= 1
+    return max(0, n)
 
 
 def _rss_sample(proc) -> list[float]:  # noqa: ANN001 - psutil.Process

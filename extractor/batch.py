@@ -1,9 +1,11 @@
 """Folders of reports -> records JSONL + errors JSONL; parallel; never loses a file.
 
 Every input ends up as exactly one record or one error entry. Records are written in
-path order, so output is byte-identical across runs and across ``jobs``. Both files
-are written to temporary names and renamed into place at the end, so a crash or
-Ctrl-C never leaves a half-written output.
+path order, so output is byte-identical across runs, across ``jobs`` and across
+interruptions: each result goes to a journal the moment it arrives
+(:mod:`extractor.resume`), the output files are assembled from it at the end, written to
+temporary names and renamed into place, so a crash or Ctrl-C never leaves a half-written
+output, and ``resume=True`` continues a killed run without redoing its finished reports.
 """
 
 from __future__ import annotations
@@ -20,7 +22,15 @@ from pathlib import Path
 
 from extractor.reader import DEFAULT_MAX_CHARS, InputError, read_bytes, read_file
 from extractor.record import build_record, source_for_text
-from extractor.schema import ErrorEntry, Record
+from extractor.resume import (
+    Index,
+    Journal,
+    LineReader,
+    index_finished,
+    reusable,
+    writer_temporaries,
+)
+from extractor.schema import SCHEMA_VERSION, ErrorEntry, Record
 
 STDIN = "-"
 ENGINES = ("local", "dask")
@@ -32,6 +42,10 @@ RECYCLE_AFTER = 1000
 CHUNK_SIZE = 4
 
 
+#: (is_error, JSON line, sha256 of the input's bytes or None when they could not be read)
+Result = tuple[bool, str, str | None]
+
+
 @dataclass(frozen=True)
 class BatchResult:
     n_inputs: int
@@ -39,6 +53,8 @@ class BatchResult:
     n_errors: int
     records_path: Path
     errors_path: Path
+    #: inputs not processed again: their line came from the interrupted or earlier run
+    n_reused: int = 0
 
 
 def errors_path_for(out: Path) -> Path:
@@ -72,22 +88,39 @@ def collect_inputs(inputs: Iterable[str]) -> tuple[list[str], list[ErrorEntry]]:
     return unique, errors
 
 
+def process_keyed(
+    path: str, max_chars: int = DEFAULT_MAX_CHARS, stdin_data: bytes | None = None
+) -> tuple[Record | ErrorEntry, str | None]:
+    """One input -> (its record or an error entry naming the file and the problem, sha256
+    of the bytes read or None when none could be read)."""
+    digest = None
+    try:
+        if path == STDIN:
+            text, source, warnings = read_bytes(stdin_data or b"", "<stdin>", max_chars)
+            digest = source.sha256
+            return build_record(text, "stdin", source, warnings), digest
+        text, source, warnings = read_file(path, max_chars)
+        digest = source.sha256
+        return build_record(text, Path(path).stem, source, warnings), digest
+    except InputError as exc:
+        return ErrorEntry(path=exc.path, error=exc.kind, message=exc.message), exc.sha256
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop the batch
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        message = f"{type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})"
+        return ErrorEntry(path=path, error="internal", message=message), digest
+
+
 def process_one(
     path: str, max_chars: int = DEFAULT_MAX_CHARS, stdin_data: bytes | None = None
 ) -> Record | ErrorEntry:
     """One input -> its record, or an error entry naming the file and the problem."""
-    try:
-        if path == STDIN:
-            text, source, warnings = read_bytes(stdin_data or b"", "<stdin>", max_chars)
-            return build_record(text, "stdin", source, warnings)
-        text, source, warnings = read_file(path, max_chars)
-        return build_record(text, Path(path).stem, source, warnings)
-    except InputError as exc:
-        return ErrorEntry(path=exc.path, error=exc.kind, message=exc.message)
-    except Exception as exc:  # noqa: BLE001 - one bad file must never stop the batch
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        message = f"{type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})"
-        return ErrorEntry(path=path, error="internal", message=message)
+    return process_keyed(path, max_chars, stdin_data)[0]
+
+
+def result_of(path: str, max_chars: int, stdin_data: bytes | None = None) -> Result:
+    """One input -> (is_error, JSON line, sha256): what the batch engines send back."""
+    item, digest = process_keyed(path, max_chars, stdin_data)
+    return isinstance(item, ErrorEntry), to_json_line(item), digest
 
 
 #: a report that makes every field load its rules, vocabularies and unit tables
@@ -102,9 +135,8 @@ def warm_up() -> None:
     build_record(WARM_UP_TEXT, "warm-up", source_for_text(WARM_UP_TEXT))
 
 
-def _worker(args: tuple[str, int]) -> tuple[bool, str]:
-    result = process_one(*args)
-    return isinstance(result, ErrorEntry), to_json_line(result)
+def _worker(args: tuple[str, int]) -> Result:
+    return result_of(*args)
 
 
 def to_json_line(item: Record | ErrorEntry) -> str:
@@ -118,8 +150,8 @@ def iter_results(
     stdin_data: bytes | None = None,
     engine: str = "local",
     scheduler: str | None = None,
-) -> Iterator[tuple[bool, str]]:
-    """(is_error, JSON line) per input, in the order of ``paths``.
+) -> Iterator[Result]:
+    """(is_error, JSON line, sha256) per input, in the order of ``paths``.
 
     ``engine="dask"`` runs :func:`process_one` on a dask.distributed cluster (the one at
     ``scheduler``, or a local one with ``jobs`` workers); stdin is always read here.
@@ -127,8 +159,7 @@ def iter_results(
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
     if STDIN in paths:
-        result = process_one(STDIN, max_chars, stdin_data)
-        yield isinstance(result, ErrorEntry), to_json_line(result)
+        yield result_of(STDIN, max_chars, stdin_data)
     rest = [p for p in paths if p != STDIN]
     if engine == "dask":
         from extractor.distributed import iter_results_dask
@@ -156,10 +187,10 @@ class _AtomicWriter:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         self.path = path
         self.tmp = Path(tmp)
-        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        self.handle = os.fdopen(fd, "wb")
 
-    def write_line(self, line: str) -> None:
-        self.handle.write(line + "\n")
+    def write_line(self, line: str | bytes) -> None:
+        self.handle.write((line.encode("utf-8") if isinstance(line, str) else line) + b"\n")
 
     def commit(self) -> None:
         self.handle.flush()
@@ -172,6 +203,37 @@ class _AtomicWriter:
         self.tmp.unlink(missing_ok=True)
 
 
+def assemble(
+    paths: list[str], errors: list[ErrorEntry], index: Index, out: Path, err_path: Path
+) -> tuple[int, int]:
+    """Write the output files in path order from ``index``; (records, errors) written."""
+    records_w, errors_w = _AtomicWriter(out), _AtomicWriter(err_path)
+    reader = LineReader()
+    n_records, n_errors = 0, len(errors)
+    try:
+        for error in errors:
+            errors_w.write_line(to_json_line(error))
+        for path in paths:
+            entry = index.get(path)
+            if entry is None:
+                raise RuntimeError(f"{path}: no result was produced for this input")
+            if entry.is_error:
+                errors_w.write_line(reader.read(entry))
+                n_errors += 1
+            else:
+                records_w.write_line(reader.read(entry))
+                n_records += 1
+        reader.close()
+        records_w.commit()
+        errors_w.commit()
+    except BaseException:
+        reader.close()
+        records_w.abort()
+        errors_w.abort()
+        raise
+    return n_records, n_errors
+
+
 def run_batch(
     inputs: Iterable[str],
     out: Path,
@@ -181,10 +243,15 @@ def run_batch(
     stdin_data: bytes | None = None,
     engine: str = "local",
     scheduler: str | None = None,
+    resume: bool = False,
 ) -> BatchResult:
     """Process ``inputs`` into ``out`` (records) and its ``.errors.jsonl`` sibling.
 
     ``engine``/``scheduler``: see :func:`iter_results`; the output is the same bytes.
+    ``resume``: inputs whose path and sha256 have a line in the journal of an interrupted
+    run on ``out``, or a record in a finished ``out``, are not processed again; the output
+    is the same bytes as a run from scratch. Without it the journal starts empty.
+    Raises :class:`extractor.resume.BatchBusyError` while another run writes ``out``.
     """
     from tqdm import tqdm
 
@@ -192,25 +259,23 @@ def run_batch(
     if STDIN in paths and stdin_data is None:
         stdin_data = sys.stdin.buffer.read()
     err_path = errors_path_for(out)
-    records_w, errors_w = _AtomicWriter(out), _AtomicWriter(err_path)
-    n_records = 0
-    n_errors = len(errors)
-    show = sys.stderr.isatty() if progress is None else progress
+    journal = Journal(out, {"max_chars": max_chars, "schema_version": SCHEMA_VERSION})
+    index = journal.open(resume, stale=writer_temporaries(out, err_path))
+    complete = False
     try:
-        for error in errors:
-            errors_w.write_line(to_json_line(error))
-        results = iter_results(paths, jobs, max_chars, stdin_data, engine, scheduler)
-        for is_error, line in tqdm(results, total=len(paths), disable=not show, unit="report"):
-            if is_error:
-                errors_w.write_line(line)
-                n_errors += 1
-            else:
-                records_w.write_line(line)
-                n_records += 1
-        records_w.commit()
-        errors_w.commit()
-    except BaseException:
-        records_w.abort()
-        errors_w.abort()
-        raise
-    return BatchResult(len(paths) + len(errors), n_records, n_errors, out, err_path)
+        if resume:
+            index = {**index_finished(out, max_chars, SCHEMA_VERSION), **index}
+        done = reusable(paths, index) if resume else set()
+        todo = [p for p in paths if p not in done]
+        show = sys.stderr.isatty() if progress is None else progress
+        results = iter_results(todo, jobs, max_chars, stdin_data, engine, scheduler)
+        bar = tqdm(results, total=len(todo), disable=not show, unit="report")
+        for path, (is_error, line, digest) in zip(todo, bar, strict=True):
+            index[path] = journal.append(path, digest, is_error, line)
+        n_records, n_errors = assemble(paths, errors, index, out, err_path)
+        complete = True
+    finally:
+        journal.close(remove=complete)
+    return BatchResult(
+        len(paths) + len(errors), n_records, n_errors, out, err_path, n_reused=len(done)
+    )

@@ -17,6 +17,7 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 def _cmd_run(args: argparse.Namespace) -> int:
     from extractor.batch import run_batch
     from extractor.distributed import DaskUnavailable
+    from extractor.resume import BatchBusyError, journal_path
 
     if args.scheduler and args.engine != "dask":
         print("--scheduler needs --engine dask", file=sys.stderr)
@@ -30,13 +31,25 @@ def _cmd_run(args: argparse.Namespace) -> int:
             progress=False if args.no_progress else None,
             engine=args.engine,
             scheduler=args.scheduler,
+            resume=args.resume,
         )
-    except DaskUnavailable as exc:
+    except (DaskUnavailable, BatchBusyError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        journal = journal_path(Path(args.out))
+        kept = (
+            f"the finished reports are kept in {journal}: run the same command with "
+            "--resume to go on"
+            if journal.exists()
+            else "no report was finished"
+        )
+        print(f"interrupted; no output file was written; {kept}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    reused = f" ({result.n_reused} from the earlier run)" if args.resume else ""
     print(
-        f"{result.n_inputs} inputs: {result.n_records} records -> {result.records_path}, "
-        f"{result.n_errors} errors -> {result.errors_path}",
+        f"{result.n_inputs} inputs{reused}: {result.n_records} records -> "
+        f"{result.records_path}, {result.n_errors} errors -> {result.errors_path}",
         file=sys.stderr,
     )
     return EXIT_SOME_FAILED if result.n_errors else EXIT_OK
@@ -123,6 +136,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     run.add_argument("--engine", choices=["local", "dask"], default="local")
     run.add_argument("--scheduler", default=None, help="dask scheduler address")
+    run.add_argument(
+        "--resume",
+        action="store_true",
+        help="skip inputs (same path and sha256) already finished by an interrupted or "
+        "earlier run on the same --out",
+    )
     run.set_defaults(func=_cmd_run)
 
     show = sub.add_parser("show", help="pretty-print one report's record")

@@ -6,10 +6,11 @@ inputs at the same paths (a shared filesystem). With no scheduler address a
 ``LocalCluster`` of ``jobs`` single-threaded worker processes is started and closed.
 
 The output is byte-identical to the local engine: results are yielded in path order
-and written by :func:`extractor.batch.run_batch`'s atomic writers. At most ``window``
-chunks are submitted and not yet written at any time, so a million paths never turn
-into a million futures, and the driver holds a bounded number of results. Each worker
-builds the pipeline once (:func:`warm_pipeline`; ``get_nlp`` is cached per process).
+and go through :func:`extractor.batch.run_batch`'s journal, so ``--resume`` works alike.
+At most ``window`` chunks are submitted and not yet written at any time, so a million
+paths never turn into a million futures, and the driver holds a bounded number of
+results. Each worker builds the pipeline once (:func:`warm_pipeline`; ``get_nlp`` is
+cached per process).
 
 dask is an optional dependency (``pip install 'extractor[dask]'``), imported only here.
 """
@@ -21,15 +22,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from extractor.batch import process_one, to_json_line
+from extractor.batch import Result, result_of, to_json_line
 from extractor.schema import ErrorEntry
 
 #: reports per task at most; small inputs get one report per task for load balance
 MAX_CHUNK = 32
 #: tasks in flight (submitted, not yet written) per worker thread
 WINDOW_PER_THREAD = 4
-
-Result = tuple[bool, str]
 
 
 class DaskUnavailable(ImportError):
@@ -48,19 +47,15 @@ def _import_distributed() -> Any:
 
 
 def process_chunk(paths: list[str], max_chars: int) -> list[Result]:
-    """Worker side: (is_error, JSON line) for each path, in order."""
-    results = []
-    for path in paths:
-        result = process_one(path, max_chars)
-        results.append((isinstance(result, ErrorEntry), to_json_line(result)))
-    return results
+    """Worker side: (is_error, JSON line, sha256) for each path, in order."""
+    return [result_of(path, max_chars) for path in paths]
 
 
 def lost_chunk(paths: list[str], exc: BaseException) -> list[Result]:
     """Error entries for a chunk whose task failed (e.g. its worker died twice)."""
     message = f"dask task failed: {type(exc).__name__}: {exc}"
     return [
-        (True, to_json_line(ErrorEntry(path=p, error="internal", message=message[:500])))
+        (True, to_json_line(ErrorEntry(path=p, error="internal", message=message[:500])), None)
         for p in paths
     ]
 
@@ -135,7 +130,7 @@ def _collect(chunk: list[str], future: Any) -> list[Result]:
 def iter_results_dask(
     paths: list[str], jobs: int, max_chars: int, scheduler: str | None = None
 ) -> Iterator[Result]:
-    """(is_error, JSON line) per path, in order, computed on a dask cluster."""
+    """(is_error, JSON line, sha256) per path, in order, computed on a dask cluster."""
     if not paths:
         return
     with connect(scheduler, jobs) as client:

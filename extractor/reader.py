@@ -14,13 +14,17 @@ DEFAULT_MAX_CHARS = 2_000_000
 
 
 class InputError(Exception):
-    """A report that cannot become a record; ``kind`` is one of :data:`ErrorKind`."""
+    """A report that cannot become a record; ``kind`` is one of :data:`ErrorKind`.
+
+    ``sha256`` is the digest of the bytes that were read, when the file could be read.
+    """
 
     def __init__(self, path: str, kind: ErrorKind, message: str) -> None:
         super().__init__(f"{path}: {message}")
         self.path = path
         self.kind: ErrorKind = kind
         self.message = message
+        self.sha256: str | None = None
 
 
 @dataclass
@@ -97,13 +101,18 @@ def read_bytes(
     data: bytes, path: str, max_chars: int = DEFAULT_MAX_CHARS
 ) -> tuple[str, Source, list[str]]:
     """Decode and check one report's bytes; raise :class:`InputError` when unusable."""
-    if not data:
-        raise InputError(path, "empty", "file is empty (0 bytes)")
-    decoded = decode_bytes(data, path)
-    check_text(decoded.text, path, max_chars)
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        if not data:
+            raise InputError(path, "empty", "file is empty (0 bytes)")
+        decoded = decode_bytes(data, path)
+        check_text(decoded.text, path, max_chars)
+    except InputError as exc:
+        exc.sha256 = digest
+        raise
     source = Source(
         path=path,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=digest,
         n_chars=len(decoded.text),
         encoding=decoded.encoding,
     )

@@ -128,20 +128,22 @@ def test_internal_failure_of_one_file_does_not_stop_the_batch(tmp_path, monkeypa
 
 
 def test_interrupted_batch_leaves_no_partial_output(tmp_path, monkeypatch) -> None:
-    real = batch.process_one
+    real = batch.process_keyed
 
     def interrupt(path, *args, **kwargs):
         if path.endswith("b.txt"):
             raise KeyboardInterrupt
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(batch, "process_one", interrupt)
+    monkeypatch.setattr(batch, "process_keyed", interrupt)
     for name in "abc":
         _write(tmp_path, f"{name}.txt", REPORT.encode())
     out = tmp_path / "out.jsonl"
     with pytest.raises(KeyboardInterrupt):
         run_batch([str(tmp_path)], out, progress=False)
-    assert not out.exists() and not list(tmp_path.glob(".out*"))
+    # only the journal of finished reports, for --resume (tests/test_resume.py)
+    assert not out.exists()
+    assert [p.name for p in tmp_path.glob(".out*")] == [".out.jsonl.journal.tmp"]
 
 
 def test_stdin_input(tmp_path: Path) -> None:

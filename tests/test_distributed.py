@@ -22,7 +22,7 @@ class FakeFuture:
     def result(self) -> list[tuple[bool, str]]:
         if any("boom" in p for p in self.chunk):
             raise RuntimeError("worker died")
-        return [(False, p) for p in self.chunk]
+        return [(False, p, None) for p in self.chunk]
 
     def release(self) -> None:
         self.client.outstanding -= 1
@@ -54,7 +54,7 @@ def test_chunk_size(n_paths: int, threads: int, expected: int) -> None:
 def test_ordered_results_keeps_order_and_bounds_futures(n_paths, size, window) -> None:
     paths = [f"r{i:05d}.txt" for i in range(n_paths)]
     client = FakeClient()
-    out = [line for _, line in dist.ordered_results(client, paths, 10, window, size)]
+    out = [line for _, line, _ in dist.ordered_results(client, paths, 10, window, size)]
     assert out == paths
     assert client.max_outstanding <= window and client.outstanding == 0
 
@@ -65,11 +65,12 @@ def test_failed_task_becomes_error_entries_for_its_paths(bad_index: int) -> None
     results = list(dist.ordered_results(FakeClient(), paths, 10, window=2, size=3))
     assert len(results) == 10
     chunk = range(bad_index // 3 * 3, min(10, bad_index // 3 * 3 + 3))
-    for i, (is_error, line) in enumerate(results):
+    for i, (is_error, line, digest) in enumerate(results):
         assert is_error == (i in chunk)
         if is_error:
             entry = json.loads(line)
             assert entry["path"] == paths[i] and "worker died" in entry["message"]
+            assert digest is None  # no bytes were read: a resumed run tries these again
 
 
 @pytest.mark.parametrize("argv", [["--scheduler", "tcp://127.0.0.1:1"]])
@@ -83,7 +84,7 @@ def test_missing_dask_is_a_clear_usage_error(tmp_path, monkeypatch, capsys, engi
     monkeypatch.setitem(sys.modules, "distributed", None)
     code = main(["run", str(CORPUS), "--out", str(tmp_path / "o.jsonl"), "--engine", engine])
     assert code == 2 and "extractor[dask]" in capsys.readouterr().err
-    assert not (tmp_path / "o.jsonl").exists()
+    assert list(tmp_path.iterdir()) == []  # no output, no journal, no temporary file
 
 
 def _inputs(tmp_path: Path) -> list[str]:

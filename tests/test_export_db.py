@@ -1,9 +1,15 @@
-"""Registry load: normalized tables, idempotence, replacement, rollback on failure."""
+"""Registry load: normalized tables, idempotence, replacement, rollback on failure,
+concurrent loads. Every test that takes ``url`` runs on SQLite and on a real PostgreSQL
+server started for the session (tests/conftest.py::postgres_server; skipped, with the
+reason, where no PostgreSQL binaries are installed)."""
 
 from __future__ import annotations
 
 import json
+import multiprocessing
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -146,9 +152,11 @@ def snapshot(url: str) -> dict[str, list[tuple]]:
     return out
 
 
-@pytest.fixture
-def url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'registry.sqlite'}"
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'registry.sqlite'}"
+    return request.getfixturevalue("pg_url")
 
 
 @pytest.mark.parametrize(
@@ -241,7 +249,7 @@ def test_database_error_mid_load_rolls_back(url: str, monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(db, "_insert_report", fail_on_r3)
     recs = [make_record("r1", sha="b" * 64), make_record("r2"), make_record("r3")]
-    with pytest.raises(sa.exc.OperationalError):
+    with pytest.raises(sa.exc.DBAPIError, match="no_such_table"):
         db.load_records(recs, engine)
     assert snapshot(url) == before
 
@@ -313,3 +321,28 @@ def test_child_tables_compile_for_other_databases(dialect: str, table: sa.Table)
     ddl = str(sa.schema.CreateTable(table).compile(dialect=module.dialect()))
     assert "PRIMARY KEY (report_id, ordinal)" in ddl
     assert "REFERENCES reports (report_id) ON DELETE CASCADE" in ddl
+
+
+def _export(records: str, url: str, start: Any) -> None:
+    start.wait()
+    sys.exit(db.export_command(Path(records), url))
+
+
+@pytest.mark.parametrize("n_records", [60])
+def test_two_exports_at_once_leave_one_copy_of_each_row(
+    tmp_path: Path, url: str, n_records: int
+) -> None:
+    recs = [make_record(f"r{i:03d}", age=float(20 + i % 50)) for i in range(n_records)]
+    records = write_jsonl(tmp_path / "r.jsonl", recs)
+    ctx = multiprocessing.get_context("fork")
+    start = ctx.Barrier(2)  # both processes begin their load at the same moment
+    procs = [ctx.Process(target=_export, args=(str(records), url, start)) for _ in range(2)]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join(timeout=300)
+    assert [proc.exitcode for proc in procs] == [0, 0]
+    counts = {t: len(rows) for t, rows in snapshot(url).items()}
+    assert counts["reports"] == n_records and counts["levels"] == 4 * n_records
+    assert counts["mentions"] == 2 * n_records and counts["schema_version"] == 2
+    assert db.load_records(recs, db.make_engine(url)) == db.LoadResult(unchanged=n_records)

@@ -248,13 +248,25 @@ def test_review_command_renders_a_corpus_report(tmp_path: Path, report: Path) ->
     assert main(["review", str(tmp_path / "missing.txt"), "--html", str(out)]) == 2
 
 
+def _png_colours(png: Path) -> set[str]:
+    from PIL import Image
+
+    with Image.open(png) as image:
+        colours = image.convert("RGB").getcolors(maxcolors=1 << 24) or []
+    return {f"#{r:02x}{g:02x}{b:02x}" for _count, (r, g, b) in colours}
+
+
 @pytest.mark.slow
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
+@pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason=f"needs headless Chromium at {CHROMIUM} (Debian: apt-get install chromium; "
+    ".ci/run installs it)",
+)
 @pytest.mark.parametrize("report", REAL_REPORTS[:1], ids=lambda p: p.stem)
 def test_chromium_renders_the_page(tmp_path: Path, report: Path) -> None:
     png = tmp_path / "shot.png"
     script = ROOT / "scripts" / "screenshot_review.sh"
-    env = {**os.environ, "PYTHON": sys.executable}
+    env = {**os.environ, "PYTHON": sys.executable, "PYTHONPATH": str(ROOT)}
     subprocess.run(
         ["bash", str(script), str(report), str(png)],
         check=True,
@@ -263,4 +275,5 @@ def test_chromium_renders_the_page(tmp_path: Path, report: Path) -> None:
         env=env,
     )
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert png.stat().st_size > 10_000
+    # the legend and the highlighted mentions: every field's colour is on the screen
+    assert set(FIELD_COLOURS.values()) <= _png_colours(png)

@@ -17,6 +17,10 @@ a malformed line, a duplicate report id or a database error anywhere rolls back 
 change made by this load: the database is exactly as it was. Reports that are in the
 database but not in the file are left alone (the registry accumulates).
 
+Concurrent loads run one after the other (:func:`lock_registry`: an advisory lock on
+PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), so two loads of the same records leave one
+copy of each row. Other databases get no lock: a colliding load fails and rolls back.
+
 All SQL goes through SQLAlchemy Core (parameterized statements only).
 """
 
@@ -42,6 +46,10 @@ from extractor.schema import SCHEMA_VERSION, Mention, Record
 #: version of the database layout below; bump on any table/column change
 REGISTRY_SCHEMA_VERSION = "3"
 DEFAULT_DB_URL = "sqlite:///registry.sqlite"
+#: seconds a load into SQLite waits for a concurrent load to commit before it fails
+SQLITE_BUSY_TIMEOUT_S = 600.0
+#: key of the PostgreSQL advisory lock held by every load transaction ("extractr")
+PG_LOCK_KEY = 0x6578747261637472
 
 Row = dict[str, Any]
 _LESION_KEYS = ("report_id", "lesion_index")
@@ -266,23 +274,38 @@ class LoadResult:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets foreign-key enforcement switched on."""
-    engine = sa.create_engine(url)
-    if engine.dialect.name == "sqlite":
+    """An engine for ``url``. SQLite gets foreign-key enforcement and ``BEGIN IMMEDIATE``
+    transactions (a second writer waits for the first instead of failing mid-load)."""
+    if sa.engine.make_url(url).get_backend_name() != "sqlite":
+        return sa.create_engine(url)
+    engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
 
-        @sa.event.listens_for(engine, "connect")
-        def _fk_on(dbapi_conn: Any, _record: Any) -> None:
-            cursor = dbapi_conn.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # transactions are begun below, not by pysqlite
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin_immediate(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
 
+def lock_registry(conn: Connection) -> None:
+    """Wait for, then hold until the end of this transaction, the registry lock."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(PG_LOCK_KEY)))
+    # SQLite: the transaction itself is the lock (BEGIN IMMEDIATE, see make_engine)
+
+
 def ensure_schema(engine: Engine) -> None:
     """Create missing tables; refuse a database with another registry schema version."""
-    metadata.create_all(engine)
     with engine.begin() as conn:
+        lock_registry(conn)
+        metadata.create_all(conn)
         stored = conn.execute(
             sa.select(schema_version.c.version).where(schema_version.c.name == "registry")
         ).scalar_one_or_none()
@@ -338,6 +361,7 @@ def load_records(records: Iterable[Record], engine: Engine) -> LoadResult:
     result = LoadResult()
     seen: set[str] = set()
     with engine.begin() as conn:
+        lock_registry(conn)
         for record in records:
             if record.report_id in seen:
                 raise DuplicateReportError(f"report id {record.report_id!r} appears twice")
