@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import csv
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -105,10 +105,59 @@ class Columns(NamedTuple):
     folded: tuple[str, ...]
 
 
-@lru_cache(maxsize=2048)
+#: sentence text -> its columns cut from the document's (see :func:`prime_columns`)
+_PRIMED: dict[str, Columns] = {}
+_PRIMED_DOC: list[str] = [""]
+
+
 def columns(text: str) -> Columns:
-    """Token offsets, raw and folded forms of ``text`` (see :func:`tokenize`); cached,
-    since the diagnosis, site and marker matchers read the same sentences."""
+    """Token offsets, raw and folded forms of ``text`` (see :func:`tokenize`); the
+    sentences of the current document come from its one tokenization
+    (:func:`prime_columns`), other texts are tokenized here and cached."""
+    primed = _PRIMED.get(text)
+    return primed if primed is not None else _columns(text)
+
+
+def prime_columns(full: str, spans: Iterable[tuple[int, int]]) -> int:
+    """Tokenize ``full`` once and cut the columns of each ``full[a:b]`` from it, so the
+    diagnosis, site and marker matchers never tokenize a sentence again; the number of
+    spans cut (a document already primed is skipped).
+
+    A span is cut only when white space touches each of its edges (a character on either
+    side of the edge is white space, or the edge is an end of the text): no token
+    contains white space, so no token crosses an edge, and a token's extent depends only
+    on its own characters and the one after it (``'s\b``), which is white space or inside
+    the span: the cut columns equal :func:`_columns` of the span's text.
+    """
+    if full is _PRIMED_DOC[0]:
+        return 0
+    _PRIMED.clear()
+    _PRIMED_DOC[0] = full
+    starts, ends, raw, folded = _columns(full)
+    n = len(full)
+    cut = 0
+    for a, b in spans:
+        if not (_open_edge(full, a, n) and _open_edge(full, b, n)):
+            continue
+        i, j = bisect_left(starts, a), bisect_left(starts, b)
+        _PRIMED[full[a:b]] = Columns(
+            tuple(x - a for x in starts[i:j]) if a else starts[i:j],
+            tuple(x - a for x in ends[i:j]) if a else ends[i:j],
+            raw[i:j],
+            folded[i:j],
+        )
+        cut += 1
+    return cut
+
+
+def _open_edge(text: str, p: int, n: int) -> bool:
+    """No token of ``text`` (length ``n``) can cross offset ``p``."""
+    return p <= 0 or p >= n or text[p - 1].isspace() or text[p].isspace()
+
+
+@lru_cache(maxsize=2048)
+def _columns(text: str) -> Columns:
+    """:func:`columns` computed: one pass of the token pattern over ``text``."""
     spans = [m.span() for m in _TOKEN_RE.finditer(text)]
     raw = tuple(w.replace("-", "") for w in _TOKEN_RE.findall(text))
     # "S-100" == "S100", "Ki-67" == "Ki67"
