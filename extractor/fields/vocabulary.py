@@ -175,10 +175,13 @@ def tokenize(text: str) -> tuple[Token, ...]:
     return tuple(map(Token._make, zip(*columns(text), strict=True)))
 
 
+@lru_cache(maxsize=1 << 15)
 def key_of(phrase: str) -> tuple[str, ...]:
+    """Folded tokens of a vocabulary phrase; cached (loading reads each phrase ~4 times)."""
     return tuple(t.folded for t in tokenize(phrase))
 
 
+@lru_cache(maxsize=1 << 15)
 def raw_key_of(phrase: str) -> tuple[str, ...]:
     return tuple(t.raw for t in tokenize(phrase))
 
@@ -500,16 +503,20 @@ class PhraseIndex:
         starts, ends, raw, folded = columns(text)
         folded_root, raw_root = self._folded.root, self._raw.root
         out: list[VocabMatch] = []
-        i = 0
-        while i < len(starts):
-            if folded[i] not in folded_root and raw[i] not in raw_root:
-                i += 1  # no key starts with this token
+        i = 0  # the first token not inside a match
+        # only tokens that start a key are tried (one comprehension over the tokens)
+        for k in [
+            k
+            for k, (f, r) in enumerate(zip(folded, raw, strict=True))
+            if f in folded_root or r in raw_root
+        ]:
+            if k < i:
                 continue
+            i = k
             n1, e1 = self._folded.longest(folded, i)
             n2, e2 = self._raw.longest(raw, i)
             n, entry, how = (n2, e2, "exact") if n2 > n1 else (n1, e1, "synonym")
             if entry is None:
-                i += 1
                 continue
             out.append(VocabMatch(starts[i], ends[i + n - 1], entry, how))
             i += n
