@@ -1,8 +1,10 @@
 """Throughput, per-stage time, load time and memory of the extraction pipeline.
 
-Builds a workload of N reports (corpus/*.txt, corpus/synthetic/*.txt and, when present,
-../shared/maccrobat-dev/*.txt, repeated to N), writes them to a temporary folder and
-measures, on the same reports:
+The workload is every distinct report, each once (no text repeated, so no per-process
+cache is warmed by repetition): corpus/*.txt, corpus/synthetic/*.txt and, when shared/
+is found beside the repository or in /work/shared, maccrobat-dev, pages-dev and e3c-dev
+(read with newline="": E3C has CRLF line ends), plus the *.txt of an optional FOLDER.
+The texts are written to a temporary folder and measured, in one run, on:
 
 * the real batch path (``extractor.batch.run_batch``) with ``--jobs 1`` and ``--jobs 2``,
   each in a fresh process: reports/s, characters/s, peak RSS of the process and of its
@@ -17,7 +19,7 @@ measures, on the same reports:
 spaCy's string store grows as it would on real, distinct reports), runs the batch over
 them and samples the RSS of every worker process while it runs.
 
-    .venv/bin/python benchmarks/throughput.py [--n 500] [--jobs 1,2] [--profile]
+    .venv/bin/python benchmarks/throughput.py [FOLDER] [--jobs 1,2] [--profile TOP]
     .venv/bin/python benchmarks/throughput.py --stream 10000 [--jobs 2] [--engine dask]
 """
 
@@ -39,48 +41,83 @@ from collections.abc import Callable, Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-MACCROBAT = ROOT.parent / "shared" / "maccrobat-dev"
+SHARED_CANDIDATES = (ROOT.parent / "shared", Path("/work/shared"))
+#: the shared development sets read by the workload (each a folder of ``*.txt``)
+SHARED_SETS = ("maccrobat-dev", "pages-dev", "e3c-dev")
 TARGETS = {
     "vs_medspacy": 10.0,
-    "vs_tokenizer": 0.5,
+    "vs_tokenizer": 0.35,
     "speedup_2": 1.8,
-    "load_s": 2.0,
-    "rss_mb": 500.0,
+    "load_s": 1.5,
+    "rss_mb": 300.0,
 }
 
 
 # ---------------------------------------------------------------- workload
 
 
-def source_texts() -> list[tuple[str, str]]:
-    """(stem, text) of every distinct source report, in a fixed order."""
+def shared_dir() -> Path | None:
+    """The shared/ folder beside the repository, or /work/shared."""
+    return next((p for p in SHARED_CANDIDATES if p.is_dir()), None)
+
+
+def source_files(extra: str | None = None) -> list[Path]:
+    """Every source report file, in a fixed order: corpus, synthetic, the shared dev sets,
+    then ``extra`` (a folder of ``*.txt``)."""
     files = sorted((ROOT / "corpus").glob("*.txt")) + sorted(
         (ROOT / "corpus" / "synthetic").glob("*.txt")
     )
-    if MACCROBAT.is_dir():
-        files += sorted(MACCROBAT.glob("*.txt"))
-    return [(p.stem, p.read_text(encoding="utf-8")) for p in files]
+    shared = shared_dir()
+    for name in SHARED_SETS if shared else ():
+        files += sorted((shared / name).glob("*.txt"))
+    if extra:
+        files += sorted(Path(extra).glob("*.txt"))
+    return files
 
 
-def workload(n: int, unique_tokens: bool = False) -> Iterator[tuple[str, str]]:
-    """(file name, text) of n reports: the sources repeated in order."""
-    sources = source_texts()
+def source_texts(extra: str | None = None) -> list[tuple[str, str]]:
+    """(stem, text) of every distinct source report (read with newline="": E3C has CRLF);
+    a text seen before (same content) is dropped, so no text is repeated."""
+    seen: set[str] = set()
+    out = []
+    for path in source_files(extra):
+        with open(path, encoding="utf-8", newline="") as handle:
+            text = handle.read()
+        if text not in seen:
+            seen.add(text)
+            out.append((f"{path.parent.name}_{path.stem}", text))
+    return out
+
+
+def workload(
+    n: int = 0, unique_tokens: bool = False, extra: str | None = None
+) -> Iterator[tuple[str, str]]:
+    """(file name, text) of the distinct reports; with ``unique_tokens`` (stream mode) the
+    sources are cycled to ``n`` and each copy gets a line of unique random tokens, so every
+    text is still distinct."""
+    sources = source_texts(extra)
+    if not unique_tokens:
+        for i, (stem, text) in enumerate(sources):
+            yield f"{i:07d}_{stem}.txt", text
+        return
     rng = random.Random(0)
     for i in range(n):
         stem, text = sources[i % len(sources)]
-        if unique_tokens:
-            words = " ".join(f"{rng.choice('abcdefgh')}{rng.getrandbits(40):x}" for _ in range(20))
-            text = f"{text}\nAccession {i}: {words}.\n"
-        yield f"{i:07d}_{stem}.txt", text
+        words = " ".join(f"{rng.choice('abcdefgh')}{rng.getrandbits(40):x}" for _ in range(20))
+        yield f"{i:07d}_{stem}.txt", f"{text}\nAccession {i}: {words}.\n"
 
 
-def write_workload(folder: Path, n: int, unique_tokens: bool = False) -> tuple[int, int]:
+def write_workload(
+    folder: Path, n: int = 0, unique_tokens: bool = False, extra: str | None = None
+) -> tuple[int, int]:
     """Write the workload to ``folder``; (number of reports, total characters)."""
-    n_chars = 0
-    for name, text in workload(n, unique_tokens):
-        (folder / name).write_text(text, encoding="utf-8")
+    n_reports = n_chars = 0
+    for name, text in workload(n, unique_tokens, extra):
+        with open(folder / name, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        n_reports += 1
         n_chars += len(text)
-    return n, n_chars
+    return n_reports, n_chars
 
 
 # ---------------------------------------------------------------- child processes
@@ -88,6 +125,16 @@ def write_workload(folder: Path, n: int, unique_tokens: bool = False) -> tuple[i
 
 def max_rss_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # Linux: kilobytes
+
+
+def _cpu_s() -> float:
+    """CPU seconds (user + system) of this process and its finished children: on a
+    shared machine, the measure that other users of the CPUs disturb least."""
+    own, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def child_load(_args: argparse.Namespace) -> dict:
@@ -118,10 +165,12 @@ def child_batch(args: argparse.Namespace) -> dict:
     if args.engine == "local":
         warm_up()  # pipeline + lazily loaded data; dask workers build their own
     t1 = time.perf_counter()
+    c1 = _cpu_s()
     out = Path(args.out)
     result = run_batch([args.folder], out, jobs=args.jobs, progress=False, engine=args.engine)
     t2 = time.perf_counter()
     return {
+        "cpu_s": _cpu_s() - c1,
         "load_s": t1 - t0,
         "wall_s": t2 - t1,
         "n_records": result.n_records,
@@ -146,9 +195,12 @@ def batch_args(folder: Path, out: Path, jobs: int, engine: str) -> list[str]:
 # ---------------------------------------------------------------- in-process measurements
 
 
-def timed(func: Callable[[], object]) -> float:
-    t = time.perf_counter()
+def timed(func: Callable[[], object], cpu: dict[str, float] | None = None) -> float:
+    """Wall seconds of ``func()``; its CPU seconds go to ``cpu["cpu_s"]``."""
+    t, c = time.perf_counter(), time.process_time()
     func()
+    if cpu is not None:
+        cpu["cpu_s"] = time.process_time() - c
     return time.perf_counter() - t
 
 
@@ -219,18 +271,14 @@ def baseline_rates(texts: list[str]) -> dict[str, dict[str, float]]:
     out = {}
     t = time.perf_counter()
     blank = spacy.blank("en")
-    out["spacy blank tokenizer"] = {
-        "load_s": time.perf_counter() - t,
-        "wall_s": timed(lambda: [blank(x) for x in texts]),
-    }
+    out["spacy blank tokenizer"] = row = {"load_s": time.perf_counter() - t}
+    row["wall_s"] = timed(lambda: [blank(x) for x in texts], row)
     t = time.perf_counter()
     med = load_medspacy()
     load = time.perf_counter() - t
     med(texts[0])
-    out["medspaCy default + sectionizer"] = {
-        "load_s": load,
-        "wall_s": timed(lambda: [med(x) for x in texts]),
-    }
+    out["medspaCy default + sectionizer"] = row = {"load_s": load}
+    row["wall_s"] = timed(lambda: [med(x) for x in texts], row)
     return out
 
 
@@ -361,23 +409,22 @@ def report_stages(stages: dict[str, float], n_texts: int) -> None:
     )
 
 
-def report_baselines(base: dict, ours_rate: float, n: int, n_chars: int) -> dict[str, float]:
-    rows = [["ours (batch, jobs 1)", "-", n / ours_rate, ours_rate, n_chars / (n / ours_rate)]]
-    rows += [
-        [name, b["load_s"], b["wall_s"], n / b["wall_s"], n_chars / b["wall_s"]]
-        for name, b in base.items()
+def report_baselines(base: dict, ours: dict, n: int, n_chars: int) -> dict[str, float]:
+    rows = [
+        [name, b.get("load_s", "-"), b["wall_s"], n / b["wall_s"], b["cpu_s"], n / b["cpu_s"]]
+        for name, b in {"ours (batch, jobs 1)": ours, **base}.items()
     ]
     _print_table(
-        f"Baselines, same {n} reports, single process",
-        ["system", "load s", "wall s", "reports/s", "chars/s"],
+        f"Baselines, same {n} reports ({n_chars:,} chars), single process",
+        ["system", "load s", "wall s", "reports/s (wall)", "CPU s", "reports/CPU-s"],
         rows,
     )
-    return {name: n / b["wall_s"] for name, b in base.items()}
+    return {name: n / b["cpu_s"] for name, b in base.items()}
 
 
 def report_targets(batches: dict, load: dict, rates: dict, n: int) -> None:
-    ours = n / batches[1]["wall_s"]
-    print("\n## Ratios and targets\n")
+    ours = n / batches[1]["cpu_s"]
+    print("\n## Ratios (reports per CPU-second) and targets\n")
     tok = rates["spacy blank tokenizer"]
     med = rates["medspaCy default + sectionizer"]
     print(f"- ours / medspaCy: {ours / med:.2f}x  {_check(ours / med, TARGETS['vs_medspacy'])}")
@@ -401,7 +448,7 @@ def main_benchmark(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="throughput-") as tmp:
         folder = Path(tmp) / "reports"
         folder.mkdir()
-        n, n_chars = write_workload(folder, args.n)
+        n, n_chars = write_workload(folder, extra=args.folder_extra)
         load = run_child("load")
         _print_table(
             "Pipeline load, fresh process",
@@ -421,10 +468,10 @@ def main_benchmark(args: argparse.Namespace) -> None:
             for j in args.jobs
         }
         report_batches(batches, n, n_chars)
-    texts = [text for _, text in workload(args.n)]
-    distinct = list(dict.fromkeys(texts))
+    texts = [text for _, text in workload(extra=args.folder_extra)]
+    distinct = texts  # every text of the workload is distinct
     report_stages(stage_times(distinct), len(distinct))
-    rates = report_baselines(baseline_rates(texts), n / batches[min(batches)]["wall_s"], n, n_chars)
+    rates = report_baselines(baseline_rates(texts), batches[min(batches)], n, n_chars)
     if 1 in batches:
         report_targets(batches, load, rates, n)
     if args.profile:
@@ -506,7 +553,12 @@ def main_stream(args: argparse.Namespace) -> None:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=500, help="reports in the workload")
+    parser.add_argument(
+        "folder_extra",
+        nargs="?",
+        metavar="FOLDER",
+        help="also measure the *.txt reports of this folder (distinct texts only)",
+    )
     parser.add_argument(
         "--jobs",
         type=lambda s: [int(x) for x in s.split(",")],

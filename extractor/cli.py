@@ -8,10 +8,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def default_jobs() -> int:
+    """Worker processes by default: the cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -131,7 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="extract records from report files/folders")
     run.add_argument("inputs", nargs="+", help="files, folders (recursive *.txt) or - for stdin")
     run.add_argument("--out", required=True, help="records JSONL; errors go to *.errors.jsonl")
-    run.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    run.add_argument(
+        "--jobs",
+        type=int,
+        default=default_jobs(),
+        help="worker processes (default: the number of cores, %(default)s here)",
+    )
     run.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS)
     run.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     run.add_argument("--engine", choices=["local", "dask"], default="local")

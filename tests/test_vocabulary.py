@@ -15,6 +15,7 @@ from extractor.fields.vocabulary import (
     parse_vocabulary,
     parse_vocabulary_file,
     phrase_index,
+    prime_columns,
     tokenize,
 )
 
@@ -229,6 +230,37 @@ TOKEN_TEXTS = [
     "Paravertebral  tumours\nat T11-T12, 3.5 x 2 cm.",
     "",
 ]
+
+
+PRIME_TEXT = (
+    "Ewing's sarcoma-like. S-100 and Ki-67 (MIB-1)\nwere positive;Ewing'sarcoma x\n"
+    "  TLE-1 +++ / BCL2 -  tumours at T11-T12 ."
+)
+
+
+def test_primed_columns_equal_tokenizing_the_span() -> None:
+    """Every span whose edges white space touches is cut from the one tokenization of
+    the document and equals tokenizing its text; other spans are not cut."""
+    n = len(PRIME_TEXT)
+    spans = [(a, b) for a in range(0, n, 3) for b in range(a + 1, min(n, a + 40) + 1, 2)]
+    cut = prime_columns(PRIME_TEXT, spans)
+    edges = [
+        p
+        for p in range(n + 1)
+        if p in (0, n) or " " in PRIME_TEXT[p - 1 : p + 1] or "\n" in PRIME_TEXT[p - 1 : p + 1]
+    ]
+    assert cut == sum(1 for a, b in spans if a in edges and b in edges) > 50
+    for a, b in spans:
+        text = PRIME_TEXT[a:b]
+        assert columns(text) == _columns_uncached(text), (a, b, text)
+    assert prime_columns(PRIME_TEXT, spans) == 0  # same document: nothing cut again
+    prime_columns("", [])
+
+
+def _columns_uncached(text: str):  # noqa: ANN202
+    from extractor.fields.vocabulary import _columns
+
+    return _columns.__wrapped__(text)
 
 
 @pytest.mark.parametrize("text", TOKEN_TEXTS)

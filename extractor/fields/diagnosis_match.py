@@ -178,12 +178,19 @@ def find_diagnoses(
     found = [m for m in found if not _is_generic(text, m, cfg)]  # fuzzy "spine metastasis"
     found = [m for m in found if not _is_definition(text, m, found)]
     found = _reordered(text, sorted(found, key=lambda m: m.start), index)
-    by_code: dict[str, VocabEntry] = {}
-    for e in index.entries:  # the first entry of a code is its main name
-        if e.get("icdo3"):
-            by_code.setdefault(e.get("icdo3"), e)
+    by_code = _by_code(index)
     nexts = [m.start for m in found[1:]] + [None]
     return [_metastatic_variant(text, m, by_code, nexts[i]) for i, m in enumerate(found)]
+
+
+@lru_cache(maxsize=4)
+def _by_code(index: PhraseIndex) -> dict[str, VocabEntry]:
+    """ICD-O-3 code -> the first entry of that code (its main name); once per index."""
+    by_code: dict[str, VocabEntry] = {}
+    for e in index.entries:
+        if e.get("icdo3"):
+            by_code.setdefault(e.get("icdo3"), e)
+    return by_code
 
 
 @lru_cache(maxsize=4)

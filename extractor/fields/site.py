@@ -59,6 +59,7 @@ from extractor.fields.vocabulary import (
     key_of,
     laterality_words,
     phrase_index,
+    prime_columns,
     tokenize,
 )
 from extractor.rules import Rule, load_rules
@@ -422,7 +423,9 @@ class SiteField(BaseField):
         sections = doc._.sections or []
         full = doc_text(doc)
         out: list[Candidate] = []
-        for s_start, s_end in _sentences(doc):
+        sentences = _sentences(doc)
+        prime_columns(full, sentences)  # one tokenization for every sentence
+        for s_start, s_end in sentences:
             text = full[s_start:s_end]
             if not sentence_allowed(sections, s_start, text, cfg):
                 continue

@@ -30,6 +30,7 @@ from extractor.fields.base import BaseField, Candidate
 from extractor.fields.stain_cues import find_cues, stain_rules
 from extractor.fields.stain_markers import default_index, find_markers
 from extractor.fields.stain_parser import parse_stains
+from extractor.fields.vocabulary import prime_columns
 from extractor.schema import FieldName, Mention, SectionKind
 from extractor.sections import SectionSpan, section_at
 from extractor.tokenizer import doc_text
@@ -80,7 +81,9 @@ class StainField(BaseField):
         sections = doc._.sections or []
         full = doc_text(doc)
         out: list[Candidate] = []
-        for start, end in _sentences(doc):
+        sentences = _sentences(doc)
+        prime_columns(full, sentences)  # one tokenization for every sentence
+        for start, end in sentences:
             if not stain_section_allowed(sections, start):
                 continue
             text = full[start:end]

@@ -24,13 +24,16 @@ from __future__ import annotations
 
 import csv
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple, get_args
+
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import extract
 
 from extractor.schema import Laterality
 
@@ -105,10 +108,59 @@ class Columns(NamedTuple):
     folded: tuple[str, ...]
 
 
-@lru_cache(maxsize=2048)
+#: sentence text -> its columns cut from the document's (see :func:`prime_columns`)
+_PRIMED: dict[str, Columns] = {}
+_PRIMED_DOC: list[str] = [""]
+
+
 def columns(text: str) -> Columns:
-    """Token offsets, raw and folded forms of ``text`` (see :func:`tokenize`); cached,
-    since the diagnosis, site and marker matchers read the same sentences."""
+    """Token offsets, raw and folded forms of ``text`` (see :func:`tokenize`); the
+    sentences of the current document come from its one tokenization
+    (:func:`prime_columns`), other texts are tokenized here and cached."""
+    primed = _PRIMED.get(text)
+    return primed if primed is not None else _columns(text)
+
+
+def prime_columns(full: str, spans: Iterable[tuple[int, int]]) -> int:
+    """Tokenize ``full`` once and cut the columns of each ``full[a:b]`` from it, so the
+    diagnosis, site and marker matchers never tokenize a sentence again; the number of
+    spans cut (a document already primed is skipped).
+
+    A span is cut only when white space touches each of its edges (a character on either
+    side of the edge is white space, or the edge is an end of the text): no token
+    contains white space, so no token crosses an edge, and a token's extent depends only
+    on its own characters and the one after it (``'s\b``), which is white space or inside
+    the span: the cut columns equal :func:`_columns` of the span's text.
+    """
+    if full is _PRIMED_DOC[0]:
+        return 0
+    _PRIMED.clear()
+    _PRIMED_DOC[0] = full
+    starts, ends, raw, folded = _columns(full)
+    n = len(full)
+    cut = 0
+    for a, b in spans:
+        if not (_open_edge(full, a, n) and _open_edge(full, b, n)):
+            continue
+        i, j = bisect_left(starts, a), bisect_left(starts, b)
+        _PRIMED[full[a:b]] = Columns(
+            tuple(x - a for x in starts[i:j]) if a else starts[i:j],
+            tuple(x - a for x in ends[i:j]) if a else ends[i:j],
+            raw[i:j],
+            folded[i:j],
+        )
+        cut += 1
+    return cut
+
+
+def _open_edge(text: str, p: int, n: int) -> bool:
+    """No token of ``text`` (length ``n``) can cross offset ``p``."""
+    return p <= 0 or p >= n or text[p - 1].isspace() or text[p].isspace()
+
+
+@lru_cache(maxsize=2048)
+def _columns(text: str) -> Columns:
+    """:func:`columns` computed: one pass of the token pattern over ``text``."""
     spans = [m.span() for m in _TOKEN_RE.finditer(text)]
     raw = tuple(w.replace("-", "") for w in _TOKEN_RE.findall(text))
     # "S-100" == "S100", "Ki-67" == "Ki67"
@@ -123,10 +175,13 @@ def tokenize(text: str) -> tuple[Token, ...]:
     return tuple(map(Token._make, zip(*columns(text), strict=True)))
 
 
+@lru_cache(maxsize=1 << 15)
 def key_of(phrase: str) -> tuple[str, ...]:
+    """Folded tokens of a vocabulary phrase; cached (loading reads each phrase ~4 times)."""
     return tuple(t.folded for t in tokenize(phrase))
 
 
+@lru_cache(maxsize=1 << 15)
 def raw_key_of(phrase: str) -> tuple[str, ...]:
     return tuple(t.raw for t in tokenize(phrase))
 
@@ -359,10 +414,6 @@ def damerau_levenshtein(a: str, b: str, limit: int) -> int:
 _MISSING = object()
 
 
-def bigrams(text: str) -> frozenset[str]:
-    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
-
-
 def fuzzy_limit(key: str) -> int:
     """Edits allowed for a vocabulary key: multi-word keys from 8 characters, single
     words from 10; two edits from 14 characters."""
@@ -389,12 +440,12 @@ class PhraseIndex:
         self._folded = _Trie()
         self._raw = _Trie()
         self._fuzzy_keys: list[tuple[str, VocabEntry, int]] = []
-        self._fuzzy: dict[tuple[str, int], list[tuple[str, VocabEntry, int, int]]] = {}
-        self._bigram_bit: dict[str, int] = {}
+        self._fuzzy: dict[tuple[str, int], list[tuple[str, VocabEntry, int]]] = {}
+        #: (first two letters, window length) -> keys within two of that length, in order
+        self._candidates: dict[tuple[str, int], tuple[list[str], list[tuple[int, VocabEntry]]]] = {}
         #: first two letters of fuzzy keys -> window lengths within two of a key's
         self._fuzzy_lengths: dict[str, set[int]] = {}
         self._fuzzy_longest: dict[str, int] = {}
-        self._token_masks: dict[str, int] = {}
         self._fuzzy_cache: dict[str, tuple[int, VocabEntry] | None] = {}
         self.max_tokens = 1
         self.keys: dict[tuple[str, ...], VocabEntry] = {}
@@ -440,16 +491,9 @@ class PhraseIndex:
             self._fuzzy_keys.append((key, entry, limit))
 
     def _build_fuzzy(self) -> None:
-        """Buckets of fuzzy keys by (first two letters, length), each key with a bit mask
-        of its letter bigrams (bits numbered over the bigrams of all keys)."""
-        for key, _entry, _limit in self._fuzzy_keys:
-            for gram in bigrams(key):
-                self._bigram_bit.setdefault(gram, 1 << len(self._bigram_bit))
+        """Buckets of fuzzy keys by (first two letters, length)."""
         for key, entry, limit in self._fuzzy_keys:
-            mask = 0
-            for gram in bigrams(key):
-                mask |= self._bigram_bit[gram]
-            self._fuzzy.setdefault((key[:2], len(key)), []).append((key, entry, limit, mask))
+            self._fuzzy.setdefault((key[:2], len(key)), []).append((key, entry, limit))
             near = self._fuzzy_lengths.setdefault(key[:2], set())
             near.update(range(len(key) - 2, len(key) + 3))
             self._fuzzy_longest[key[:2]] = max(near)
@@ -459,16 +503,20 @@ class PhraseIndex:
         starts, ends, raw, folded = columns(text)
         folded_root, raw_root = self._folded.root, self._raw.root
         out: list[VocabMatch] = []
-        i = 0
-        while i < len(starts):
-            if folded[i] not in folded_root and raw[i] not in raw_root:
-                i += 1  # no key starts with this token
+        i = 0  # the first token not inside a match
+        # only tokens that start a key are tried (one comprehension over the tokens)
+        for k in [
+            k
+            for k, (f, r) in enumerate(zip(folded, raw, strict=True))
+            if f in folded_root or r in raw_root
+        ]:
+            if k < i:
                 continue
+            i = k
             n1, e1 = self._folded.longest(folded, i)
             n2, e2 = self._raw.longest(raw, i)
             n, entry, how = (n2, e2, "exact") if n2 > n1 else (n1, e1, "synonym")
             if entry is None:
-                i += 1
                 continue
             out.append(VocabMatch(starts[i], ends[i + n - 1], entry, how))
             i += n
@@ -500,48 +548,47 @@ class PhraseIndex:
             i += match[1]
         return out
 
-    def _bigram_mask(self, text: str) -> int:
-        """Bit mask of the key bigrams in ``text``."""
-        mask = 0
-        bit = self._bigram_bit
-        for i in range(len(text) - 1):
-            mask |= bit.get(text[i : i + 2], 0)
-        return mask
-
-    def _token_mask(self, token: str) -> int:
-        mask = self._token_masks.get(token)
-        if mask is None:
-            mask = self._bigram_mask(token)
-            if len(self._token_masks) < 200_000:
-                self._token_masks[token] = mask
-        return mask
-
     def best_fuzzy(self, window: str) -> tuple[int, VocabEntry] | None:
         """(edit distance, entry) of the closest key within its edit limit; cached.
 
-        A key is compared (:func:`damerau_levenshtein`) only when it starts with the
-        same two letters, its length is within two of the window's, and at most
-        three bigrams per allowed edit are missing from the window (each edit changes
-        at most three bigrams); the bigram test is one AND of bit masks.
+        The keys compared start with the same two letters as ``window`` and their length
+        is within two of its length; they are compared in one call of rapidfuzz's
+        ``process.extract`` with the optimal-string-alignment distance (the same
+        distance as :func:`damerau_levenshtein`), cut off at two edits.
         """
         cached = self._fuzzy_cache.get(window, _MISSING)
         if cached is not _MISSING:
             return cached
-        return self._remember(window, self._nearest(window, self._bigram_mask(window)))
+        return self._remember(window, self._nearest(window))
 
-    def _nearest(self, window: str, mask: int) -> tuple[int, VocabEntry] | None:
-        """:meth:`best_fuzzy` without the cache; ``mask`` is the window's bigram mask."""
-        best: tuple[int, VocabEntry] | None = None
-        absent = ~mask
-        prefix = window[:2]
-        for length in range(len(window) - 2, len(window) + 3):
-            for key, entry, limit, key_mask in self._fuzzy.get((prefix, length), ()):
-                if (key_mask & absent).bit_count() > 3 * limit:
-                    continue
-                d = damerau_levenshtein(window, key, limit)
-                if 0 < d <= limit and (best is None or d < best[0]):
-                    best = (d, entry)
-        return best
+    def _candidate_keys(
+        self, prefix: str, length: int
+    ) -> tuple[list[str], list[tuple[int, VocabEntry]]]:
+        """Keys (and their limit and entry) that a window of ``length`` characters
+        starting with ``prefix`` is compared with: lengths ascending, file order."""
+        found = self._candidates.get((prefix, length))
+        if found is None:
+            keys: list[str] = []
+            meta: list[tuple[int, VocabEntry]] = []
+            for n in range(length - 2, length + 3):
+                for key, entry, limit in self._fuzzy.get((prefix, n), ()):
+                    keys.append(key)
+                    meta.append((limit, entry))
+            found = self._candidates[(prefix, length)] = (keys, meta)
+        return found
+
+    def _nearest(self, window: str) -> tuple[int, VocabEntry] | None:
+        """:meth:`best_fuzzy` without the cache: the key with the smallest distance
+        within its own limit (the first such key on ties), never the window itself."""
+        keys, meta = self._candidate_keys(window[:2], len(window))
+        if not keys:
+            return None
+        best: tuple[int, int, VocabEntry] | None = None
+        for _key, d, i in extract(window, keys, scorer=OSA.distance, score_cutoff=2, limit=None):
+            limit, entry = meta[i]
+            if 0 < d <= limit and (best is None or (d, i) < best[:2]):
+                best = (d, i, entry)
+        return None if best is None else (best[0], best[2])
 
     def _remember(
         self, window: str, best: tuple[int, VocabEntry] | None
@@ -549,15 +596,6 @@ class PhraseIndex:
         if len(self._fuzzy_cache) < 200_000:
             self._fuzzy_cache[window] = best
         return best
-
-    def _window_mask(self, words: Sequence[str]) -> int:
-        """Bigram mask of ``" ".join(words)`` from the cached masks of its words."""
-        bit = self._bigram_bit
-        mask = self._token_mask(words[0])
-        for prev, word in zip(words, words[1:], strict=False):
-            mask |= bit.get(prev[-1] + " ", 0) | bit.get(" " + word[0], 0)
-            mask |= self._token_mask(word)
-        return mask
 
     def _fuzzy_at(
         self,
@@ -599,9 +637,8 @@ class PhraseIndex:
             if window in stop_keys:
                 continue
             found = cache.get(window, _MISSING)
-            if found is _MISSING:  # the mask from the words' cached masks
-                words = folded[i : i + n]
-                found = self._remember(window, self._nearest(window, self._window_mask(words)))
+            if found is _MISSING:
+                found = self._remember(window, self._nearest(window))
             if found is not None and (best is None or found[0] < best[0]):
                 best = (found[0], n, found[1])
         if best is None:
