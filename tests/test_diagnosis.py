@@ -313,6 +313,22 @@ def test_roles_added_cues(marked: str, expected: list[tuple]) -> None:
             ],
             "small cell carcinoma",
         ),
+        # a biopsy diagnosis beats an imaging impression however explicitly it is worded
+        (
+            [
+                ("villous adenoma", "histopathology", "dx.default"),
+                ("rectal carcinoma", "radiology", "dx.consistent_with"),
+            ],
+            "villous adenoma",
+        ),
+        # counter-example: of two histological finals the explicit cue still decides
+        (
+            [
+                ("glomus tumour", "histopathology", "dx.consistent_with"),
+                ("haemangioma", "histopathology", "dx.default"),
+            ],
+            "glomus tumour",
+        ),
     ],
 )
 def test_final_choice(finals: list[tuple], expected: str) -> None:

@@ -19,9 +19,10 @@ Summary rule: ``final_diagnosis`` is the final mention ranked: a named entity be
 histological pattern word or WHO family heading (``nonspecific_finals``: "granuloma",
 "pericytic (perivascular) tumour"), then a lesion before a condition that accompanies
 one (vocabulary category in ``non_lesion_categories``: a vertebral fracture, syrinx,
-hydrocephalus or tethered cord is not the resected lesion), then explicit cue over
-default, then basis
-(histopathology, cytology, none, intraoperative, radiology, clinical), then the later
+hydrocephalus or tethered cord is not the resected lesion), then basis
+(histopathology, cytology, none, intraoperative, radiology, clinical: a biopsy diagnosis
+beats an imaging impression "consistent with" another), then explicit cue over default,
+then the later
 mention (a pathology conclusion refines the first impression: "a pericytic tumour
 consistent with glomus tumour"). A final mention naming the winner with more words is
 reported instead, with the winner's basis (the most specific subtype: "synovial sarcoma"
@@ -239,7 +240,8 @@ def role_after_assertions(role: str, assertion: Any) -> str:
 def _final_key(item: tuple[int, Mention], cfg: DxConfig) -> tuple[int, ...]:
     """Named entity before pattern word / family, a lesion before a condition that
     accompanies one, a confirmed diagnosis before one stated without confirmation,
-    explicit cue, basis rank, later mention."""
+    basis rank (a biopsy diagnosis before an imaging impression, however it is worded),
+    explicit cue, later mention."""
     pos, m = item
     name = m.value.get("name") or ""
     vague = 1 if " ".join(key_of(name)) in cfg.nonspecific_finals else 0
@@ -247,7 +249,7 @@ def _final_key(item: tuple[int, Mention], cfg: DxConfig) -> tuple[int, ...]:
     confirmed = 0 if m.rule.split("|")[0] in cfg.superseding_rules else 1
     explicit = 0 if m.rule.split("|")[0] != DEFAULT_RULE else 1
     basis = BASIS_RANK.get(m.value.get("basis"), 2)
-    return (vague, non_lesion, confirmed, explicit, basis, -pos)
+    return (vague, non_lesion, confirmed, basis, explicit, -pos)
 
 
 @lru_cache(maxsize=4096)
