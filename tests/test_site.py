@@ -65,6 +65,11 @@ def sites(
             "a soft tissue mass lesion in Right paraspinal subcutaneous fat at L4 level",
             [("Right paraspinal subcutaneous fat", "paraspinal subcutaneous fat", "right")],
         ),
+        # counter-example of the relative-position blockers: the lesion is in the muscle
+        (
+            "a lesion in the posterior part of the psoas muscle",
+            [("psoas muscle", "psoas muscle", None)],
+        ),
         (
             "Excision of rt. Paraspinal lesion at L4 was done",
             [("rt. Paraspinal", "paraspinal soft tissue", "right")],
@@ -110,6 +115,10 @@ def test_lesion_sites(text: str, expected: list[tuple], index: PhraseIndex) -> N
         "a mass with central necrosis, closely related to the left psoas muscle",
         "bilateral pulmonary metastases",
         "a heterogenous lobulated soft tissue mass",
+        # a landmark named by a relative position is not the lesion's place
+        "The tumor measured 27 mm and was located caudally on the left psoas muscle",
+        "a mass lateral to the psoas muscle",
+        "a cystic lesion posterior to the retroperitoneum",
     ],
 )
 def test_not_index_lesion_sites(text: str, index: PhraseIndex) -> None:
