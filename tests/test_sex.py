@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from extractor import extract
 from extractor.fields.sex import find_sex, pronoun_sex
 
 
@@ -76,6 +77,12 @@ def test_sex_mentions_introduce_the_patient(text: str, expected: list[str]) -> N
         ("a woman whose husband had cancer", [("woman", "female")]),
         ("a 12-year-old schoolboy", [("schoolboy", "male")]),
         ("a 40-year-old housewife", [("housewife", "female")]),
+        # obstetric history names a woman
+        ("A 34-year-old HIV positive para 4 was referred", [("para 4", "female")]),
+        ("a 28-year-old G2P1 with a paraspinal mass", [("G2P1", "female")]),
+        ("enlarged para-aortic lymph nodes", []),
+        ("a grade G2 tumour", []),
+        ("born to a 30-year-old gravida 2 para 1 mother", []),  # the mother
         # another person, not the patient
         ("a female cousin had the same tumour", []),
         ("her male twin was healthy", []),
@@ -119,3 +126,17 @@ def test_summary_sex_is_the_patients(text: str, expected: str | None) -> None:
     from extractor import extract
 
     assert extract(text).summary.sex == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the obstetric formula is a fallback: a sex word of the patient wins
+        ("A woman aged 31 years, G2P2, was admitted for a caesarean section.", ["woman"]),
+        ("A 34-year-old HIV positive para 4 was referred with a pelvic mass.", ["para 4"]),
+    ],
+)
+def test_obstetric_formula_is_a_fallback(text: str, expected: list[str]) -> None:
+    record = extract(text)
+    assert [m.text for m in record.mentions if m.field == "sex"] == expected
+    assert record.summary.sex == "female"

@@ -54,11 +54,17 @@ POSSESSIVE_OF_RELATIVE_RE = re.compile(
 )
 #: "her son, a 5-year-old boy": the sex word is the relative's
 OTHER_PERSON_BEFORE_RE = re.compile(
-    rf"\b(?:his|her|their|the patient's|whose)\s+(?:\w+\s+)?{_RELATIVES},?\s+"
-    r"(?:(?:is|was)\s+)?(?:an?|the)\s+(?:[\w.-]+\s+){0,3}$",
+    rf"(?:\b(?:his|her|their|the patient's|whose)\s+(?:\w+\s+)?{_RELATIVES},?\s+"
+    r"(?:(?:is|was)\s+)?(?:an?|the)\s+(?:[\w.-]+\s+){0,3}"
+    # "born to a 30-year-old gravida 2": the mother, as in the age field
+    r"|\b(?:born|delivered)\b[^.;]{0,40}\bto\s+an?\s+(?:[\w.-]+\s+){0,4})$",
     re.IGNORECASE,
 )
 _SENTENCE_RE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
+
+
+#: cues that count only when no other sex word of the patient is found
+WEAK_RULES = frozenset({"sex.obstetric"})
 
 
 def _rules() -> list[Rule]:
@@ -119,6 +125,8 @@ class SexField(BaseField):
 
     def find(self, doc: Doc) -> list[Candidate]:
         found = [f for f in find_sex(doc_text(doc)) if in_patient_context(doc, f[0])]
+        # an obstetric formula ("para 4", "G2P1") speaks only when no sex word does
+        found = [f for f in found if f[3] not in WEAK_RULES] or found
         chosen = [f for f in found if is_descriptor(doc_text(doc), f[0], f[3])] or found[:1]
         return [
             Candidate(self.name, s, e, {"sex": sex}, rule, exempt=PERSON_EXEMPT)
