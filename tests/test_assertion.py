@@ -218,6 +218,12 @@ CASES = [
     ("He had previously undergone [laminectomy].", {"historical"}, "previously"),
     ("A [schwannoma] had been resected 8 years earlier.", {"historical"}, "8 years earlier"),
     ("He was a known case of [tuberculosis].", {"historical"}, "known case of"),
+    (
+        "Thirty years ago, he was diagnosed with rectal [hemangioma].",
+        {"historical"},
+        "Thirty years ago",
+    ),
+    ("The pain began 2 years ago and a [mass] was found.", set(), None),
     # family
     ("Her mother had [breast cancer].", {"family"}, "mother"),
     ("His father died of [lung cancer].", {"family"}, "father"),

@@ -618,6 +618,9 @@ def test_package_vocabulary_names(text: str, name: str, code: str | None) -> Non
             "8272/3",
         ),
         ("the final diagnosis was craniopharyngioma", "craniopharyngioma", "9350/1"),
+        ("the final diagnosis was rectal hemolymphangioma", "hemolymphangioma", "9175/0"),
+        ("consistent with a goblet cell carcinoid", "goblet cell adenocarcinoma", "8243/3"),
+        ("histology confirmed an inflammatory fibroid polyp", "inflammatory fibroid polyp", None),
         (
             "an adamantinomatous craniopharyngioma was resected",
             "adamantinomatous craniopharyngioma",
@@ -1324,3 +1327,19 @@ def test_absent_finding_is_not_a_differential(rule: str, negated: bool, absent: 
     cand = Candidate(FieldName.DIAGNOSIS, 0, 6, {"role": "differential"}, rule)
     cand.assertion = Assertion(negated=negated)
     assert _absent_finding(cand) is absent
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # counter-examples of the rows added for hemolymphangioma, goblet cell
+        # adenocarcinoma and inflammatory fibroid polyp
+        ("an epidural haemangioma", ["haemangioma"]),
+        ("goblet cells were seen in the mucosa", []),
+        ("a fibroid uterus and an inflammatory polyp", []),
+    ],
+)
+def test_added_rows_counter_examples(text: str, names: list[str]) -> None:
+    from extractor.fields.diagnosis import default_index
+
+    assert [m.entry.canonical for m in find_diagnoses(text, default_index())] == names

@@ -9,8 +9,9 @@ sentence); affiliation and journal lines of the title block yield no mention.
 
 After ConText (:meth:`DiagnosisField.finalize`), in the patient's sections: negated ->
 differential (ruled out, the negated flag stays), but a negated mention without any role
-cue is an absent finding ("no syrinx", "no vertebral collapse") -> other; uncertain or
-hypothetical final -> differential; historical final -> history; family -> other.
+cue is an absent finding ("no syrinx", "no vertebral collapse") -> other; uncertain
+final -> differential; family -> other. ConText's historical and hypothetical flags do
+not change a role: "history" comes from the diagnosis rules' own cues.
 
 A rule with ``"certain": true`` ("a biopsy suggested X") states a diagnosis: its
 mentions are exempt from ConText's uncertainty flag.
