@@ -36,22 +36,26 @@ LengthTable = dict[int, list[Candidates | None]]
 
 
 def build_table(
-    lengths: Iterable[int], candidates: Callable[[int], Candidates], max_tokens: int
+    keys: Iterable[tuple[str, int, Any]], max_tokens: int
 ) -> tuple[int, LengthTable] | None:
     """The longest window length with candidates and the :data:`LengthTable` of one
-    prefix: ``candidates(length)`` kept for windows of ``n`` tokens when the key's number
-    of words is within its edit limit of ``n`` (same order); None without candidates."""
+    prefix, from its (key, edit limit, entry), shortest keys first, file order within a
+    length (the order of ``PhraseIndex._candidate_keys``): a key is a candidate for the
+    windows whose length and number of tokens are both within its limit of its own."""
     by_length: LengthTable = {}
-    for length in sorted(lengths):
-        keys, meta = candidates(length)
-        words = [key.count(" ") + 1 for key in keys]
-        row: list[Candidates | None] = [None] * (max_tokens + 2)
-        for n in range(1, max_tokens + 2):
-            kept = [k for k, (limit, _e) in enumerate(meta) if abs(words[k] - n) <= limit]
-            if kept:
-                row[n] = ([keys[k] for k in kept], [meta[k] for k in kept])
-        if any(row):
-            by_length[length] = row
+    for key, limit, entry in keys:
+        words = key.count(" ") + 1
+        counts = range(max(1, words - limit), min(max_tokens + 1, words + limit) + 1)
+        for length in range(len(key) - limit, len(key) + limit + 1):
+            row = by_length.get(length)
+            if row is None:
+                row = by_length[length] = [None] * (max_tokens + 2)
+            for n in counts:
+                kept = row[n]
+                if kept is None:
+                    kept = row[n] = ([], [])
+                kept[0].append(key)
+                kept[1].append((limit, entry))
     return (max(by_length), by_length) if by_length else None
 
 

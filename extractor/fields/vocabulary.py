@@ -178,13 +178,15 @@ def tokenize(text: str) -> tuple[Token, ...]:
 
 @lru_cache(maxsize=1 << 15)
 def key_of(phrase: str) -> tuple[str, ...]:
-    """Folded tokens of a vocabulary phrase; cached (loading reads each phrase ~4 times)."""
-    return tuple(t.folded for t in tokenize(phrase))
+    """Folded tokens of a vocabulary phrase (the ``folded`` column of :func:`_columns`,
+    without building the token tuples); cached (loading reads each phrase ~4 times)."""
+    return tuple(map(fold, raw_key_of(phrase)))
 
 
 @lru_cache(maxsize=1 << 15)
 def raw_key_of(phrase: str) -> tuple[str, ...]:
-    return tuple(t.raw for t in tokenize(phrase))
+    """Raw tokens of a vocabulary phrase (the ``raw`` column of :func:`_columns`)."""
+    return tuple(w.replace("-", "") for w in _TOKEN_RE.findall(phrase))
 
 
 def joined_variant(key: tuple[str, ...]) -> tuple[str, ...]:
@@ -551,11 +553,13 @@ class PhraseIndex:
         first use of the prefix."""
         found = self._tables.get(prefix, _MISSING)
         if found is _MISSING:
-            found = self._tables[prefix] = fuzzy.build_table(
-                self._fuzzy_lengths.get(prefix, ()),
-                lambda length: self._candidate_keys(prefix, length),
-                self.max_tokens,
-            )
+            lengths = sorted(self._fuzzy_lengths.get(prefix, ()))
+            keys = [
+                (key, limit, entry)
+                for length in lengths
+                for key, entry, limit in self._fuzzy.get((prefix, length), ())
+            ]
+            found = self._tables[prefix] = fuzzy.build_table(keys, self.max_tokens)
         return found
 
     def best_fuzzy(self, window: str) -> tuple[int, VocabEntry] | None:
