@@ -24,10 +24,17 @@ from spacy.tokens import Doc
 
 from extractor.assertion.engine import get_engine
 from extractor.fields.base import Candidate, FieldExtractor
+from extractor.gc_tuning import loading
 from extractor.schema import FieldName
 from extractor.tokenizer import SafeTokenizer
 
 SHARED_TOKENIZER = "extractor.shared_tokenizer.v1"
+
+#: a report that makes every field load its rules, vocabularies and unit tables
+WARM_UP_TEXT = (
+    "Case report\nA 45-year-old woman had a 4 x 3 cm paraspinal mass at L4-L5. "
+    "Biopsy showed a schwannoma, S-100 positive. There was no metastasis.\n"
+)
 
 #: field extraction order; each name is a module ``extractor.fields.<name>``
 FIELD_ORDER: tuple[FieldName, ...] = (
@@ -128,15 +135,17 @@ def _shared_tokenizer() -> Callable[[Language], Tokenizer]:
 def get_nlp() -> Language:
     """Build (once per process) and return the extraction pipeline."""
     silence_third_party_logging()
-    _register_components()
-    # one tokenizer, so one vocabulary and one chunk cache, for the pipeline and ConText
-    nlp = spacy.blank(
-        "en",
-        vocab=get_engine().nlp.vocab,
-        config={"nlp": {"tokenizer": {"@tokenizers": SHARED_TOKENIZER}}},
-    )
-    nlp.max_length = 50_000_000
-    nlp.tokenizer = SafeTokenizer(nlp.tokenizer)
-    for pipe in PIPE_ORDER:
-        nlp.add_pipe(pipe)
+    with loading():  # only long-lived objects are made here (see extractor.gc_tuning)
+        _register_components()
+        # one tokenizer, so one vocabulary and one chunk cache, for the pipeline and ConText
+        nlp = spacy.blank(
+            "en",
+            vocab=get_engine().nlp.vocab,
+            config={"nlp": {"tokenizer": {"@tokenizers": SHARED_TOKENIZER}}},
+        )
+        nlp.max_length = 50_000_000
+        nlp.tokenizer = SafeTokenizer(nlp.tokenizer)
+        for pipe in PIPE_ORDER:
+            nlp.add_pipe(pipe)
+        nlp(WARM_UP_TEXT)  # the fields load their rules, vocabularies and tables here
     return nlp
