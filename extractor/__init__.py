@@ -1,12 +1,13 @@
 """Registry-ready records from spinal, paraspinal and soft-tissue case reports."""
 
+from extractor.gc_tuning import loading
 from extractor.lazy_imports import defer_unused_imports
 
 defer_unused_imports()  # before anything imports medspaCy
 
-
-from extractor.api import extract, extract_file  # noqa: E402
-from extractor.schema import SCHEMA_VERSION, Record  # noqa: E402
+with loading():  # spaCy, pydantic and the schema: long-lived objects only
+    from extractor.api import extract, extract_file
+    from extractor.schema import SCHEMA_VERSION, Record
 
 __version__ = "0.1.0"
 __all__ = ["extract", "extract_file", "assess", "to_dataframe", "Record", "SCHEMA_VERSION"]

@@ -4,7 +4,9 @@
 our sentence splitter, the case-report sectionizer, scispaCy's abbreviation
 detector, one component per field in :data:`FIELD_ORDER`, ConText assertions, and
 the per-field finalize step) and caches it. No trained model is loaded. The pipeline
-shares its vocabulary with the ConText engine, which tokenizes the same words again.
+shares its tokenizer (so its vocabulary and its cache of tokenized chunks) with the
+ConText engine: the engine tokenizes the sentences of a document whose chunks the
+pipeline has just tokenized, and the second English tokenizer is never built.
 """
 
 from __future__ import annotations
@@ -12,16 +14,27 @@ from __future__ import annotations
 import importlib
 import logging
 import warnings
+from collections.abc import Callable
 from functools import cache, lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from extractor.assertion.engine import get_engine
 from extractor.fields.base import Candidate, FieldExtractor
+from extractor.gc_tuning import loading
 from extractor.schema import FieldName
 from extractor.tokenizer import SafeTokenizer
+
+SHARED_TOKENIZER = "extractor.shared_tokenizer.v1"
+
+#: a report that makes every field load its rules, vocabularies and unit tables
+WARM_UP_TEXT = (
+    "Case report\nA 45-year-old woman had a 4 x 3 cm paraspinal mass at L4-L5. "
+    "Biopsy showed a schwannoma, S-100 positive. There was no metastasis.\n"
+)
 
 #: field extraction order; each name is a module ``extractor.fields.<name>``
 FIELD_ORDER: tuple[FieldName, ...] = (
@@ -107,15 +120,32 @@ def _register_components() -> None:
     importlib.import_module("extractor.assertion.component")
 
 
+@spacy.registry.tokenizers(SHARED_TOKENIZER)
+def _shared_tokenizer() -> Callable[[Language], Tokenizer]:
+    """The ConText engine's English tokenizer (same language defaults as a blank
+    pipeline's), shared instead of building a second one."""
+
+    def make(_nlp: Language) -> Tokenizer:
+        return get_engine().nlp.tokenizer
+
+    return make
+
+
 @lru_cache(maxsize=1)
 def get_nlp() -> Language:
     """Build (once per process) and return the extraction pipeline."""
     silence_third_party_logging()
-    _register_components()
-    # one lexeme per word for both tokenizers (same language, same lexeme attributes)
-    nlp = spacy.blank("en", vocab=get_engine().nlp.vocab)
-    nlp.max_length = 50_000_000
-    nlp.tokenizer = SafeTokenizer(nlp.tokenizer)
-    for pipe in PIPE_ORDER:
-        nlp.add_pipe(pipe)
+    with loading():  # only long-lived objects are made here (see extractor.gc_tuning)
+        _register_components()
+        # one tokenizer, so one vocabulary and one chunk cache, for the pipeline and ConText
+        nlp = spacy.blank(
+            "en",
+            vocab=get_engine().nlp.vocab,
+            config={"nlp": {"tokenizer": {"@tokenizers": SHARED_TOKENIZER}}},
+        )
+        nlp.max_length = 50_000_000
+        nlp.tokenizer = SafeTokenizer(nlp.tokenizer)
+        for pipe in PIPE_ORDER:
+            nlp.add_pipe(pipe)
+        nlp(WARM_UP_TEXT)  # the fields load their rules, vocabularies and tables here
     return nlp

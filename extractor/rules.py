@@ -6,6 +6,11 @@ pattern must match, checked by the tests). An optional ``anchor`` is a lower-cas
 contained in every match of a pattern that cannot cross a line break;
 :meth:`Rule.finditer` then runs the pattern only on the lines containing it (a speed-up
 for patterns that are slow on the whole text; checked on load against the example).
+An optional ``gate`` is a small regex (compiled with the rule's flags) found in the text
+wherever the pattern matches (it starts inside the match; it may end in a lookahead):
+:meth:`Rule.finditer` runs the pattern only on texts where the gate is found (one fast
+scan instead of trying the pattern at every position; the same matches, since a text
+without the gate contains no match; checked on load against the example).
 Unknown keys, duplicate ids and invalid regexes fail loudly, naming the file and the rule.
 """
 
@@ -15,12 +20,14 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
 REQUIRED_KEYS = frozenset({"id", "pattern", "example"})
-COMMON_KEYS = frozenset({"id", "pattern", "example", "note", "flags", "counter_examples", "anchor"})
+COMMON_KEYS = frozenset(
+    {"id", "pattern", "example", "note", "flags", "counter_examples", "anchor", "gate"}
+)
 _FLAGS = {"IGNORECASE": re.IGNORECASE, "MULTILINE": re.MULTILINE}
 
 
@@ -36,10 +43,14 @@ class Rule:
     counter_examples: tuple[str, ...] = ()
     options: dict[str, Any] = field(default_factory=dict)
     anchor: str | None = None
+    gate: re.Pattern[str] | None = None
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        """Matches of the pattern in ``text``; with an ``anchor``, only the lines
-        containing it are searched (same matches: see the module docstring)."""
+        """Matches of the pattern in ``text``; with a ``gate``, none unless the gate is
+        found; with an ``anchor``, only the lines containing it are searched (same
+        matches: see the module docstring)."""
+        if self.gate is not None and self.gate.search(text) is None:
+            return
         if not self.anchor:
             yield from self.regex.finditer(text)
             return
@@ -47,9 +58,15 @@ class Rule:
             yield from self.regex.finditer(text, start, end)
 
 
+@lru_cache(maxsize=4)
+def _lower(text: str) -> str:
+    """``text.lower()``, once per text for all anchored rules."""
+    return text.lower()
+
+
 def anchored_lines(text: str, anchor: str) -> list[tuple[int, int]]:
     """(start, end) of the lines of ``text`` whose lower-case form contains ``anchor``."""
-    lower = text.lower()
+    lower = _lower(text)
     if len(lower) != len(text):  # lower() changed the length: offsets would not agree
         return [(0, len(text))]
     spans: list[tuple[int, int]] = []
@@ -72,6 +89,25 @@ def _anchor(where: str, raw: dict[str, Any], regex: re.Pattern[str]) -> str | No
     if any(anchor not in m.group(0).lower() for m in regex.finditer(raw["example"])):
         raise RuleFileError(f"{where}: anchor {anchor!r} is not in every match of the example")
     return anchor
+
+
+def _gate(where: str, raw: dict[str, Any], regex: re.Pattern[str]) -> re.Pattern[str] | None:
+    gate = raw.get("gate")
+    if gate is None:
+        return None
+    if not isinstance(gate, str) or not gate:
+        raise RuleFileError(f"{where}: gate must be a non-empty regex")
+    try:
+        compiled = re.compile(gate, regex.flags)
+    except re.error as exc:
+        raise RuleFileError(f"{where}: invalid gate: {exc}") from exc
+    example = raw["example"]
+    for m in regex.finditer(example):
+        # the gate starts inside the match (it may end in a lookahead after it)
+        found = compiled.search(example, m.start())
+        if found is None or found.start() > max(m.start(), m.end() - 1):
+            raise RuleFileError(f"{where}: gate {gate!r} is not in every match of the example")
+    return compiled
 
 
 def _compile(where: str, raw: dict[str, Any]) -> re.Pattern[str]:
@@ -119,6 +155,7 @@ def parse_rules(name: str, data: Any, extra_keys: frozenset[str] = frozenset()) 
                 tuple(raw.get("counter_examples", ())),
                 options,
                 _anchor(where, raw, regex),
+                _gate(where, raw, regex),
             )
         )
     return rules

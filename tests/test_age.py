@@ -106,6 +106,21 @@ def test_anchor_is_in_every_example_match(rule) -> None:  # noqa: ANN001
     assert all(rule.anchor in m.group(0).lower() for m in matches)
 
 
+GATED = [r for r in _rules() if r.gate is not None]
+GATE_TEXTS = [r.example for r in _rules()] + [c for r in _rules() for c in r.counter_examples]
+
+
+@pytest.mark.parametrize("path", TEXT_FILES, ids=lambda p: p.stem)
+def test_gated_rules_match_as_without_the_gate(path) -> None:  # noqa: ANN001
+    """A gate only skips texts without a match: same matches as the bare pattern."""
+    text = normalize(path.read_text(encoding="utf-8-sig")).text
+    for sample in [text, *GATE_TEXTS]:
+        for rule in GATED:
+            assert [m.span() for m in rule.finditer(sample)] == [
+                m.span() for m in rule.regex.finditer(sample)
+            ]
+
+
 @pytest.mark.parametrize("path", TEXT_FILES, ids=lambda p: p.stem)
 def test_anchored_rules_match_as_on_the_whole_text(path) -> None:  # noqa: ANN001
     text = normalize(path.read_text(encoding="utf-8-sig")).text + "\nA 4-year-old boy.\n8 years old"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
+from collections.abc import Iterator
 
 import pytest
 
@@ -73,6 +76,14 @@ def test_rule_example_fires_its_rule(filename: str, rule) -> None:
             {"rules": [{"id": "x", "pattern": "a+b?", "example": "aab a", "anchor": "ab"}]},
             "rule x: anchor 'ab' is not in every match of the example",
         ),
+        (
+            {"rules": [{"id": "x", "pattern": "a+b?", "example": "aab a", "gate": "b"}]},
+            "rule x: gate 'b' is not in every match of the example",
+        ),
+        (
+            {"rules": [{"id": "x", "pattern": "a", "example": "a", "gate": "("}]},
+            "rule x: invalid gate",
+        ),
     ],
 )
 def test_bad_rule_files_fail_loudly(data: dict, message: str) -> None:
@@ -99,3 +110,60 @@ def test_anchored_rule_searches_only_its_lines() -> None:
     text = "A 45-year-old man.\nNo age here: 12 years.\nHis 70-YEAR-OLD father"
     assert [m.group(0) for m in rule.finditer(text)] == ["45-year-old"]
     assert [m.span() for m in rule.finditer(text)] == [m.span() for m in rule.regex.finditer(text)]
+
+
+def test_gated_rule_runs_only_on_texts_with_its_gate() -> None:
+    (rule,) = parse_rules(
+        "test.json",
+        {
+            "rules": [
+                {
+                    "id": "x",
+                    "pattern": r"(?<!\w)\d+ ?(?=[MF]\b)",
+                    "example": "a 45M",
+                    "gate": r"\d ?[MF]",
+                }
+            ]
+        },
+    )
+    assert [m.group(0) for m in rule.finditer("45 M and 50F")] == ["45 ", "50"]
+
+    searched: list[str] = []
+
+    class Counting:
+        """The rule's regex, counting the texts it is run on."""
+
+        def finditer(self, text: str) -> Iterator[re.Match[str]]:
+            searched.append(text)
+            return rule.regex.finditer(text)
+
+    counted = dataclasses.replace(rule, regex=Counting())
+    assert list(counted.finditer("no sex letter, 45 years")) == []
+    assert searched == []  # the pattern never ran
+    assert [m.group(0) for m in counted.finditer("a 45 M")] == ["45 "]
+    assert searched == ["a 45 M"]
+
+
+def _gated_rules() -> list:  # noqa: ANN401 - Rule objects of two files
+    from extractor.fields import age
+
+    return [r for r in [*age._rules(), *level._rules()] if r.gate is not None]
+
+
+def test_packaged_gated_rules_match_as_without_their_gate() -> None:
+    """A gate only skips texts without a match: on the corpus, the synthetic reports and
+    every example and counter-example, the same matches as the bare pattern."""
+    from pathlib import Path
+
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    rules = _gated_rules()
+    assert len(rules) >= 13
+    texts = [
+        normalize(p.read_text(encoding="utf-8-sig")).text
+        for p in sorted(corpus.glob("*.txt")) + sorted((corpus / "synthetic").glob("*.txt"))
+    ]
+    texts += [r.example for r in rules] + [c for r in rules for c in r.counter_examples]
+    for text in texts:
+        for rule in rules:
+            got = [m.span() for m in rule.finditer(text)]
+            assert got == [m.span() for m in rule.regex.finditer(text)], (rule.id, text[:60])

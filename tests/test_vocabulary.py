@@ -336,6 +336,28 @@ def test_fuzzy_matching_finds_misspellings() -> None:
     ]
 
 
+def test_fuzzy_pass_compares_all_windows_of_a_text_in_one_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The windows of a text are compared with their candidate keys in one cpdist call
+    (per-window calls were most of the cost), and the result is the brute-force one."""
+    from extractor.fields import fuzzy
+
+    calls: list[int] = []
+    real = fuzzy.cpdist
+
+    def counting(queries: list[str], choices: list[str], **kwargs: object):  # noqa: ANN202
+        calls.append(len(queries))
+        return real(queries, choices, **kwargs)
+
+    monkeypatch.setattr(fuzzy, "cpdist", counting)
+    index = phrase_index("diagnoses.csv")
+    text = " ".join(FUZZY_TEXTS)
+    found = [(m.start, m.end, m.canonical) for m in index.find_fuzzy(text, [])]
+    assert found == _reference_fuzzy(index, text)
+    assert len(calls) == 1 and calls[0] > 100
+
+
 # ---------------------------------------------------------------- widened marker and site rows
 
 

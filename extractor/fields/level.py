@@ -285,7 +285,7 @@ def list_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _matches(text: str, rule: Rule) -> list[tuple[int, int, LevelValue | None, tuple[int, int]]]:
     """(start, end, value, whole match span) of each match or, for lists, each part."""
     out = []
-    for match in rule.regex.finditer(text):
+    for match in rule.finditer(text):  # a gated rule only runs where its gate is
         start, end = _span(rule, match)
         while end > start and text[end - 1] == " ":
             end -= 1

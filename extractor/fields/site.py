@@ -392,16 +392,16 @@ def _sentences(doc: Doc) -> list[tuple[int, int]]:
 
 
 def sentence_allowed(sections: list[SectionSpan], start: int, text: str, cfg: SiteConfig) -> bool:
-    """Patient sections, abstract and title; literature only about the patient."""
+    """Patient sections, abstract and title; literature only about the patient. (The
+    patient-reference search runs only where its answer is read.)"""
     section = section_at(sections, start)
-    about_patient = bool(PATIENT_REFERENCE_RE.search(text))
-    if cfg.general.search(text) and not about_patient:
+    if cfg.general.search(text) and not PATIENT_REFERENCE_RE.search(text):
         return False
     if section is None or section.label == "front_matter":
         return not FRONT_MATTER_SKIP_RE.search(text)
     if section.kind == SectionKind.PATIENT or section.label == "abstract":
         return True
-    return section.kind == SectionKind.LITERATURE and about_patient
+    return section.kind == SectionKind.LITERATURE and bool(PATIENT_REFERENCE_RE.search(text))
 
 
 class SiteField(BaseField):

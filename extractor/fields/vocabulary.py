@@ -35,6 +35,7 @@ from typing import Any, NamedTuple, get_args
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import extract
 
+from extractor.fields import fuzzy
 from extractor.schema import Laterality
 
 VOCAB_PACKAGE = "extractor.fields.vocab"
@@ -177,13 +178,15 @@ def tokenize(text: str) -> tuple[Token, ...]:
 
 @lru_cache(maxsize=1 << 15)
 def key_of(phrase: str) -> tuple[str, ...]:
-    """Folded tokens of a vocabulary phrase; cached (loading reads each phrase ~4 times)."""
-    return tuple(t.folded for t in tokenize(phrase))
+    """Folded tokens of a vocabulary phrase (the ``folded`` column of :func:`_columns`,
+    without building the token tuples); cached (loading reads each phrase ~4 times)."""
+    return tuple(map(fold, raw_key_of(phrase)))
 
 
 @lru_cache(maxsize=1 << 15)
 def raw_key_of(phrase: str) -> tuple[str, ...]:
-    return tuple(t.raw for t in tokenize(phrase))
+    """Raw tokens of a vocabulary phrase (the ``raw`` column of :func:`_columns`)."""
+    return tuple(w.replace("-", "") for w in _TOKEN_RE.findall(phrase))
 
 
 def joined_variant(key: tuple[str, ...]) -> tuple[str, ...]:
@@ -447,6 +450,7 @@ class PhraseIndex:
         self._fuzzy_lengths: dict[str, set[int]] = {}
         self._fuzzy_longest: dict[str, int] = {}
         self._fuzzy_cache: dict[str, tuple[int, VocabEntry] | None] = {}
+        self._tables: dict[str, tuple[int, fuzzy.LengthTable] | None] = {}
         self.max_tokens = 1
         self.keys: dict[tuple[str, ...], VocabEntry] = {}
         exact_owner: dict[tuple[str, ...], VocabEntry | None] = {}
@@ -537,16 +541,26 @@ class PhraseIndex:
             word.isalpha() and not _covered(covered, s, e)
             for s, e, word in zip(cols.starts, cols.ends, cols.raw, strict=True)
         ]
-        out: list[VocabMatch] = []
-        i = 0
-        while i < len(cols.starts):
-            match = self._fuzzy_at(cols, usable, i, stop_keys)
-            if match is None:
-                i += 1
-                continue
-            out.append(match[0])
-            i += match[1]
-        return out
+        return [
+            VocabMatch(cols.starts[i], cols.ends[i + n - 1], entry, "fuzzy", d)
+            for i, n, d, entry in fuzzy.fuzzy_matches(
+                cols.folded, usable, self._length_table, self.max_tokens, stop_keys
+            )
+        ]
+
+    def _length_table(self, prefix: str) -> tuple[int, fuzzy.LengthTable] | None:
+        """:func:`fuzzy.build_table` of the windows starting with ``prefix``, built on
+        first use of the prefix."""
+        found = self._tables.get(prefix, _MISSING)
+        if found is _MISSING:
+            lengths = sorted(self._fuzzy_lengths.get(prefix, ()))
+            keys = [
+                (key, limit, entry)
+                for length in lengths
+                for key, entry, limit in self._fuzzy.get((prefix, length), ())
+            ]
+            found = self._tables[prefix] = fuzzy.build_table(keys, self.max_tokens)
+        return found
 
     def best_fuzzy(self, window: str) -> tuple[int, VocabEntry] | None:
         """(edit distance, entry) of the closest key within its edit limit; cached.
@@ -565,15 +579,17 @@ class PhraseIndex:
         self, prefix: str, length: int
     ) -> tuple[list[str], list[tuple[int, VocabEntry]]]:
         """Keys (and their limit and entry) that a window of ``length`` characters
-        starting with ``prefix`` is compared with: lengths ascending, file order."""
+        starting with ``prefix`` is compared with: lengths ascending, file order, only
+        keys whose length is within their own edit limit of ``length``."""
         found = self._candidates.get((prefix, length))
         if found is None:
             keys: list[str] = []
             meta: list[tuple[int, VocabEntry]] = []
             for n in range(length - 2, length + 3):
                 for key, entry, limit in self._fuzzy.get((prefix, n), ()):
-                    keys.append(key)
-                    meta.append((limit, entry))
+                    if abs(n - length) <= limit:  # else the distance is above the limit
+                        keys.append(key)
+                        meta.append((limit, entry))
             found = self._candidates[(prefix, length)] = (keys, meta)
         return found
 
@@ -596,55 +612,6 @@ class PhraseIndex:
         if len(self._fuzzy_cache) < 200_000:
             self._fuzzy_cache[window] = best
         return best
-
-    def _fuzzy_at(
-        self,
-        cols: Columns,
-        usable: list[bool],
-        i: int,
-        stop_keys: frozenset[str],
-    ) -> tuple[VocabMatch, int] | None:
-        """The best fuzzy match of a window of tokens starting at token ``i``.
-
-        ``usable[j]``: token j is free (not inside an exact match) and all letters.
-        Windows are skipped, without building their string, when no key starting
-        with the same two characters has a length within two of theirs.
-        """
-        if not usable[i]:
-            return None
-        folded = cols.folded
-        first = folded[i]
-        # a key has at least two letters: a one-letter token only starts a window of
-        # two or more tokens, and every such window starts with the same two characters
-        prefix = first[:2] if len(first) > 1 else first + " "
-        allowed = self._fuzzy_lengths.get(prefix)
-        if allowed is None:
-            return None
-        longest = self._fuzzy_longest[prefix]
-        best: tuple[int, int, VocabEntry] | None = None
-        cache = self._fuzzy_cache
-        length = -1
-        for n in range(1, self.max_tokens + 2):
-            j = i + n - 1
-            if j >= len(folded) or not usable[j]:
-                break
-            length += len(folded[j]) + 1
-            if length > longest:
-                break
-            if length not in allowed or (n == 1 and len(first) == 1):
-                continue  # no key with these first two characters is within two of it
-            window = " ".join(folded[i : i + n])
-            if window in stop_keys:
-                continue
-            found = cache.get(window, _MISSING)
-            if found is _MISSING:
-                found = self._remember(window, self._nearest(window))
-            if found is not None and (best is None or found[0] < best[0]):
-                best = (found[0], n, found[1])
-        if best is None:
-            return None
-        d, n, entry = best
-        return VocabMatch(cols.starts[i], cols.ends[i + n - 1], entry, "fuzzy", d), n
 
 
 # ---------------------------------------------------------------- loading
