@@ -214,6 +214,10 @@ class Assertion(_Model):
     cue: Cue | None = None
 
 
+#: the boolean flags of :class:`Assertion`, in field order (tables, database, evaluation)
+ASSERTION_FLAGS: tuple[str, ...] = tuple(n for n in Assertion.model_fields if n != "cue")
+
+
 class Source(_Model):
     path: str
     sha256: str

@@ -177,6 +177,8 @@ def _span_cues(span: Span, modifiers) -> list:  # noqa: ANN001 - ConTextModifier
     recurrence of [the tumour] was not seen") is about the relation, not the span."""
     outside = [m for m in span._.modifiers if not _inside(span, m)]
     cues = [*outside, *_ending_in(span, modifiers), *_opening(span, modifiers)]
+    if not any(m.category.upper() == NEGATED and m.direction == "BACKWARD" for m in cues):
+        return cues
     ends = _shield_ends(modifiers)
     return [
         m
@@ -195,6 +197,8 @@ def _finding_scope(doc: Doc, modifier, modifiers) -> tuple[int, int]:  # noqa: A
     if modifier.category.upper() != NEGATED:
         return s_start, s_end
     shields = [m.modifier_span for m in modifiers if m.category.upper() == SHIELD]
+    if not shields:  # the usual case: nothing widens the scope
+        return s_start, s_end
     others = [
         m.modifier_span
         for m in modifiers

@@ -19,10 +19,10 @@ from typing import Any, Literal
 
 from extractor.evaluation.metrics import Counts
 from extractor.evaluation.names import diagnosis_key, marker_key, site_key
+from extractor.schema import ASSERTION_FLAGS  # noqa: F401 - re-exported for scoring
 
 Scheme = Literal["strict", "lenient"]
 SCHEMES: tuple[Scheme, ...] = ("strict", "lenient")
-ASSERTION_FLAGS = ("negated", "uncertain", "hypothetical", "historical", "family", "resolved")
 
 Span = tuple[int, int]
 

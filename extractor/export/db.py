@@ -41,7 +41,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from extractor.export import RecordsFileError, read_records
 from extractor.export.tables import LESION_COLUMNS, lesion_row, mention_row
-from extractor.schema import SCHEMA_VERSION, Mention, Record
+from extractor.schema import ASSERTION_FLAGS, SCHEMA_VERSION, Mention, Record
 
 #: version of the database layout below; bump on any table/column change
 REGISTRY_SCHEMA_VERSION = "3"
@@ -121,12 +121,7 @@ mentions = _child(
     sa.Column("section_kind", sa.Text),
     sa.Column("rule", sa.Text, nullable=False),
     sa.Column("value_json", sa.Text, nullable=False),
-    sa.Column("negated", sa.Boolean, nullable=False),
-    sa.Column("uncertain", sa.Boolean, nullable=False),
-    sa.Column("hypothetical", sa.Boolean, nullable=False),
-    sa.Column("historical", sa.Boolean, nullable=False),
-    sa.Column("family", sa.Boolean, nullable=False),
-    sa.Column("resolved", sa.Boolean, nullable=False),
+    *(sa.Column(flag, sa.Boolean, nullable=False) for flag in ASSERTION_FLAGS),
     sa.Column("cue_text", sa.Text),
     sa.Column("cue_start", sa.Integer),
     sa.Column("cue_end", sa.Integer),

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from extractor.export import RecordsFileError, as_records
-from extractor.schema import SECTION_KINDS, Lesion, Mention, Record
+from extractor.schema import ASSERTION_FLAGS, SECTION_KINDS, Lesion, Mention, Record
 
 REPORT_COLUMNS = (
     "report_id",
@@ -53,12 +53,7 @@ MENTION_COLUMNS = (
     "section_kind",
     "rule",
     "value",
-    "negated",
-    "uncertain",
-    "hypothetical",
-    "historical",
-    "family",
-    "resolved",
+    *ASSERTION_FLAGS,
     "cue_text",
     "cue_category",
     "cue_rule",
@@ -170,12 +165,7 @@ def mention_row(report_id: str, index: int, m: Mention) -> dict[str, Any]:
         "section_kind": str(kind) if kind else None,
         "rule": m.rule,
         "value": json.dumps(m.value, sort_keys=True, ensure_ascii=False),
-        "negated": a.negated,
-        "uncertain": a.uncertain,
-        "hypothetical": a.hypothetical,
-        "historical": a.historical,
-        "family": a.family,
-        "resolved": a.resolved,
+        **{flag: getattr(a, flag) for flag in ASSERTION_FLAGS},
         "cue_text": cue.text if cue else None,
         "cue_start": cue.start if cue else None,
         "cue_end": cue.end if cue else None,
@@ -207,7 +197,7 @@ def mentions_dataframe(records: Iterable[Record] | str | Path) -> pd.DataFrame:
         for i, m in enumerate(r.mentions)
     ]
     df = pd.DataFrame(rows, columns=list(MENTION_COLUMNS))
-    flags = ["negated", "uncertain", "hypothetical", "historical", "family", "resolved"]
+    flags = list(ASSERTION_FLAGS)
     return df.astype({c: "bool" for c in flags} | {"start": "int64", "end": "int64"})
 
 
