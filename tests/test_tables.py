@@ -253,3 +253,22 @@ def test_table_command_rejects_bad_records(tmp_path: Path, line: str) -> None:
     path.write_text(FULL.model_dump_json() + "\n" + line + "\n")
     assert main(["table", str(path), "--out", str(tmp_path / "out")]) == 1
     assert main(["table", str(tmp_path / "missing.jsonl"), "--out", str(tmp_path)]) == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n\xb8\x00", "r.jsonl:1: not UTF-8 text"),
+        (b'{"report_id": "x"}\n', "r.jsonl:1: not a valid record"),
+    ],
+)
+def test_bad_records_file_names_file_and_line(tmp_path: Path, content: bytes, message: str) -> None:
+    from extractor.evaluation.report import RecordsError, load_records
+    from extractor.export import RecordsFileError, read_records
+
+    path = tmp_path / "r.jsonl"
+    path.write_bytes(content)
+    with pytest.raises(RecordsFileError, match=message):
+        list(read_records(path))
+    with pytest.raises(RecordsError, match=message):  # evaluate reads records the same way
+        load_records(path)

@@ -20,8 +20,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from extractor.evaluation.flags import (
     FlagScores,
     counts_of,
@@ -51,6 +49,7 @@ from extractor.evaluation.tables import (
     prf_header,
     write_outputs,
 )
+from extractor.export import RecordsFileError, read_records
 from extractor.schema import Record
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -62,17 +61,10 @@ class RecordsError(ValueError):
 
 def load_records(path: Path) -> dict[str, Record]:
     """Records JSONL (from ``run``) keyed by report id; a bad line fails naming it."""
-    records: dict[str, Record] = {}
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record = Record.model_validate_json(line)
-            except ValidationError as exc:
-                raise RecordsError(f"{path}:{number}: not a record: {exc}") from exc
-            records[record.report_id] = record
-    return records
+    try:
+        return {record.report_id: record for record in read_records(path)}
+    except RecordsFileError as exc:
+        raise RecordsError(str(exc)) from exc
 
 
 # ---------------------------------------------------------------- rows

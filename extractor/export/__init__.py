@@ -40,8 +40,14 @@ def read_records(path: str | Path) -> Iterator[Record]:
     Blank lines are skipped. Reading is lazy so that a caller holding a database
     transaction sees a malformed line exactly where it is in the file.
     """
-    with Path(path).open(encoding="utf-8") as handle:
-        for lineno, line in enumerate(handle, start=1):
+    with Path(path).open("rb") as handle:
+        for lineno, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise RecordsFileError(
+                    f"{path}:{lineno}: not UTF-8 text (byte {exc.start}); is this a records file?"
+                ) from exc
             if not line.strip():
                 continue
             try:
