@@ -165,6 +165,12 @@ class SizeValue(_Model):
         description="set when a comparison introduces the size ('>5 cm' -> 'greater'): "
         "a bound, not a measurement",
     )
+    measures_class: Literal["lesion", "specimen", "pathology"] | None = Field(
+        default=None,
+        description="what kind of object the size measures: a lesion (mass, tumour, "
+        "nodule, cyst), the specimen, or another pathological finding (an effusion, a "
+        "defect, a tear, an enlarged lymph node), which never fills a lesion's size",
+    )
 
 
 class StainValue(_Model):

@@ -157,14 +157,13 @@ def test_lesion_measurements_are_kept_with_what_they_measure(text: str, measures
         ("a 3 cm laceration", "incision"),
         # anatomy that is not a lesion
         ("the spleen measured 14 cm", "anatomy"),
-        ("Para-aortic lymph nodes up to 2 cm were present", "anatomy"),
         ("the common bile duct (9 mm)", "anatomy"),
         ("a thickened pericardium at 4 mm", "anatomy"),
         ("pupils of 3 mm", "anatomy"),
         ("a spleen of 15 cm, a lesion of the liver", "anatomy"),
         ("20 cm of ileum was resected", "anatomy"),
         # non-lesion findings
-        ("a pericardial effusion (maximal depth, 9 mm)", "finding"),
+        ("splenomegaly (18 cm)", "finding"),
         ("an ascaris worm of 20 cm", "finding"),
         # laboratory values written 'mm'
         ("serum bicarbonate 18 mm", "laboratory"),
@@ -197,6 +196,54 @@ def test_non_lesion_measurements_are_dropped(text: str, cls: str) -> None:
 )
 def test_lesions_next_to_non_lesion_words_are_kept(text: str, kept: list[str]) -> None:
     assert [m for m, _d, _u in sizes(text)] == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "measured", "what"),
+    [
+        ("Para-aortic lymph nodes up to 2 cm were present", "2 cm", "Para-aortic lymph nodes"),
+        (
+            "an approximate 5 cm left inguinal lymph node was palpable",
+            "5 cm",
+            "inguinal lymph node",
+        ),
+        ("a pericardial effusion (maximal depth, 9 mm)", "9 mm", "pericardial effusion"),
+        (
+            "mild pericardial effusion (2-3 mm), without compromise",
+            "2-3 mm",
+            "pericardial effusion",
+        ),
+        ("Atrial septal defect ostium secundum type, of 6 mm", "6 mm", "Atrial septal defect"),
+        ("The defect in the abdominal wall was 1.0 cm.", "1.0 cm", "defect"),
+        ("a small tear (length, 6 mm) behind the leaflet", "6 mm", "tear"),
+    ],
+)
+def test_pathological_findings_are_size_mentions_of_class_pathology(
+    text: str, measured: str, what: str
+) -> None:
+    clean = normalize(text).text
+    found = [(clean[s:e], v.measures, v.measures_class) for s, e, v, _ in find_sizes(clean)]
+    assert found == [(measured, what, "pathology")]
+
+
+@pytest.mark.parametrize(
+    ("text", "what", "cls"),
+    [
+        # counter-examples: the finding is where the lesion is, or a lesion's image
+        ("a tumour in the lymph node, measuring 3 cm", "tumour", "lesion"),
+        ("a 3 cm metastasis in a mediastinal lymph node", "metastasis", "lesion"),
+        ("an osteolytic defect of 2 cm in the L3 vertebral body", "osteolytic defect", "lesion"),
+        ("a 4 cm mass with a pleural effusion", "mass", "lesion"),
+        ("pupils of 3 mm", None, None),  # anatomy: not a size mention
+        ("hepatomegaly with a liver span of 18 cm", None, None),  # organ enlargement
+    ],
+)
+def test_lesions_beside_pathology_words_stay_lesions(
+    text: str, what: str | None, cls: str | None
+) -> None:
+    clean = normalize(text).text
+    found = [(v.measures, v.measures_class) for _s, _e, v, _r in find_sizes(clean)]
+    assert found == ([(what, cls)] if what else [])
 
 
 @pytest.mark.parametrize(

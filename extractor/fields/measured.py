@@ -1,12 +1,15 @@
 """What a length measurement measures: its object, the object's class, and the rule.
 
 Every measurement is linked to what it measures, in its
-sentence, and kept only when that object is a lesion. Objects are phrases of
-``vocab/measured_objects.csv`` (classes lesion, specimen, body, device,
+sentence, and kept only when that object is a lesion (a mass, tumour, nodule, cyst, the
+specimen) or another pathological finding of the patient (class pathology: an effusion,
+a septal or hernia defect, a tear, an enlarged lymph node; kept as size mentions but never
+a lesion's size, see :mod:`extractor.fields.size`). Objects are phrases of
+``vocab/measured_objects.csv`` (classes lesion, specimen, pathology, body, device,
 cardiovascular, imaging, distance, incision, anatomy, finding, laboratory), any
 diagnosis of ``vocab/diagnoses.csv`` except comorbidities (class lesion) and any site
-of ``vocab/sites.csv`` (class anatomy); the longest phrase wins. The first rule that
-applies decides:
+of ``vocab/sites.csv`` (class anatomy; lymph node regions are class pathology); the
+longest phrase wins. The first rule that applies decides:
 
 1. distance: the measurement is followed by a spatial relation ("10 cm from the
    anal verge", "3 cm below the costal margin", "1 cm lateral to ...");
@@ -70,6 +73,11 @@ OBJECTS_FILE = "measured_objects.csv"
 
 #: classes of measured objects (``vocab/measured_objects.csv``)
 LESION_CLASSES = frozenset({"lesion", "specimen"})
+#: pathological findings that are not masses (an effusion, a defect, a tear, an enlarged
+#: lymph node): their measurements are kept as size mentions of the patient's findings,
+#: marked ``measures_class = "pathology"``, and never fill a lesion's size
+PATHOLOGY_CLASSES = frozenset({"pathology"})
+KEPT_CLASSES = LESION_CLASSES | PATHOLOGY_CLASSES
 NON_LESION_CLASSES = frozenset(
     {
         "body",
@@ -83,10 +91,11 @@ NON_LESION_CLASSES = frozenset(
         "laboratory",
     }
 )
-#: where a lesion is, when the object of a preposition or participle (rule 4)
-LOCATIVE_CLASSES = frozenset({"anatomy", "cardiovascular"})
+#: where a lesion is, when the object of a preposition or participle (rule 4): "a tumour
+#: in the lymph node, measuring 3 cm" measures the tumour
+LOCATIVE_CLASSES = frozenset({"anatomy", "cardiovascular", "pathology"})
 STRUCTURAL_CLASSES = frozenset({"dimension", "reference"})
-OBJECT_CLASSES = LESION_CLASSES | NON_LESION_CLASSES
+OBJECT_CLASSES = KEPT_CLASSES | NON_LESION_CLASSES
 PRONOUNS = frozenset({"it", "they", "this", "these", "those"})
 OBJECTS_SPEC = FileSpec(
     ("term", "class", "synonyms", "note"),
@@ -201,6 +210,11 @@ class Link:
     def is_lesion(self) -> bool:
         return self.cls in LESION_CLASSES
 
+    @property
+    def is_kept(self) -> bool:
+        """A lesion, a specimen or another pathological finding: a size mention."""
+        return self.cls in KEPT_CLASSES
+
 
 @lru_cache(maxsize=4096)
 def object_phrases(text: str) -> tuple[tuple[int, int, str, str], ...]:
@@ -217,7 +231,8 @@ def object_phrases(text: str) -> tuple[tuple[int, int, str, str], ...]:
     sites = _site_index()
     if sites is not None:
         for m in sites.find(text):
-            found.append((m.start, m.end, 2, "anatomy"))
+            region = m.entry.get("region")
+            found.append((m.start, m.end, 2, "pathology" if region == "lymph_node" else "anatomy"))
     kept: list[tuple[int, int, int, str]] = []
     for item in sorted(found, key=lambda f: (-(f[1] - f[0]), f[2], f[0])):
         if all(item[1] <= k[0] or k[1] <= item[0] for k in kept):

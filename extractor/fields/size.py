@@ -17,13 +17,18 @@ introducing it, or the rest of its clause (:func:`measurement_clause`), speak of
 resected/excised specimen, "biopsy" for cores and fragments, null for clinical and
 imaging sizes.
 
+A size that measures a pathological finding other than a mass (an effusion, a defect, a
+tear, an enlarged lymph node: class pathology) is a size mention with
+``measures_class = "pathology"``: it says how large that finding is, but it never fills a
+lesion's size (summary and ``summary.lesions``).
+
 A size introduced by a comparison ("(>5 cm)", "less than 1 cm") is a bound, not a
 measurement: its mention records ``bound`` ("greater" / "less") and the summary skips it.
 
 Summary rule: among patient-context size mentions that are not negated, hypothetical,
-historical or bounds, the largest specimen measurement wins (pathology measures the whole
-resected lesion); without one, the largest clinical/imaging size; biopsy cores only
-when nothing else exists. ``size_dims_mm`` are its dims.
+historical, bounds or pathology-class, the largest specimen measurement wins (pathology
+measures the whole resected lesion); without one, the largest clinical/imaging size;
+biopsy cores only when nothing else exists. ``size_dims_mm`` are its dims.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from extractor.fields.base import BaseField, Candidate, drop_overlaps
-from extractor.fields.measured import Link, Linker, sentence_span
+from extractor.fields.measured import PATHOLOGY_CLASSES, Link, Linker, sentence_span
 from extractor.fields.scope import in_patient_context
 from extractor.rules import Rule, load_rules
 from extractor.schema import FieldName, Mention, SizeValue
@@ -168,10 +173,10 @@ def link(text: str, start: int, end: int) -> Link:
 
 
 def rejected_by(text: str, start: int, end: int) -> str | None:
-    """Why the measurement ``text[start:end]`` is not a lesion size ("size.not:<class>"),
-    or None when it measures a lesion."""
+    """Why the measurement ``text[start:end]`` is not a size mention ("size.not:<class>"),
+    or None when it measures a lesion or another pathological finding."""
     found = link(text, start, end)
-    return None if found.is_lesion else f"size.not:{found.cls}"
+    return None if found.is_kept else f"size.not:{found.cls}"
 
 
 def measurement_clause(text: str, start: int, end: int) -> str:
@@ -189,8 +194,9 @@ def find_sizes(text: str) -> list[tuple[int, int, SizeValue, str]]:
     is the text of the lesion it measures."""
     out = []
     for s, e, value, rule, found in link_sizes(text):
-        if found.is_lesion:
+        if found.is_kept:
             value.measures = found.text
+            value.measures_class = found.cls
             value.bound = bound_before(text, s)
             out.append((s, e, value, rule))
     return out
@@ -214,6 +220,7 @@ class SizeField(BaseField):
             for m in mentions
             if not (m.assertion.negated or m.assertion.hypothetical or m.assertion.historical)
             and not m.value.get("bound")
+            and m.value.get("measures_class") not in PATHOLOGY_CLASSES
         ]
         on = [m.value.get("measured_on") for m in usable]
         specimen = [m for m, o in zip(usable, on, strict=True) if o == "specimen"]

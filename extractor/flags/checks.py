@@ -152,6 +152,8 @@ def _size_rivals(ctx: Context, key: str, tolerance: float) -> list[tuple[int, st
         a = m.assertion
         if a.negated or a.hypothetical or a.historical or m.value.get("bound"):
             continue
+        if m.value.get("measures_class") == "pathology":
+            continue  # an effusion or a node is never a rival for the lesion's size
         other = m.value.get("measures")
         differs = abs(m.value["max_mm"] - (ctx.record.summary.size_max_mm or 0)) > tolerance
         if (
