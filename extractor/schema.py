@@ -223,6 +223,11 @@ class Assertion(_Model):
 #: the boolean flags of :class:`Assertion`, in field order (tables, database, evaluation)
 ASSERTION_FLAGS: tuple[str, ...] = tuple(n for n in Assertion.model_fields if n != "cue")
 
+#: rules whose mention is the evidence of a summary fallback, not a mention in the sense
+#: of the guideline ("pronouns are never mentions"; the summary sex may fall back to
+#: them): span-level scores leave these mentions out
+EVIDENCE_ONLY_RULES = frozenset({"sex.pronoun_fallback"})
+
 
 class Source(_Model):
     path: str

@@ -489,13 +489,15 @@ def test_score_brat_counts(monkeypatch) -> None:
     monkeypatch.setattr(brat, "has_vocabulary", lambda kind: True)
     doc = brat.BratDocument("d1", BRAT_TEXT, brat.parse_ann(BRAT_ANN))
 
-    def fake_mention(field, start, end, value=None):
+    def fake_mention(field, start, end, value=None, rule="test.rule"):
         return SimpleNamespace(field=field, start=start, end=end, text=BRAT_TEXT[start:end],
-                               value=value or {})  # fmt: skip
+                               value=value or {}, rule=rule)  # fmt: skip
 
     stain = {"marker": "CD34", "result": "negative"}
+    # the pronoun-fallback evidence of the summary sex is no sex mention: not an fp
     mentions = [fake_mention("age", 2, 10), fake_mention("size", 68, 74),
-                fake_mention("stain", 62, 66, stain)]  # fmt: skip
+                fake_mention("stain", 62, 66, stain),
+                fake_mention("sex", 20, 22, {"sex": "male"}, "sex.pronoun_fallback")]  # fmt: skip
 
     def extract(text, doc_id):
         return SimpleNamespace(mentions=mentions)
@@ -507,7 +509,7 @@ def test_score_brat_counts(monkeypatch) -> None:
     age, sex, size = (scores.spans["lenient"][f] for f in ("age", "sex", "size"))
     assert (age.tp, age.fp, age.fn) == (1, 0, 0)
     assert scores.spans["strict"]["age"].tp == 0
-    assert (sex.tp, sex.fn) == (0, 1)
+    assert (sex.tp, sex.fp, sex.fn) == (0, 0, 1)
     assert (size.tp, size.fp, size.fn) == (0, 1, 1)
     assert (scores.stain.tp, scores.stain.fp, scores.stain.fn) == (0, 1, 1)
     n = scores.negation

@@ -120,6 +120,13 @@ def test_pronoun_fallback_skips_other_people(text: str, expected: str | None) ->
         ("Case presentation\nThe patient had pain. A male cousin had it. She was seen.", "female"),
         ("Case presentation\nThe patient had pain. His mother said she noticed it.", "male"),
         ("Case presentation\nA 30-year-old presented. A man in the family had a neuroma.", None),
+        # a text without headings (one front-matter section): its pronouns
+        ("The patient was admitted with fever. He had lost weight; his CRP was high.", "male"),
+        ("The patient had a mass. She was referred. Her pain improved.", "female"),
+        # counter-examples: pronouns of both sexes; a patient section exists, pronouns
+        # only outside it
+        ("The patient was admitted. She said he had been unwell.", None),
+        ("Introduction\nHe described it first.\n\nCase presentation\nThe patient had pain.", None),
     ],
 )
 def test_summary_sex_is_the_patients(text: str, expected: str | None) -> None:

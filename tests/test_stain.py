@@ -422,6 +422,12 @@ POS, NEG = "positive", "negative"
         # counter-examples: a figure call, a parenthesis with more than the markers
         ("CD34 was positive (Fig. 2), and desmin was negative.", [("CD34", POS), ("desmin", NEG)]),
         ("CD34 and desmin were negative (S-100 was not done).", [("CD34", NEG), ("desmin", NEG)]),
+        # CD numbers written without "CD" after a signed CD marker
+        ("T cells CD3+/8+ and B cells CD20+.", [("CD3", POS), ("CD8", POS), ("CD20", POS)]),
+        ("The cells were CD4+/8-/56+.", [("CD4", POS), ("CD8", NEG), ("CD56", POS)]),
+        # counter-examples: a ratio, a number without its own sign
+        ("The CD4/8 ratio was 2.1 and CD20 was positive.", [("CD20", POS)]),
+        ("CD3+/8 ratio of 1.5", [("CD3", POS)]),
     ],
 )  # fmt: skip
 def test_phrasing_classes(text: str, expected: list[tuple[str, str]], index: PhraseIndex) -> None:

@@ -65,6 +65,7 @@ from extractor.evaluation.matching import SCHEMES, match_spans
 from extractor.evaluation.metrics import Counts
 from extractor.evaluation.names import find_marker, has_vocabulary, marker_key
 from extractor.evaluation.tables import count_row, prf, prf_header, write_outputs
+from extractor.schema import EVIDENCE_ONLY_RULES
 
 GROUP = "brat"
 SIZE_TYPES = ("Distance", "Area", "Volume")
@@ -219,7 +220,7 @@ def error_row(doc_id: str, kind: str, name: str, start: Any, end: Any, text: str
 def score_spans(doc: BratDocument, mentions: list, scores: BratScores) -> None:
     for name, (_, field_name) in SPAN_FIELDS.items():
         gold = gold_spans(doc.ann, name)
-        pred = [m for m in mentions if m.field == field_name]
+        pred = [m for m in mentions if m.field == field_name and m.rule not in EVIDENCE_ONLY_RULES]
         g_spans = [(t.start, t.end) for t in gold]
         p_spans = [(m.start, m.end) for m in pred]
         matches = {scheme: match_spans(g_spans, p_spans, scheme) for scheme in SCHEMES}

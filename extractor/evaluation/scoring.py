@@ -24,7 +24,7 @@ from extractor.evaluation.matching import (
 )
 from extractor.evaluation.metrics import Accuracy, Counts
 from extractor.evaluation.summaries import SUMMARY_RULES, compare_summaries, summary_exact
-from extractor.schema import FieldName, Mention, Record, Section
+from extractor.schema import EVIDENCE_ONLY_RULES, FieldName, Mention, Record, Section
 
 FIELDS = tuple(f.value for f in FieldName)
 
@@ -147,7 +147,7 @@ def score_mentions(doc: GoldDocument, record: Record | None, scores: Scores) -> 
     predicted = record.mentions if record else []
     for name in FIELDS:
         gold = [m for m in doc.mentions if m.field == name]
-        pred = [m for m in predicted if m.field == name]
+        pred = [m for m in predicted if m.field == name and m.rule not in EVIDENCE_ONLY_RULES]
         gold_spans = [(m.start, m.end) for m in gold]
         pred_spans = [(m.start, m.end) for m in pred]
         for scheme in SCHEMES:

@@ -15,10 +15,13 @@ Words about another person are not mentions: "a male cousin", "a man in the fami
 
 Pronoun fallback: only when no explicit word describes the patient anywhere in the
 patient context, the finalize step adds one mention at the first "she"/"he" of a
-patient section, provided the pronouns there are all of one sex (rule
-``sex.pronoun_fallback``). In a sentence that names a relative ("His mother said she
-...") only a possessive right before the relative counts ("his" is the patient's; "she"
-may be the mother). Summary: the first explicit mention wins.
+patient section (in a text without patient sections: of the front matter or abstract),
+provided the pronouns there are all of one sex (rule ``sex.pronoun_fallback``). That
+mention is the evidence of the summary value, not a sex mention of the guideline
+(pronouns are never mentions): span scores leave it out (``EVIDENCE_ONLY_RULES``). In a
+sentence that names a relative ("His mother said she ...") only a possessive right
+before the relative counts ("his" is the patient's; "she" may be the mother). Summary:
+the first explicit mention wins.
 """
 
 from __future__ import annotations
@@ -30,9 +33,9 @@ from spacy.tokens import Doc
 
 from extractor.fields.age import PERSON_EXEMPT, find_ages
 from extractor.fields.base import BaseField, Candidate
-from extractor.fields.scope import in_patient_context
+from extractor.fields.scope import OPEN_LABELS, in_patient_context
 from extractor.rules import Rule, load_rules
-from extractor.schema import FieldName, Mention, SectionKind
+from extractor.schema import FieldName, Mention, Section, SectionKind
 from extractor.tokenizer import doc_text
 
 #: an indefinite noun phrase introduces the patient: "a 45 yrs. female", "an elderly man"
@@ -120,6 +123,14 @@ def pronoun_sex(text: str) -> tuple[int, int, str] | None:
     return first.start(), first.end(), kinds.pop()
 
 
+def pronoun_sections(sections: list[Section]) -> list[Section]:
+    """Where the pronoun fallback reads: the patient sections; in a text without one
+    (no headings: the whole text is front matter; an excerpt whose case part is cut
+    off), the sections open to the patient (front matter, abstract)."""
+    patient = [s for s in sections if s.kind == SectionKind.PATIENT]
+    return patient or [s for s in sections if s.label in OPEN_LABELS]
+
+
 class SexField(BaseField):
     name = FieldName.SEX
 
@@ -136,9 +147,7 @@ class SexField(BaseField):
     def finalize(self, doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
         if candidates:
             return candidates
-        for section in doc._.sections or []:
-            if section.kind != SectionKind.PATIENT:
-                continue
+        for section in pronoun_sections(doc._.sections or []):
             found = pronoun_sex(doc_text(doc)[section.start : section.end])
             if found:
                 s, e, sex = found

@@ -24,6 +24,8 @@ from extractor.fields.vocabulary import (
 )
 
 _CD_RE = re.compile(r"\bCD-?(\d{1,3}[a-z]?)\b")
+#: a sign, a slash and a bare CD number followed by its own sign ("CD3+/8+")
+_ELIDED_CD_RE = re.compile(r"[+\-−]/(\d{1,3}[a-z]?)(?=[+\-−])")
 GAP_WORD_RE = re.compile(r"[A-Za-z]+|[^\sA-Za-z]")
 _LIST_WORDS = frozenset("and or nor as well plus the both either neither also".split())
 _LIST_PUNCT = frozenset(",/+-&")
@@ -47,7 +49,23 @@ def find_markers(text: str, index: PhraseIndex | None) -> list[MarkerSpan]:
     for m in _CD_RE.finditer(text):
         if overlapped(known, m.start(), m.end()) is None:
             found.append(MarkerSpan(m.start(), m.end(), f"CD{m.group(1)}"))
+    found.extend(elided_cds(text, found))
     return sorted(found, key=lambda f: f.start)
+
+
+def elided_cds(text: str, markers: list[MarkerSpan]) -> list[MarkerSpan]:
+    """CD numbers written without "CD" after a signed CD marker: "CD3+/8+" names CD3
+    and CD8, "CD4+/8-/56+" CD4, CD8 and CD56 (a sign must follow each number, so the
+    ratio "CD4/8" names nothing more)."""
+    out = []
+    for marker in markers:
+        if not marker.canonical.upper().startswith("CD"):
+            continue
+        pos = marker.end
+        while (m := _ELIDED_CD_RE.match(text, pos)) is not None:
+            out.append(MarkerSpan(m.start(1), m.end(1), f"CD{m.group(1)}"))
+            pos = m.end(1)
+    return out
 
 
 # ---------------------------------------------------------------- grouping
