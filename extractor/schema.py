@@ -107,6 +107,8 @@ class ReviewReason(StrEnum):
     MISSING_UNIT = "missing_unit"
     #: every mention that supports the value is modified by an assertion cue
     ASSERTION_CUE_NEAR = "assertion_cue_near"
+    #: the final diagnosis is a name stated in the text that no vocabulary lists
+    UNLISTED_NAME = "unlisted_name"
 
 
 REVIEW_REASONS = tuple(ReviewReason)

@@ -13,6 +13,12 @@ cue is an absent finding ("no syrinx", "no vertebral collapse") -> other; uncert
 final -> differential; family -> other. ConText's historical and hypothetical flags do
 not change a role: "history" comes from the diagnosis rules' own cues.
 
+A report without a final diagnosis from the vocabulary (or only a histological pattern
+word such as "granuloma", ``nonspecific_finals``) takes the last diagnosis
+statement of the patient's text whose name no vocabulary lists ("was diagnosed as
+having Blau syndrome"; :mod:`~extractor.fields.diagnosis_stated`): a final mention
+named as written, without a code (rule ids ``dx.stated.*``).
+
 A rule with ``"certain": true`` ("a biopsy suggested X") states a diagnosis: its
 mentions are exempt from ConText's uncertainty flag.
 
@@ -56,7 +62,8 @@ from extractor.fields.diagnosis_roles import (
     config,
     resolve_role,
 )
-from extractor.fields.scope import PATIENT_REFERENCE_RE
+from extractor.fields.diagnosis_stated import find_stated
+from extractor.fields.scope import PATIENT_REFERENCE_RE, in_patient_context
 from extractor.fields.vocabulary import VocabEntry, key_of
 from extractor.schema import FieldName, Mention, SectionKind
 from extractor.sections import SectionSpan, section_at
@@ -213,10 +220,44 @@ class DiagnosisField(BaseField):
             if cand.value["role"] == "differential" and not cand.assertion.negated:
                 # a suspected / considered diagnosis is uncertain by definition
                 cand.assertion = cand.assertion.model_copy(update={"uncertain": True})
+        vague = config().nonspecific_finals
+        finals = [c.value["name"] for c in candidates if c.value["role"] == "final"]
+        # no final, or only pattern words such as "granuloma"
+        if all(" ".join(key_of(name)) in vague for name in finals):
+            stated = stated_final(doc, candidates)
+            if stated is not None:
+                candidates.append(stated)
         return candidates
 
     def summarize(self, mentions: list[Mention]) -> dict[str, Any]:
         return summarize_diagnoses(mentions)
+
+
+def stated_final(doc: Doc, candidates: list[Candidate]) -> Candidate | None:
+    """The last diagnosis statement of the patient's text whose whole name no
+    vocabulary matched (:mod:`~extractor.fields.diagnosis_stated`; "pulmonary
+    hypertension" where the vocabulary knows only "hypertension"), as a final mention
+    without a code, its abbreviations spelt out as the text defines them ("PTE" ->
+    "pulmonary thromboembolism"); None when there is none."""
+    taken = [(c.start, c.end) for c in candidates]
+    found = [
+        s
+        for s in find_stated(doc_text(doc))
+        if in_patient_context(doc, s.start)
+        and not any(a <= s.start and s.end <= b for a, b in taken)
+    ]
+    if not found:
+        return None
+    last = found[-1]
+    name = expand_abbreviations(last.name, abbreviation_map(doc))
+    value = {"name": name, "icdo3": None, "role": "final", "basis": None}
+    return Candidate(FieldName.DIAGNOSIS, last.start, last.end, value, last.rule)
+
+
+def expand_abbreviations(name: str, long_forms: dict[str, str]) -> str:
+    """``name`` with each word that the text defines as an abbreviation replaced by its
+    long form ("chronic NGD" -> "chronic neuronopathic Gaucher disease")."""
+    return " ".join(long_forms.get(w, w) for w in name.split())
 
 
 def _absent_finding(cand: Candidate) -> bool:

@@ -27,6 +27,8 @@ do not) and the report text:
   result; a dimension in a sentence about a lesion without a unit;
 - ``assertion_cue_near``: every mention that supports the value (or one item of it)
   is modified by an assertion cue (uncertain, hypothetical, historical, ...).
+- ``unlisted_name``: the final diagnosis is a name stated in the text that no vocabulary
+  lists ("was diagnosed as having Blau syndrome"), without a code.
 
 The index lesion (``lesions[0]``) carries the reasons of the keys that describe it;
 every other lesion carries ``index_lesion_ambiguous`` when the index choice is, and

@@ -269,9 +269,20 @@ def assertion_cue_near(ctx: Context, rule: ReviewRule) -> Flags:
     return _per_item(ctx, rule, marked, "stated only under assertion cues:")
 
 
+def _unlisted(m: Mention) -> list[str]:
+    from extractor.fields.diagnosis_stated import STATED_PREFIX
+
+    return [repr(m.text)] if m.rule.startswith(STATED_PREFIX) else []
+
+
+def unlisted_name(ctx: Context, rule: ReviewRule) -> Flags:
+    return _per_item(ctx, rule, _unlisted, "named as the text states it, in no vocabulary:")
+
+
 CHECKS: dict[ReviewReason, Callable[[Context, ReviewRule], Flags]] = {
     ReviewReason.CONFLICTING_CANDIDATES: conflicting_candidates,
     ReviewReason.FALLBACK_SECTION: fallback_section,
     ReviewReason.FUZZY_MATCH: fuzzy_match,
     ReviewReason.ASSERTION_CUE_NEAR: assertion_cue_near,
+    ReviewReason.UNLISTED_NAME: unlisted_name,
 }

@@ -48,6 +48,7 @@ PARAMS: dict[ReviewReason, dict[str, str]] = {
     ReviewReason.MISSING_RESULT: {"staining_cue": "regex"},
     ReviewReason.MISSING_UNIT: {"unitless_dimension": "regex", "lesion_cue": "regex"},
     ReviewReason.ASSERTION_CUE_NEAR: {"assertions": "names"},
+    ReviewReason.UNLISTED_NAME: {},
 }
 
 
