@@ -14,6 +14,8 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import repeat
+from operator import sub
 from typing import NamedTuple
 
 
@@ -113,8 +115,8 @@ def prime_columns(full: str, spans: Iterable[tuple[int, int]]) -> int:
             continue
         i, j = bisect_left(starts, a), bisect_left(starts, b)
         _PRIMED[full[a:b]] = Columns(
-            tuple(x - a for x in starts[i:j]) if a else starts[i:j],
-            tuple(x - a for x in ends[i:j]) if a else ends[i:j],
+            tuple(map(sub, starts[i:j], repeat(a))) if a else starts[i:j],
+            tuple(map(sub, ends[i:j], repeat(a))) if a else ends[i:j],
             raw[i:j],
             folded[i:j],
         )
@@ -129,13 +131,13 @@ def _open_edge(text: str, p: int, n: int) -> bool:
 
 @lru_cache(maxsize=2048)
 def _columns(text: str) -> Columns:
-    """:func:`columns` computed: one pass of the token pattern over ``text``."""
-    spans = [m.span() for m in _TOKEN_RE.finditer(text)]
-    raw = tuple(w.replace("-", "") for w in _TOKEN_RE.findall(text))
+    """:func:`columns` computed: one pass of the token pattern over ``text`` (the columns
+    taken from the matches by ``map``, without a Python loop per token)."""
+    found = list(_TOKEN_RE.finditer(text))
     # "S-100" == "S100", "Ki-67" == "Ki67"
-    return Columns(
-        tuple(s for s, _e in spans), tuple(e for _s, e in spans), raw, tuple(map(fold, raw))
-    )
+    raw = tuple(map(str.replace, map(re.Match.group, found), repeat("-"), repeat("")))
+    starts, ends = tuple(map(re.Match.start, found)), tuple(map(re.Match.end, found))
+    return Columns(starts, ends, raw, tuple(map(fold, raw)))
 
 
 @lru_cache(maxsize=2048)
