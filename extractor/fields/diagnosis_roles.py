@@ -26,6 +26,7 @@ from functools import lru_cache
 from importlib import resources
 
 from extractor.fields.vocabulary import VocabEntry, key_of
+from extractor.regex_literals import gate_of
 from extractor.rules import Rule, load_rules
 from extractor.schema import SectionKind
 from extractor.sections import SectionSpan
@@ -152,7 +153,13 @@ def _basis_cues(
     text: str, spans: list[tuple[int, int]], rules: tuple[Rule, ...]
 ) -> list[tuple[int, int, str]]:
     """Basis cues of a sentence outside the diagnosis spans, in order."""
-    cues = [(m.start(), m.end(), r.options["basis"]) for r in rules for m in r.regex.finditer(text)]
+    possible = gate_of(tuple(r.regex for r in rules)).possible(text)
+    cues = [
+        (m.start(), m.end(), r.options["basis"])
+        for r, maybe in zip(rules, possible, strict=True)
+        if maybe
+        for m in r.regex.finditer(text)
+    ]
     return sorted(c for c in cues if not covered(spans, c[0], c[1]))
 
 
@@ -182,7 +189,10 @@ def classify_sentence(
     cfg = cfg or config()
     chains = coordination_chains(text, spans)
     best: dict[int, tuple[int, int, Rule]] = {}
-    for rule in cfg.role_rules:
+    possible = gate_of(tuple(r.regex for r in cfg.role_rules)).possible(text)
+    for rule, maybe in zip(cfg.role_rules, possible, strict=True):
+        if not maybe:
+            continue  # none of its required literals: the pattern is not run
         for m in rule.regex.finditer(text):
             if covered(spans, m.start(), m.end()):
                 continue

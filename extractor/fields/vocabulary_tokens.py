@@ -1,0 +1,170 @@
+"""Vocabulary tokens: the word tokens of a text and their folded forms (pure).
+
+* text is split into word tokens (letters/digits; hyphens and apostrophes dropped, so
+  "S-100" == "S 100", "Ewing's" == "Ewing");
+* folded tokens are lower case, British spellings (tumour, haem-, oedema) turned
+  American, plural endings removed ("lipomas", "metastases", "vertebrae");
+* a document is tokenized once and the columns of its sentences are cut from it
+  (:func:`prime_columns`).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterable
+from functools import lru_cache
+from itertools import repeat
+from operator import sub
+from typing import NamedTuple
+
+
+class Token(NamedTuple):
+    start: int
+    end: int
+    raw: str
+    folded: str
+
+
+_TOKEN_RE = re.compile(r"[^\W\d_]{1,6}-\d{1,4}[^\W_]{0,3}|[^\W_]+(?:'s\b)?|[^\w\s'\-]")
+_SPELLING = (
+    ("tumour", "tumor"),
+    ("haem", "hem"),
+    ("oedem", "edem"),
+    ("oesoph", "esoph"),
+    ("aemia", "emia"),
+    ("ischaem", "ischem"),
+    ("labell", "label"),
+    ("paed", "ped"),
+    ("fibre", "fiber"),
+    ("centre", "center"),
+    ("colour", "color"),
+)
+
+
+@lru_cache(maxsize=100_000)
+def fold(word: str) -> str:
+    """Case- and spelling-insensitive form of one word ("Tumours" -> "tumor"); cached."""
+    w = word.lower()
+    if w.endswith("'s"):
+        w = w[:-2]
+    for british, american in _SPELLING:
+        if british in w:
+            w = w.replace(british, american)
+    return _singular(w)
+
+
+def _singular(w: str) -> str:
+    if len(w) < 4 or not w.isalpha():
+        return w
+    if w.endswith("sses"):
+        return w[:-2]
+    if w.endswith(("ases", "oses", "eses")):
+        return w[:-2] + "is"
+    if w.endswith("ies") and len(w) > 5:
+        return w[:-3] + "y"
+    if w.endswith("ae") and len(w) > 5:
+        return w[:-1]
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+class Columns(NamedTuple):
+    """The tokens of a text as parallel tuples."""
+
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    raw: tuple[str, ...]
+    folded: tuple[str, ...]
+
+
+#: sentence text -> its columns cut from the document's (see :func:`prime_columns`)
+_PRIMED: dict[str, Columns] = {}
+_PRIMED_DOC: list[str] = [""]
+
+
+def columns(text: str) -> Columns:
+    """Token offsets, raw and folded forms of ``text`` (see :func:`tokenize`); the
+    sentences of the current document come from its one tokenization
+    (:func:`prime_columns`), other texts are tokenized here and cached."""
+    primed = _PRIMED.get(text)
+    return primed if primed is not None else _columns(text)
+
+
+def prime_columns(full: str, spans: Iterable[tuple[int, int]]) -> int:
+    """Tokenize ``full`` once and cut the columns of each ``full[a:b]`` from it, so the
+    diagnosis, site and marker matchers never tokenize a sentence again; the number of
+    spans cut (a document already primed is skipped).
+
+    A span is cut only when white space touches each of its edges (a character on either
+    side of the edge is white space, or the edge is an end of the text): no token
+    contains white space, so no token crosses an edge, and a token's extent depends only
+    on its own characters and the one after it (``'s\b``), which is white space or inside
+    the span: the cut columns equal :func:`_columns` of the span's text.
+    """
+    if full is _PRIMED_DOC[0]:
+        return 0
+    _PRIMED.clear()
+    _PRIMED_DOC[0] = full
+    starts, ends, raw, folded = _columns(full)
+    n = len(full)
+    cut = 0
+    for a, b in spans:
+        if not (_open_edge(full, a, n) and _open_edge(full, b, n)):
+            continue
+        i, j = bisect_left(starts, a), bisect_left(starts, b)
+        _PRIMED[full[a:b]] = Columns(
+            tuple(map(sub, starts[i:j], repeat(a))) if a else starts[i:j],
+            tuple(map(sub, ends[i:j], repeat(a))) if a else ends[i:j],
+            raw[i:j],
+            folded[i:j],
+        )
+        cut += 1
+    return cut
+
+
+def _open_edge(text: str, p: int, n: int) -> bool:
+    """No token of ``text`` (length ``n``) can cross offset ``p``."""
+    return p <= 0 or p >= n or text[p - 1].isspace() or text[p].isspace()
+
+
+@lru_cache(maxsize=2048)
+def _columns(text: str) -> Columns:
+    """:func:`columns` computed: one pass of the token pattern over ``text`` (the columns
+    taken from the matches by ``map``, without a Python loop per token)."""
+    found = list(_TOKEN_RE.finditer(text))
+    # "S-100" == "S100", "Ki-67" == "Ki67"
+    raw = tuple(map(str.replace, map(re.Match.group, found), repeat("-"), repeat("")))
+    starts, ends = tuple(map(re.Match.start, found)), tuple(map(re.Match.end, found))
+    return Columns(starts, ends, raw, tuple(map(fold, raw)))
+
+
+@lru_cache(maxsize=2048)
+def tokenize(text: str) -> tuple[Token, ...]:
+    """Word and punctuation tokens of ``text`` (hyphens and apostrophes dropped)."""
+    return tuple(map(Token._make, zip(*columns(text), strict=True)))
+
+
+@lru_cache(maxsize=1 << 15)
+def key_of(phrase: str) -> tuple[str, ...]:
+    """Folded tokens of a vocabulary phrase (the ``folded`` column of :func:`_columns`,
+    without building the token tuples); cached (loading reads each phrase ~4 times)."""
+    return tuple(map(fold, raw_key_of(phrase)))
+
+
+@lru_cache(maxsize=1 << 15)
+def raw_key_of(phrase: str) -> tuple[str, ...]:
+    """Raw tokens of a vocabulary phrase (the ``raw`` column of :func:`_columns`)."""
+    return tuple(w.replace("-", "") for w in _TOKEN_RE.findall(phrase))
+
+
+def joined_variant(key: tuple[str, ...]) -> tuple[str, ...]:
+    """``key`` with a word followed by a number joined ("s 100" -> "s100")."""
+    out: list[str] = []
+    for part in key:
+        if out and part.isdigit() and out[-1].isalpha() and len(out[-1]) <= 6:
+            out[-1] += part
+        else:
+            out.append(part)
+    return tuple(out)

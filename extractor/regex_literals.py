@@ -1,0 +1,109 @@
+"""Required literals of a regex: a cheap test that a pattern cannot match a text (pure).
+
+:func:`required_literals` reads a compiled pattern's syntax tree and returns a set of
+lower-case strings such that every match of the pattern contains at least one of them
+(or None when it finds no such set). It is a safe over-approximation built from the
+tree: a run of literal characters must be in the match; an alternation requires one of
+its branches' sets; a group or a repeat of at least one is required when its content
+is; an optional part, a class, a lookaround requires nothing. Of a sequence's
+requirements the most selective one is kept (the longest shortest literal, then the
+fewest literals).
+
+:class:`LiteralGate` is the test, for several patterns at once: an ASCII text whose
+lower-case form contains none of a pattern's literals has no match of it (under
+IGNORECASE an ASCII character equals another only by ASCII case). Non-ASCII texts
+always may match, and non-ASCII pattern characters are never literals: Unicode case
+folding pairs some non-ASCII characters with ASCII letters ("ſ" matches "s").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any
+
+Literals = frozenset[str]
+
+_REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
+
+
+@cache
+def required_literals(regex: re.Pattern[str]) -> Literals | None:
+    """Lower-case strings one of which every match of ``regex`` contains, or None; a
+    literal containing another one of the set is left out (it adds no test)."""
+    found = _sequence(sre_parse.parse(regex.pattern, regex.flags))
+    if found is None:
+        return None
+    return frozenset(a for a in found if not any(b != a and b in a for b in found))
+
+
+class LiteralGate:
+    """Which of several patterns may match a text: one substring test per distinct
+    literal of all of them, then one set test per pattern."""
+
+    def __init__(self, regexes: tuple[re.Pattern[str], ...]) -> None:
+        self.literals = [required_literals(r) for r in regexes]
+        self.distinct = tuple(sorted(set().union(*(lits or () for lits in self.literals))))
+
+    def possible(self, text: str) -> list[bool]:
+        """Per pattern: False only when it cannot match ``text`` (an ASCII text whose
+        lower-case form contains none of the pattern's literals)."""
+        if not text.isascii():
+            return [True] * len(self.literals)
+        lower = text.lower()
+        present = {lit for lit in self.distinct if lit in lower}
+        return [lits is None or not lits.isdisjoint(present) for lits in self.literals]
+
+
+@cache
+def gate_of(regexes: tuple[re.Pattern[str], ...]) -> LiteralGate:
+    """The cached :class:`LiteralGate` of ``regexes``."""
+    return LiteralGate(regexes)
+
+
+def _best(candidates: list[Literals]) -> Literals | None:
+    """The most selective requirement: longest shortest literal, then fewest literals."""
+    if not candidates:
+        return None
+    return max(candidates, key=lambda lits: (min(map(len, lits)), -len(lits)))
+
+
+def _sequence(items: Any) -> Literals | None:
+    """Requirement of a sequence of nodes: any one of its items' requirements."""
+    candidates: list[Literals] = []
+    run = ""
+    for op, av in items:
+        if op == sre.LITERAL and av < 128:
+            run += chr(av).lower()
+            continue
+        if run:
+            candidates.append(frozenset({run}))
+            run = ""
+        found = _node(op, av)
+        if found:
+            candidates.append(found)
+    if run:
+        candidates.append(frozenset({run}))
+    return _best(candidates)
+
+
+def _node(op: Any, av: Any) -> Literals | None:
+    """Requirement of one non-literal node (None: it requires nothing known)."""
+    if op == sre.SUBPATTERN:
+        return _sequence(av[3])
+    if op == getattr(sre, "ATOMIC_GROUP", None):
+        return _sequence(av)
+    if op in _REPEATS:
+        low, _high, item = av
+        return _sequence(item) if low >= 1 else None
+    if op == sre.BRANCH:
+        union: set[str] = set()
+        for branch in av[1]:
+            found = _sequence(branch)
+            if not found:
+                return None
+            union |= found
+        return frozenset(union)
+    return None

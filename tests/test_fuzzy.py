@@ -1,0 +1,189 @@
+"""The fuzzy vocabulary pass (``PhraseIndex.find_fuzzy``, ``extractor.fields.fuzzy``)
+against a brute-force reference; the histogram bound its filter relies on."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from rapidfuzz.distance import OSA
+
+from extractor.fields import fuzzy
+from extractor.fields.vocabulary import (
+    PhraseIndex,
+    _free,
+    columns,
+    damerau_levenshtein,
+    phrase_index,
+    tokenize,
+)
+
+
+def _reference_best(index: PhraseIndex, window: str) -> tuple[int, str] | None:
+    """Closest fuzzy key by brute force over every key (no buckets, no filter); on
+    ties the first key in (length, file) order."""
+    best: tuple[int, str] | None = None
+    for key, entry, limit in sorted(index._fuzzy_keys, key=lambda k: len(k[0])):
+        if key[:2] != window[:2] or abs(len(key) - len(window)) > 2:
+            continue
+        d = damerau_levenshtein(window, key, limit)
+        if 0 < d <= limit and (best is None or d < best[0]):
+            best = (d, entry.canonical)
+    return best
+
+
+def _reference_fuzzy(index: PhraseIndex, text: str) -> list[tuple[int, int, str]]:
+    """find_fuzzy without any pruning: every window, left to right."""
+    tokens = tokenize(text)
+    out: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(tokens):
+        best = None
+        if tokens[i].folded.isalpha():
+            for n in range(1, index.max_tokens + 2):
+                if i + n > len(tokens) or not tokens[i + n - 1].raw.isalpha():
+                    break
+                found = _reference_best(index, " ".join(t.folded for t in tokens[i : i + n]))
+                if found is not None and (best is None or found[0] < best[0]):
+                    best = (found[0], n, found[1])
+        if best is None:
+            i += 1
+            continue
+        out.append((tokens[i].start, tokens[i + best[1] - 1].end, best[2]))
+        i += best[1]
+    return out
+
+
+FUZZY_TEXTS = [
+    "Histology confirmed a schwanoma of the cauda equina.",
+    "A giant cell tumour of tendon sheeth was excised from the finger.",
+    "Differential diagnosis included hemangiopericytoma and neurofibromatosys.",
+    "The lesion was a myxoid liposarcom with round cell areas; no rhabdomyosarcoma.",
+    "Final diagnosis: extraskeletal myxoid chondrosarcoma, not a chordoma.",
+    "An intradural extramedullary menigioma at T4 in a 60-year-old woman.",
+    "a b c cell lymphoma was suspected",
+]
+
+
+@pytest.mark.parametrize("text", FUZZY_TEXTS)
+def test_fuzzy_matching_equals_brute_force(text: str) -> None:
+    index = phrase_index("diagnoses.csv")
+    found = [(m.start, m.end, m.canonical) for m in index.find_fuzzy(text, [])]
+    assert found == _reference_fuzzy(index, text)
+
+
+def _misspelt(key: str, seed: int) -> str:
+    """``key`` with one or two random edits (substitution, deletion, insertion of a
+    letter or a space, transposition)."""
+    rng = random.Random(seed)
+    for _ in range(1 + seed % 2):
+        if len(key) < 4:
+            break
+        p = rng.randrange(2, len(key) - 1)
+        c = rng.choice("aeinorsty ")
+        key = rng.choice(
+            [
+                key[:p] + c + key[p + 1 :],
+                key[:p] + key[p + 1 :],
+                key[:p] + c + key[p:],
+                key[:p] + key[p + 1] + key[p] + key[p + 2 :],
+            ]
+        )
+    return key
+
+
+@pytest.mark.parametrize("k", range(0, 4200, 150))
+def test_misspelt_vocabulary_keys_match_as_brute_force(k: int) -> None:
+    """Misspellings of keys across the vocabulary, in a sentence: the same matches as
+    comparing every window with every key."""
+    index = phrase_index("diagnoses.csv")
+    key = index._fuzzy_keys[k][0]
+    text = f"The biopsy showed {_misspelt(key, k)} and {_misspelt(key, k + 1).title()} here."
+    found = [(m.start, m.end, m.canonical) for m in index.find_fuzzy(text, [])]
+    assert found == _reference_fuzzy(index, text)
+
+
+def test_fuzzy_matching_finds_misspellings() -> None:
+    index = phrase_index("diagnoses.csv")
+    text = FUZZY_TEXTS[0]
+    found = index.find_fuzzy(text, [])
+    assert [(text[m.start : m.end], m.canonical, m.distance) for m in found] == [
+        ("schwanoma", "schwannoma", 1)
+    ]
+
+
+def test_histogram_filter_leaves_few_pairs_for_one_cpdist_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The (window, key) pairs of a text that pass the length and prefix buckets (801
+    here) are cut by the histogram filter to the few that can be within the limit (46),
+    compared in one cpdist call; the result is the brute-force one."""
+    calls: list[int] = []
+    real = fuzzy.cpdist
+
+    def counting(queries: list[str], choices: list[str], **kwargs: object):  # noqa: ANN202
+        calls.append(len(queries))
+        return real(queries, choices, **kwargs)
+
+    monkeypatch.setattr(fuzzy, "cpdist", counting)
+    index = phrase_index("diagnoses.csv")
+    text = " ".join(FUZZY_TEXTS)
+    found = [(m.start, m.end, m.canonical) for m in index.find_fuzzy(text, [])]
+    assert found == _reference_fuzzy(index, text)
+    cols = columns(text)
+    usable = np.array([w.isalpha() for w in cols.raw])
+    _joined, _windows, buckets, _hist = index.fuzzy_index()._windows(cols.folded, usable)
+    in_buckets = int(index.fuzzy_index().counts[buckets].sum())
+    assert len(calls) == 1 and in_buckets > 10 * calls[0] > 0
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("schwannoma", "schwanoma"),
+        ("neurofibroma", "nuerofibroma"),
+        ("neuro fibroma", "neurofibroma"),
+        ("giant cell tumor", "giantcell tumour"),
+        ("liposarcoma", "lipocarcoma"),
+        ("ab cd", "a bcd"),
+        ("café au lait", "cafe au lait"),
+        ("madelung ’ s disease", "madelungs disease"),
+        ("", "abc"),
+    ],
+)
+def test_histogram_l1_is_at_most_twice_the_distance(a: str, b: str) -> None:
+    """The filter's bound: L1(histograms) <= 2 * OSA distance."""
+    ha, hb = fuzzy.histograms([a, b])
+    assert np.abs(ha - hb).sum() <= 2 * OSA.distance(a, b)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_histogram_bound_on_random_edits(seed: int) -> None:
+    rng = random.Random(seed)
+    alphabet = "abcdehilmnorst yé/"
+    for _ in range(400):
+        a = "".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 20)))
+        b = _misspelt(a + "xyz", seed)[: rng.randrange(1, 25)]
+        ha, hb = fuzzy.histograms([a, b])
+        assert np.abs(ha - hb).sum() <= 2 * OSA.distance(a, b), (a, b)
+
+
+def _covered(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """The per-token test that :func:`_free` vectorizes (bisect over sorted spans)."""
+    from bisect import bisect_right
+
+    i = bisect_right(spans, (start, float("inf"))) - 1
+    if i >= 0 and spans[i][1] > start:
+        return True
+    return i + 1 < len(spans) and spans[i + 1][0] < end
+
+
+@pytest.mark.parametrize(
+    "spans",
+    [[], [(0, 5)], [(4, 9), (20, 21)], [(0, 40), (5, 6)], [(3, 3), (10, 30), (12, 14)]],
+)
+def test_free_tokens_are_the_uncovered_ones(spans: list[tuple[int, int]]) -> None:
+    cols = columns("A giant cell tumour of tendon sheeth, excised.")
+    expected = [not _covered(spans, s, e) for s, e in zip(cols.starts, cols.ends, strict=True)]
+    assert _free(cols, spans).tolist() == expected
