@@ -15,6 +15,7 @@ hyphen and line break of a split word) have no normalized character at all.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +37,14 @@ _TOKEN_RE = re.compile(
     rf"|(?P<dash>[{_DASHES}])"
     rf"|(?P<quote>[\u2018\u2019\u201a\u201c\u201d])"
     rf"|(?P<delete>[{_DELETE}]+)"
+)
+#: where a match of ``_TOKEN_RE`` can start: a character only its branches begin with,
+#: or a plain space followed by more horizontal space or a line break. ``_TOKEN_RE``
+#: tries seven branches at every character; this tries two, so the scan skips plain
+#: text about ten times faster.
+_START_RE = re.compile(
+    rf"[{_HSPACE_NOT_SPACE}\r\n\-{_TIMES}{_DASHES}\u2018\u2019\u201a\u201c\u201d{_DELETE}]"
+    rf"| [{_HSPACE}\r\n]"
 )
 
 _SENT_END_RE = re.compile(r"[.!?:;][\"')\]]*$")
@@ -144,13 +153,27 @@ def _replacement(kind: str, match: re.Match[str], original: str) -> str:
     raise AssertionError(kind)
 
 
+def token_matches(original: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_TOKEN_RE.finditer(original)``, found by trying the pattern
+    only where :data:`_START_RE` says one can start (every branch of the pattern begins
+    there, and a match is never empty)."""
+    pos = 0
+    while (start := _START_RE.search(original, pos)) is not None:
+        match = _TOKEN_RE.match(original, start.start())
+        if match is None:
+            pos = start.start() + 1
+            continue
+        yield match
+        pos = match.end()
+
+
 def normalize(original: str) -> NormalizedText:
     """Normalize ``original``; the result maps every span back exactly."""
     pieces: list[str] = []
     starts: list[np.ndarray] = []
     ends: list[np.ndarray] = []
     pos = 0
-    for match in _TOKEN_RE.finditer(original):
+    for match in token_matches(original):
         kind = match.lastgroup or ""
         a, b = match.span()
         repl = _replacement(kind, match, original)

@@ -37,6 +37,16 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+_WHOLE_KEY = ("extractor", "tokenized_whole")
+
+
+def tokenized_whole(doc: Doc) -> bool:
+    """Whether :class:`SafeTokenizer` made ``doc`` in one call of its tokenizer (its text
+    has no chunk longer than :data:`MAX_CHUNK`), so each of its whitespace-separated
+    chunks has the tokens the tokenizer gives any text holding that chunk."""
+    return doc.user_data.get(_WHOLE_KEY, False)
+
+
 class SafeTokenizer:
     """Callable like a spaCy tokenizer; linear time on any input."""
 
@@ -46,7 +56,9 @@ class SafeTokenizer:
 
     def __call__(self, text: str) -> Doc:
         if not _LONG_CHUNK_RE.search(text):
-            return self.tokenizer(text)
+            doc = self.tokenizer(text)
+            doc.user_data[_WHOLE_KEY] = True
+            return doc
         words: list[str] = []
         spaces: list[bool] = []
         for chunk in _CHUNK_RE.findall(text):

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.text import is_soft_break, normalize
+from extractor.text import _TOKEN_RE, is_soft_break, normalize, token_matches
 
 NOISY_ALPHABET = st.sampled_from(
     list("ab Cd.-,(1)2x\n\t")
@@ -105,3 +105,31 @@ def test_arbitrary_text_maps_inside_original(original: str) -> None:
     if norm.text:
         s, e = norm.to_original(0, len(norm.text))
         assert 0 <= s <= e <= len(original)
+
+
+def _spans(matches) -> list[tuple[int, int, str | None]]:  # noqa: ANN001 - re.Match iterable
+    return [(m.start(), m.end(), m.lastgroup) for m in matches]
+
+
+@pytest.mark.parametrize(
+    "original",
+    [
+        "plain text, no change",
+        "a  b \t c\u00a0d",
+        "end of line \n\n next  \r\n\tline",
+        "lympho-\n  vascular and non- \n\nContributory",
+        "12\u2009\u00d7\u20094 cm, C6\u2013T2 \u2018x\u2019 soft\u00ad\u200btissue",
+        " ",
+        "  ",
+        "x -\n",
+        "\ufeff\u3000a\u2060",
+    ],
+)
+def test_token_matches_are_the_pattern_matches(original: str) -> None:
+    assert _spans(token_matches(original)) == _spans(_TOKEN_RE.finditer(original))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(NOISY_ALPHABET, max_size=40).map("".join))
+def test_token_matches_on_noisy_text(original: str) -> None:
+    assert _spans(token_matches(original)) == _spans(_TOKEN_RE.finditer(original))

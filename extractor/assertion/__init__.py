@@ -2,7 +2,9 @@
 
 Cue rules are data (``rules/context_rules.json``, loaded by :mod:`.rules`); the
 engine (:mod:`.engine`) runs ConText one sentence at a time, with a rule matcher
-(:mod:`.matcher`) that runs only the cue patterns a sentence can match;
+(:mod:`.matcher`) that runs only the cue patterns a sentence can match, each matched in
+Python from the tokens where it can start (:mod:`.patterns`); in the pipeline, the
+document's own tokens rule out the sentences where no cue can match (:mod:`.doc_filter`);
 :mod:`.resolve` turns the cues modifying a span into an
 :class:`~extractor.schema.Assertion`; :mod:`.findings` cuts negation scopes into
 negated findings; the spaCy component ``case_assertions`` lives in :mod:`.component`.

@@ -5,8 +5,9 @@ Runs after the field components: each ``doc._.candidates`` item gets its
 ``doc._.negated_findings`` receives the (text, start, end) findings explicitly
 negated in patient sections (normalized offsets), the only ones the summary uses:
 sentences without a candidate are analysed only there, which halves the ConText work
-on a typical report. Findings overlapping a candidate exempt from negation (a
-stain's "negative for CD34") are not findings.
+on a typical report, and sentences in which the document's own tokens show that no
+cue can match are not tokenized again (:mod:`.doc_filter`). Findings overlapping a
+candidate exempt from negation (a stain's "negative for CD34") are not findings.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractor.assertion.core import analyze_text, negated_findings
+from extractor.assertion.engine import get_engine
 from extractor.assertion.resolve import to_assertion
 from extractor.fields.base import Candidate
 from extractor.schema import SectionKind
@@ -30,7 +32,8 @@ def case_assertions(doc: Doc) -> Doc:
         patient = [(0, len(text))]
     else:
         patient = [(s.start, s.end) for s in doc._.sections if s.kind == SectionKind.PATIENT]
-    result = analyze_text(text, spans, also_in=patient)
+    skip = get_engine().doc_filter.for_doc(doc)
+    result = analyze_text(text, spans, also_in=patient, skip=skip)
     for cand, cues in zip(candidates, result.target_cues, strict=True):
         cand.assertion = to_assertion(cues, (cand.start, cand.end), cand.exempt)
     exempt_spans = [(c.start, c.end) for c in candidates if "negated" in c.exempt]

@@ -11,6 +11,7 @@ import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from extractor.assertion.doc_filter import Skip
 from extractor.assertion.engine import ContextEngine, CueMatch, get_engine, shift_cue
 from extractor.assertion.findings import findings_in_scope
 from extractor.assertion.rules import NEGATED
@@ -45,6 +46,7 @@ def analyze_text(
     all_sentences: bool = False,
     also_in: Sequence[tuple[int, int]] = (),
     engine: ContextEngine | None = None,
+    skip: Skip | None = None,
 ) -> TextResult:
     """Run ConText on the sentences of ``text`` holding a target (or on all of them, or
     also on those starting inside one of the ``also_in`` character ranges).
@@ -52,6 +54,8 @@ def analyze_text(
     The engine runs with ``asserting_only``: only cues that can modify a target are
     kept, so a sentence in which none can match is not run through ConText at all.
     ``engine`` defaults to the packaged rules; the benchmark passes another rule set.
+    ``skip(start, end)`` may say of a sentence that the engine would find no cue in it
+    (:mod:`~extractor.assertion.doc_filter`, from the pipeline document's tokens).
     """
     engine = engine or get_engine()
     sentences = sentence_spans(text)
@@ -61,7 +65,7 @@ def analyze_text(
     for k, (s_start, s_end) in enumerate(sentences):
         members = groups.get(k, [])
         wanted = all_sentences or any(a <= s_start < b for a, b in also_in)
-        if not members and not wanted:
+        if not members and not wanted or skip is not None and skip(s_start, s_end):
             continue
         local = [
             (min(targets[i][0], s_end) - s_start, min(targets[i][1], s_end) - s_start)

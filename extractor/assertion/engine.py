@@ -33,6 +33,7 @@ from medspacy.context import ConText
 from spacy.tokens import Doc, Span
 
 from extractor.assertion import matcher
+from extractor.assertion.doc_filter import DocCueFilter
 from extractor.assertion.rules import (
     CONTROL_CATEGORIES,
     CONTROL_DIRECTIONS,
@@ -231,6 +232,10 @@ class ContextEngine:
             self.context, self.nlp.tokenizer, PHRASE_ATTR, targets_attr=_SOLO_ATTR
         )
         self.cue_filter = cue_filter(ruleset.rules, tokenized_words(self.nlp.tokenizer))
+        #: the same test on a pipeline document's own tokens (see :mod:`.doc_filter`)
+        self.doc_filter = DocCueFilter(
+            self.nlp.tokenizer, self.cue_filter, max_chars=MAX_CHARS, max_tokens=MAX_TOKENS
+        )
 
     def _run(  # noqa: ANN202
         self,

@@ -4,16 +4,21 @@ medspaCy's ``MedspacyMatcher`` runs all token patterns of the rule set with one 
 ``Matcher`` (which starts a state for every pattern at every token, so its cost grows
 with the number of rules), appends the phrase and regular-expression matches and, as
 ConText asks, prunes overlapping matches (the longest wins). :class:`PrefilteredMatcher`
-keeps one ``Matcher`` per token pattern and runs only the patterns whose required words
-(:func:`~extractor.assertion.rules.required_words`) all occur in the text. The result
-is the same list:
+runs only the token patterns whose required words
+(:func:`~extractor.assertion.rules.required_words`) all occur in the text, each matched
+in Python from the tokens where it can start (:mod:`extractor.assertion.patterns`; a
+pattern using what that module does not implement keeps its own spaCy ``Matcher``).
+The result is the same list:
 
 * a pattern's matches do not depend on the other patterns of a ``Matcher``, and a
   pattern missing a required word has none;
 * pruning sorts the matches by (start, end) with a stable sort, so their order only
   matters for matches with the same span, where the first one found is kept: when two
-  token patterns match the same span, the full matcher runs instead (the phrase
-  matches come after the token matches either way);
+  token patterns match the same span, the order of spaCy's full ``Matcher`` is needed,
+  and a ``Matcher`` holding only the patterns that matched gives it (each state of
+  spaCy's matcher moves on its own, so leaving out patterns without a match leaves the
+  order of the other matches as it was); the phrase matches come after the token
+  matches either way;
 * with pruning off, with a regular-expression rule or an ``on_match`` callback, the
   full matcher always runs.
 
@@ -38,6 +43,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from extractor.assertion.patterns import TokenPattern, Tokens, compile_pattern
 from extractor.assertion.rules import (
     CONTROL_CATEGORIES,
     RuleFilter,
@@ -73,10 +79,16 @@ class PrefilteredMatcher:
         targets_attr: str | None = None,
     ) -> None:
         self.full = full
+        self.vocab = vocab
         self.prune = prune
         self.targets_attr = targets_attr
         self.phrases = PhraseMatcher(vocab, attr=phrase_attr)
-        self.token_matchers: list[Matcher] = []
+        #: per token pattern: (match key, the pattern compiled, or its spaCy Matcher)
+        self.token_matchers: list[tuple[int, TokenPattern | Matcher]] = []
+        #: per token pattern: (rule key, pattern), to build spaCy matchers of a few
+        self.raw_patterns: list[tuple[str, list]] = []
+        #: indices of the patterns that matched -> a spaCy Matcher holding only those
+        self._ordered: dict[tuple[int, ...], Matcher] = {}
         requirements = []
         self.always_full = not prune or phrase_attr.upper() != "LOWER"
         for key, rule in full.rule_map.items():
@@ -85,9 +97,12 @@ class PrefilteredMatcher:
             elif rule.pattern is None:  # as MedspacyMatcher.add does with LOWER
                 self.phrases.add(key, [tokenizer(rule.literal.lower())])
             else:
-                matcher = Matcher(vocab)
-                matcher.add(key, [rule.pattern])
-                self.token_matchers.append(matcher)
+                compiled = compile_pattern(rule.pattern)
+                if compiled is None:
+                    compiled = Matcher(vocab)
+                    compiled.add(key, [rule.pattern])
+                self.token_matchers.append((vocab.strings.add(key), compiled))
+                self.raw_patterns.append((key, rule.pattern))
                 requirements.append(required_words(rule, tokenized_words(tokenizer)))
         self.filter = RuleFilter(tuple(requirements))
 
@@ -139,11 +154,39 @@ class PrefilteredMatcher:
         if self.always_full:
             return self.run_all(doc)
         matches: list[Match] = []
-        for i in self.filter.matchable(lower_words(doc)):
-            matches.extend(self.token_matchers[i](doc))
+        matched: list[int] = []
+        tokens = Tokens(doc, lower_words(doc))
+        for i in self.filter.matchable(tokens.lower):
+            key, pattern = self.token_matchers[i]
+            n = len(matches)
+            if isinstance(pattern, TokenPattern):
+                matches.extend((key, start, end) for start, end in pattern.matches(tokens))
+            else:
+                matches.extend(pattern(doc))
+            if len(matches) > n:
+                matched.append(i)
         if len({(start, end) for _, start, end in matches}) < len(matches):
-            return self.run_all(doc)  # which one pruning keeps depends on the full order
+            # which one pruning keeps depends on the full matcher's order
+            return self.run_in_order(doc, tuple(matched))
         matches.extend(self.phrases(doc))
+        return prune_overlapping_matches(self._keep(matches, doc))
+
+    def run_in_order(self, doc: Doc, matched: tuple[int, ...]) -> list[Match]:
+        """:meth:`run_all` where only the token patterns ``matched`` (indices) match:
+        their matches in the full matcher's order, from a matcher holding only them."""
+        matcher = self._ordered.get(matched)
+        if matcher is None:
+            matcher = Matcher(self.vocab, validate=False)  # the full matcher validated them
+            for i in matched:
+                key, pattern = self.raw_patterns[i]
+                matcher.add(key, [pattern])
+            if len(self._ordered) >= 512:
+                self._ordered.clear()
+            self._ordered[matched] = matcher
+        full = self.full
+        matches = matcher(doc)
+        matches += full._MedspacyMatcher__phrase_matcher(doc)
+        matches += full._MedspacyMatcher__regex_matcher(doc)
         return prune_overlapping_matches(self._keep(matches, doc))
 
 
