@@ -17,8 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
+
+from extractor.rules import load_rules
 
 _HSPACE = "\t \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 _HSPACE_NOT_SPACE = _HSPACE.replace(" ", "")
@@ -27,23 +30,43 @@ _TIMES = "\u00d7\u2715\u2716\u2a2f"
 _DELETE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201c": '"', "\u201d": '"'}
 
+
+def page_furniture_pattern() -> str:
+    """One alternation of the page-furniture rules (each with its own flags)."""
+    parts = []
+    for rule in load_rules("extractor.text_rules", "page_furniture_rules.json"):
+        flags = "i" if rule.regex.flags & re.IGNORECASE else ""
+        parts.append(f"(?{flags}:{rule.regex.pattern})" if flags else f"(?:{rule.regex.pattern})")
+    return "(?:" + "|".join(parts) + ")"
+
+
+_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+              "\ufb05": "st", "\ufb06": "st"}  # fmt: skip
+#: a page-furniture line (``text_rules/page_furniture_rules.json``): the break around it
+#: is decided by the lines around it, as if it were absent
+_FURN = page_furniture_pattern()
+_EOL = r"(?:\r\n|\r|\n)"
+
 _TOKEN_RE = re.compile(
-    rf"(?P<hyph>(?<=[^\W\d_])-[{_HSPACE}]*(?:\r\n|\r|\n)(?:[{_HSPACE}]*(?:\r\n|\r|\n))*"
+    rf"(?P<hyph>(?<=[^\W\d_])-[{_HSPACE}]*{_EOL}"
+    rf"(?:[{_HSPACE}]*(?:{_FURN}[{_HSPACE}]*)?{_EOL})*"
     rf"[{_HSPACE}]*(?=[a-z]))"
-    rf"|(?P<nl>[{_HSPACE}]*(?:(?:\r\n|\r|\n)[{_HSPACE}]*)+)"
+    rf"|(?P<nl>[{_HSPACE}]*(?:{_EOL}[{_HSPACE}]*(?:{_FURN}[{_HSPACE}]*(?=[\r\n]))?)+)"
     # a single plain space needs no change: only runs and other spaces are matched
     rf"|(?P<sp>[{_HSPACE}]{{2,}}|[{_HSPACE_NOT_SPACE}])"
     rf"|(?P<times>[{_TIMES}])"
     rf"|(?P<dash>[{_DASHES}])"
     rf"|(?P<quote>[\u2018\u2019\u201a\u201c\u201d])"
     rf"|(?P<delete>[{_DELETE}]+)"
+    rf"|(?P<lig>[{''.join(_LIGATURES)}])"
 )
 #: where a match of ``_TOKEN_RE`` can start: a character only its branches begin with,
 #: or a plain space followed by more horizontal space or a line break. ``_TOKEN_RE``
 #: tries seven branches at every character; this tries two, so the scan skips plain
 #: text about ten times faster.
 _START_RE = re.compile(
-    rf"[{_HSPACE_NOT_SPACE}\r\n\-{_TIMES}{_DASHES}\u2018\u2019\u201a\u201c\u201d{_DELETE}]"
+    rf"[{_HSPACE_NOT_SPACE}\r\n\-{_TIMES}{_DASHES}\u2018\u2019\u201a\u201c\u201d{_DELETE}"
+    rf"{''.join(_LIGATURES)}]"
     rf"| [{_HSPACE}\r\n]"
 )
 
@@ -52,6 +75,7 @@ _CITATION_LINE_RE = re.compile(r"^[(\[]\s*\d+(?:\s*[,\u2013-]\s*\d+)*\s*[)\]]$")
 _BLANK_LINES_RE = re.compile(r"\s+")
 _REFERENCE_ITEM_RE = re.compile(r"^[(\[]\d{1,3}[)\]]\s+[A-Z]")
 _BULLET_RE = re.compile(r"^(?:[-\u2022\u25cf\u25aa*]|\d+\.\s|\(?[a-z]\)\s)")
+_HEADING_PREFIX_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}|[IVX]{1,5})[.)]\s+")
 _JOINING_WORDS = frozenset(
     "a an and as at by for from in into of on or the to with without was were is are "
     "which that than this these those its their his her like including such".split()
@@ -106,6 +130,8 @@ def is_soft_break(prev_line: str, next_line: str, line_after_next: str = "") -> 
     """
     if not prev_line or not next_line:
         return False
+    if is_heading_line(prev_line) or is_heading_line(next_line):
+        return False
     if _CITATION_LINE_RE.match(next_line):
         return not line_after_next[:1].isupper()
     if _CITATION_LINE_RE.match(prev_line):
@@ -120,6 +146,22 @@ def is_soft_break(prev_line: str, next_line: str, line_after_next: str = "") -> 
         return True
     last_word = prev_line.rsplit(None, 1)[-1].lower()
     return last_word in _JOINING_WORDS
+
+
+def is_heading_line(line: str) -> bool:
+    """A line that is only a section heading of the heading rules ("References", "Cited
+    by", "2. Case presentation:"): it is never joined to the line before or after,
+    whatever word ends the line before ("... excision of" / "References")."""
+    core = _HEADING_PREFIX_RE.sub("", line).rstrip(" :.").lower()
+    return core in heading_literals()
+
+
+@cache
+def heading_literals() -> frozenset[str]:
+    """The lower-case literals of the section heading rules written as plain words."""
+    from extractor.sections.ruleset import load_ruleset  # data only; no cycle at import
+
+    return frozenset(r.literal.lower() for r in load_ruleset().rules if r.pattern is None)
 
 
 def _line_after_next(text: str, pos: int) -> str:
@@ -150,6 +192,8 @@ def _replacement(kind: str, match: re.Match[str], original: str) -> str:
         return "-"
     if kind == "quote":
         return _QUOTES[chunk]
+    if kind == "lig":
+        return _LIGATURES[chunk]
     raise AssertionError(kind)
 
 

@@ -134,6 +134,9 @@ def sentence_roles(marked: str) -> list[tuple]:
         ),
         ("He was diagnosed with [schwannoma] after an MRI.", [("final", "radiology")]),
         ("There was a painful mass and [hypertension].", [(None, None)]),
+        # another author's case named in the text of this one; counter-example: a method
+        ("Kim et al. described a case of [small cell carcinoma].", [("other", None)]),
+        ("Biopsy, stained as Kim et al. advise, showed [schwannoma].", [("final", "histopathology")]),
     ],
 )
 def test_roles(

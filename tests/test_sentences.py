@@ -26,6 +26,11 @@ from extractor.sentences import sentence_spans
             ["Johannes Woitzik et al. Clin Neurol Neurosurg."],
         ),
         ("It was 4.5 cm. Margins were clear.", ["It was 4.5 cm.", "Margins were clear."]),
+        # a superscript citation after the stop; counter-examples: decimals, "Fig.3"
+        ("It was reported.39 Next we saw T4.", ["It was reported.39", "Next we saw T4."]),
+        ("It was seen.12,13 The mass grew.", ["It was seen.12,13", "The mass grew."]),
+        ("It measured 3.5 Ki-67 was high.", ["It measured 3.5 Ki-67 was high."]),
+        ("See Fig.3 Shows it.", ["See Fig.3 Shows it."]),
         ("", []),
     ],
 )

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from extractor.rules import load_rules
 from extractor.text import _TOKEN_RE, is_soft_break, normalize, token_matches
 
 NOISY_ALPHABET = st.sampled_from(
@@ -42,8 +43,24 @@ NOISY_ALPHABET = st.sampled_from(
         ("was normal.\n\nThe mass", "was normal.\nThe mass"),
         ("neoplasms\n(1)\n\n. \n\nAlthough", "neoplasms (1) .\nAlthough"),
         ("\u2018Red flag\u2019 symptoms", "'Red flag' symptoms"),
+        # ligatures spelt out
+        ("glial \ufb01brillary acidic protein, \ufb02ow", "glial fibrillary acidic protein, flow"),
+        # page furniture between two pages: the text around it joins, a hyphen rejoins
+        ("C5-T3 posterior\nPage 3 of 8\nfusion", "C5-T3 posterior fusion"),
+        ("a 48-year-old fe-\nPage 3 of 8\nhttps://doi.org/10.1186/s13256-019-2045-x\nmale",
+         "a 48-year-old female"),
+        ("the lesion\nDownloaded from https://x.org on 12 March 2024 by guest\nmeasuring 4 cm",
+         "the lesion measuring 4 cm"),
+        ("a thyroid follicular\nSmith et al. J Med Case Rep (2019) 13:45\ncarcinoma",
+         "a thyroid follicular carcinoma"),
+        # counter-examples: a report line that reads like furniture; furniture after a stop
+        ("Page 3 of the chart\nshowed a mass", "Page 3 of the chart showed a mass"),
+        ("was normal.\nPage 3 of 8\nThe mass", "was normal.\nThe mass"),
+        # a heading line is never joined, whatever word ends the line before
+        ("excision of\n\nReferences\n1. Smith", "excision of\nReferences\n1. Smith"),
+        ("Cited by\nGiant cell tumour of L3", "Cited by\nGiant cell tumour of L3"),
     ],
-)
+)  # fmt: skip
 def test_normalize_table(original: str, expected: str) -> None:
     assert normalize(original).text == expected
 
@@ -58,6 +75,12 @@ def test_normalize_table(original: str, expected: str) -> None:
         ("Similar articles", "- Inflammatory myofibroblastic tumor", False),
         ("MRI of Lumbo-sacral spine including SI joints", "(Plain & Contrast) reveals", True),
         ("", "anything", False),
+        # heading lines (section rules written as words) stay on their own line
+        ("Cited by", "Giant cell tumour of the L3 vertebra", False),
+        ("after excision of", "References", False),
+        ("2. Case presentation:", "the patient", False),
+        # counter-example: a heading word inside running text
+        ("the results of the", "discussion were shared", True),
     ],
 )
 def test_soft_break_table(prev: str, nxt: str, soft: bool) -> None:
@@ -133,3 +156,10 @@ def test_token_matches_are_the_pattern_matches(original: str) -> None:
 @given(st.lists(NOISY_ALPHABET, max_size=40).map("".join))
 def test_token_matches_on_noisy_text(original: str) -> None:
     assert _spans(token_matches(original)) == _spans(_TOKEN_RE.finditer(original))
+
+
+@pytest.mark.parametrize("rule", load_rules("extractor.text_rules", "page_furniture_rules.json"))
+def test_page_furniture_rules_match_whole_lines(rule) -> None:
+    assert rule.regex.fullmatch(rule.example), rule.id
+    for counter in rule.counter_examples:
+        assert not rule.regex.fullmatch(counter), (rule.id, counter)

@@ -1,0 +1,1 @@
+"""Rule files of text normalization (package data)."""
