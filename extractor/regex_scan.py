@@ -165,3 +165,13 @@ def search(regex: re.Pattern[str], scan: re.Pattern[str] | None, text: str) -> r
         return regex.search(text)
     hit = scan.search(text)
     return None if hit is None else regex.match(text, hit.start())
+
+
+def find_all(regex: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``regex.finditer(text)`` through the cached :func:`scanner` of ``regex``."""
+    return finditer(regex, scanner(regex), text)
+
+
+def find_first(regex: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """``regex.search(text)`` through the cached :func:`scanner` of ``regex``."""
+    return search(regex, scanner(regex), text)

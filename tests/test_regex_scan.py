@@ -119,3 +119,25 @@ def test_window_search_is_as_finditer(pattern: str, text: str, window: tuple[int
     assert scan is not None
     got = [m.span() for m in regex_scan.finditer(regex, scan, text, *window)]
     assert got == [m.span() for m in regex.finditer(text, *window)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A paraspinal mass at L4. Abstract: a lesion of the sacrum.",
+        "No tumour here.\nThe lesion (4 cm) and the MASS were seen; \u017fite unknown.",
+        "",
+    ],
+)
+def test_site_patterns_found_as_without_scan(text: str) -> None:
+    """The site field's sentence patterns: same matches and first match as ``re``."""
+    from extractor.fields.diagnosis import FRONT_MATTER_SKIP_RE
+    from extractor.fields.site import config
+
+    cfg = config()
+    for regex in (cfg.anchor, cfg.general, FRONT_MATTER_SKIP_RE):
+        assert regex_scan.scanner(regex) is not None
+        want = [m.span() for m in regex.finditer(text)]
+        assert [m.span() for m in regex_scan.find_all(regex, text)] == want
+        first = regex_scan.find_first(regex, text)
+        assert (first and first.span()) == (want[0] if want else None)
