@@ -13,18 +13,23 @@ fewest literals).
 lower-case form contains none of a pattern's literals has no match of it (under
 IGNORECASE an ASCII character equals another only by ASCII case). Non-ASCII texts
 always may match, and non-ASCII pattern characters are never literals: Unicode case
-folding pairs some non-ASCII characters with ASCII letters ("ſ" matches "s").
+folding pairs some non-ASCII characters with ASCII letters ("ſ" matches "s"), but only
+the four of :data:`FOLDS_TO_ASCII` do (a test checks every code point): a text without
+them is tested like an ASCII one (:func:`searchable`).
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 Literals = frozenset[str]
+
+#: the non-ASCII characters that IGNORECASE matches to an ASCII letter ("İ" "ı" "ſ" "K")
+FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
 _REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
 
@@ -39,6 +44,24 @@ def required_literals(regex: re.Pattern[str]) -> Literals | None:
     return frozenset(a for a in found if not any(b != a and b in a for b in found))
 
 
+@lru_cache(maxsize=8)
+def searchable(text: str) -> str | None:
+    """The lower-case form of ``text`` in which a pattern's literals are looked for, or
+    None when the test is unsafe (``text`` has a character of :data:`FOLDS_TO_ASCII`)."""
+    if not text.isascii() and FOLDS_TO_ASCII.search(text):
+        return None
+    return text.lower()
+
+
+def may_contain(literals: Literals | None, text: str) -> bool:
+    """False only when a pattern whose required literals are ``literals`` cannot match
+    ``text`` (no literal in its :func:`searchable` form)."""
+    if literals is None:
+        return True
+    lower = searchable(text)
+    return lower is None or any(lit in lower for lit in literals)
+
+
 class LiteralGate:
     """Which of several patterns may match a text: one substring test per distinct
     literal of all of them, then one set test per pattern."""
@@ -48,11 +71,11 @@ class LiteralGate:
         self.distinct = tuple(sorted(set().union(*(lits or () for lits in self.literals))))
 
     def possible(self, text: str) -> list[bool]:
-        """Per pattern: False only when it cannot match ``text`` (an ASCII text whose
-        lower-case form contains none of the pattern's literals)."""
-        if not text.isascii():
+        """Per pattern: False only when it cannot match ``text`` (a :func:`searchable`
+        text whose lower-case form contains none of the pattern's literals)."""
+        lower = searchable(text)
+        if lower is None:
             return [True] * len(self.literals)
-        lower = text.lower()
         present = {lit for lit in self.distinct if lit in lower}
         return [lits is None or not lits.isdisjoint(present) for lits in self.literals]
 

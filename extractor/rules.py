@@ -11,6 +11,11 @@ wherever the pattern matches (it starts inside the match; it may end in a lookah
 :meth:`Rule.finditer` runs the pattern only on texts where the gate is found (one fast
 scan instead of trying the pattern at every position; the same matches, since a text
 without the gate contains no match; checked on load against the example).
+Before either, :meth:`Rule.finditer` looks for the pattern's required literals
+(:func:`extractor.regex_literals.required_literals`, read from the pattern on load) in
+the lower-case text: a text containing none of them has no match, and a few substring
+tests cost less than one regex scan. The pattern then runs through
+:func:`extractor.regex_scan.finditer` (the same matches, found by a first-character scan).
 Unknown keys, duplicate ids and invalid regexes fail loudly, naming the file and the rule.
 """
 
@@ -20,9 +25,12 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
+
+from extractor import regex_scan
+from extractor.regex_literals import Literals, may_contain, required_literals, searchable
 
 REQUIRED_KEYS = frozenset({"id", "pattern", "example"})
 COMMON_KEYS = frozenset(
@@ -44,29 +52,27 @@ class Rule:
     options: dict[str, Any] = field(default_factory=dict)
     anchor: str | None = None
     gate: re.Pattern[str] | None = None
+    literals: Literals | None = None
+    scan: re.Pattern[str] | None = None
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """Matches of the pattern in ``text``; with a ``gate``, none unless the gate is
         found; with an ``anchor``, only the lines containing it are searched (same
         matches: see the module docstring)."""
+        if not may_contain(self.literals, text):
+            return
         if self.gate is not None and self.gate.search(text) is None:
             return
         if not self.anchor:
-            yield from self.regex.finditer(text)
+            yield from regex_scan.finditer(self.regex, self.scan, text)
             return
         for start, end in anchored_lines(text, self.anchor):
-            yield from self.regex.finditer(text, start, end)
-
-
-@lru_cache(maxsize=4)
-def _lower(text: str) -> str:
-    """``text.lower()``, once per text for all anchored rules."""
-    return text.lower()
+            yield from regex_scan.finditer(self.regex, self.scan, text, start, end)
 
 
 def anchored_lines(text: str, anchor: str) -> list[tuple[int, int]]:
     """(start, end) of the lines of ``text`` whose lower-case form contains ``anchor``."""
-    lower = _lower(text)
+    lower = searchable(text) or text.lower()
     if len(lower) != len(text):  # lower() changed the length: offsets would not agree
         return [(0, len(text))]
     spans: list[tuple[int, int]] = []
@@ -156,6 +162,8 @@ def parse_rules(name: str, data: Any, extra_keys: frozenset[str] = frozenset()) 
                 options,
                 _anchor(where, raw, regex),
                 _gate(where, raw, regex),
+                required_literals(regex),
+                regex_scan.scanner(regex),
             )
         )
     return rules

@@ -397,3 +397,24 @@ def test_unit_factors_agree_with_pint(unit: str) -> None:
     registry = pint.UnitRegistry()
     expected = registry.Quantity(1, unit).to("millimeter").magnitude
     assert MM_PER_UNIT[unit] == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("taken", "span"),
+    [
+        ([], (0, 3)),
+        ([(4, 8)], (0, 4)),
+        ([(4, 8)], (8, 9)),
+        ([(4, 8)], (7, 9)),
+        ([(10, 12), (0, 20)], (14, 15)),  # a long span starting earlier covers it
+        ([(3, 5), (9, 11)], (5, 9)),
+        ([(3, 5), (9, 11)], (4, 10)),
+    ],
+)
+def test_free_of_is_the_all_disjoint_test(
+    taken: list[tuple[int, int]], span: tuple[int, int]
+) -> None:
+    from extractor.fields.measured import _free_of
+
+    s, e = span
+    assert _free_of(taken)(s, e) == all(e <= a or b <= s for a, b in taken)

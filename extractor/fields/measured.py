@@ -52,8 +52,11 @@ imaging sizes.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import accumulate
 from typing import Any
 
 from extractor.fields.vocabulary import (
@@ -285,15 +288,31 @@ def units_of(
         if all(e <= a or b <= s for a, b in taken):
             units.append(Unit(s, e, phrase, "object", cls))
             taken.append((s, e))
+    free = _free_of(taken)
     for m in _WORD_RE.finditer(chunk):
         s, e = m.start() + start, m.end() + start
-        if all(e <= a or b <= s for a, b in taken):
+        if free(s, e):
             if m.group(0) in abbreviations:
                 units.append(Unit(s, e, m.group(0), "object", abbreviations[m.group(0)]))
                 continue
             kind = "word" if m.group(0)[0].isalnum() else "mark"
             units.append(Unit(s, e, m.group(0), kind))
     return sorted(units, key=lambda u: u.start)
+
+
+def _free_of(taken: list[tuple[int, int]]) -> Callable[[int, int], bool]:
+    """A test that [s, e) overlaps none of the ``taken`` spans (``all(e <= a or b <= s)``),
+    by bisection: the spans starting before ``e`` overlap it when their largest end
+    passes ``s``."""
+    spans = sorted(taken)
+    starts = [a for a, _b in spans]
+    reach = list(accumulate((b for _a, b in spans), max))
+
+    def free(s: int, e: int) -> bool:
+        i = bisect_left(starts, e)
+        return i == 0 or reach[i - 1] <= s
+
+    return free
 
 
 def _is_object(unit: Unit) -> bool:

@@ -78,7 +78,7 @@ def find_sex(text: str) -> list[tuple[int, int, str, str]]:
     """(start, end, 'female'|'male', rule id) for each explicit sex word of the patient."""
     found = []
     for rule in _rules():
-        for match in rule.regex.finditer(text):
+        for match in rule.finditer(text):  # literal test, first-character scan
             sex = "female" if match.groupdict().get("female") else "male"
             start = match.start(sex)
             if OTHER_PERSON_BEFORE_RE.search(text, max(0, start - 60), start):

@@ -62,6 +62,7 @@ from extractor.fields.vocabulary import (
     prime_columns,
     tokenize,
 )
+from extractor.regex_scan import find_all, find_first
 from extractor.rules import Rule, load_rules
 from extractor.schema import FieldName, Mention, SectionKind
 from extractor.sections import SectionSpan, section_at
@@ -170,7 +171,7 @@ def sentence_anchors(
     """Anchor words plus diagnosis spans (``blocks`` for non-index diagnoses)."""
     found = [Anchor(s, e, blocks) for s, e, blocks in diagnoses]
     spans = sorted((s, e) for s, e, _b in diagnoses)
-    for m in cfg.anchor.finditer(text):
+    for m in find_all(cfg.anchor, text):  # first-character scan: extractor.regex_scan
         if not covered(spans, m.start(), m.end()):
             found.append(Anchor(m.start(), m.end()))
     return sorted(found, key=lambda a: a.start)
@@ -395,10 +396,10 @@ def sentence_allowed(sections: list[SectionSpan], start: int, text: str, cfg: Si
     """Patient sections, abstract and title; literature only about the patient. (The
     patient-reference search runs only where its answer is read.)"""
     section = section_at(sections, start)
-    if cfg.general.search(text) and not PATIENT_REFERENCE_RE.search(text):
+    if find_first(cfg.general, text) and not PATIENT_REFERENCE_RE.search(text):
         return False
     if section is None or section.label == "front_matter":
-        return not FRONT_MATTER_SKIP_RE.search(text)
+        return not find_first(FRONT_MATTER_SKIP_RE, text)
     if section.kind == SectionKind.PATIENT or section.label == "abstract":
         return True
     return section.kind == SectionKind.LITERATURE and bool(PATIENT_REFERENCE_RE.search(text))

@@ -150,7 +150,7 @@ def _matches(text: str) -> list[tuple[int, int, SizeValue, str]]:
     found = []
     for rule in _rules():
         kind = rule.options.get("kind")
-        for match in rule.regex.finditer(text):
+        for match in rule.finditer(text):  # literal test, first-character scan
             if kind == "range":
                 value = parse_size_range(match.group("lo"), match.group("hi"), match.group("unit"))
             else:

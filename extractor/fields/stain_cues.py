@@ -108,7 +108,7 @@ def find_cues(
     for rule in rules:
         if rule.options["direction"] in ("sign", "contrast", "subject"):
             continue
-        for m in rule.regex.finditer(text):
+        for m in rule.finditer(text):  # literal test, first-character scan
             marker = overlapped(markers, m.start(), m.end())
             if marker is not None and marker.start <= m.start():
                 again = rule.regex.search(text, marker.end, m.end())
@@ -130,7 +130,7 @@ def find_contrasts(text: str, rules: list[Rule]) -> list[StainCue]:
         _cue(rule, m)
         for rule in rules
         if rule.options["direction"] == "contrast"
-        for m in rule.regex.finditer(text)
+        for m in rule.finditer(text)
     ]
     return sorted(found, key=lambda c: c.start)
 
