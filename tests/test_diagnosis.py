@@ -136,7 +136,7 @@ def sentence_roles(marked: str) -> list[tuple]:
         ("There was a painful mass and [hypertension].", [(None, None)]),
         # another author's case named in the text of this one; counter-example: a method
         ("Kim et al. described a case of [small cell carcinoma].", [("other", None)]),
-        ("Biopsy, stained as Kim et al. advise, showed [schwannoma].", [("final", "histopathology")]),
+        ("Biopsy, as Kim et al. advise, showed [schwannoma].", [("final", "histopathology")]),
     ],
 )
 def test_roles(
