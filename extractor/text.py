@@ -186,8 +186,8 @@ def _replacement(kind: str, match: re.Match[str], original: str) -> str:
         return " " if is_soft_break(prev_line, next_line, after) else "\n"
     if kind == "sp":
         return " "
-    if kind == "times":
-        return "x"
+    if kind == "times":  # "4.5 cm×5.1 cm": a space keeps the unit a word of its own
+        return " x" if original[match.start() - 1 : match.start()].isalpha() else "x"
     if kind == "dash":
         return "-"
     if kind == "quote":

@@ -147,3 +147,19 @@ def test_obstetric_formula_is_a_fallback(text: str, expected: list[str]) -> None
     record = extract(text)
     assert [m.text for m in record.mentions if m.field == "sex"] == expected
     assert record.summary.sex == "female"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a relative named elsewhere in the sentence does not make the patient a relative
+        ("The proband is a 19-year-old woman, first child of healthy parents.", (19.0, "female")),
+        ("The 31-year-old white primipara with twin pregnancy was admitted.", (31.0, "female")),
+        # counter-examples: the age and sex words are the relative's own
+        ("His mother, a 45-year-old woman, had cancer. The patient was seen.", (None, "male")),
+        ("Her twin sister, a 20-year-old woman, was well. The girl had a mass.", (None, "female")),
+    ],
+)
+def test_patient_age_and_sex_beside_a_relative(text: str, expected: tuple) -> None:
+    summary = extract("Case presentation\n" + text).summary
+    assert (summary.age_years, summary.sex) == expected

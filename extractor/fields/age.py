@@ -36,8 +36,13 @@ from extractor.tokenizer import doc_text
 
 DAYS_PER_YEAR = 365.25
 #: an age or sex word is never negated or uncertain itself ("a 45-year-old woman with no
-#: fever"); only "family" (whose age/sex it is) applies
-PERSON_EXEMPT = frozenset({"negated", "uncertain", "hypothetical", "historical", "resolved"})
+#: fever"); whose age or sex it is, the fields' own other-person rules decide from the
+#: words around it ("her 45-year-old mother", "a male cousin"), not a relative named
+#: anywhere in the sentence ("a 19-year-old woman, first child of healthy parents";
+#: "a 31-year-old primipara with twin pregnancy"), so ConText's family flag is exempt too
+PERSON_EXEMPT = frozenset(
+    {"negated", "uncertain", "hypothetical", "historical", "resolved", "family"}
+)
 _UNIT_YEARS = {"y": 1.0, "m": 1 / 12, "w": 7 / DAYS_PER_YEAR, "d": 1 / DAYS_PER_YEAR}
 OTHER_PERSON_RE = re.compile(
     r"[^\w.,;!?]{0,3}(?:(?:old|female|male|caucasian)\s+)?(?:mother|father|sister|brother|son|daughter|"
