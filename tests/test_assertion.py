@@ -403,8 +403,9 @@ def test_prefiltered_matcher_takes_the_full_order_on_a_tie(
     monkeypatch.setattr(
         prefiltered,
         "run_in_order",
-        lambda doc, matched, targets=None: calls.append((doc.text, len(matched)))
-        or run_in_order(doc, matched, targets),
+        lambda doc, matched, targets=None: (
+            calls.append((doc.text, len(matched))) or run_in_order(doc, matched, targets)
+        ),
     )
     for sentence in ("Metastases were excluded.", "Metastases were absent."):
         doc = get_engine().nlp.tokenizer(sentence)
