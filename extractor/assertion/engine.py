@@ -31,8 +31,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+import numpy
 import spacy
 from medspacy.context import ConText
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
 
 from extractor.assertion import matcher
@@ -56,6 +58,7 @@ WINDOW = 40
 MAX_CHARS = 3000
 WINDOW_CHARS = 300
 PHRASE_ATTR = "LOWER"  # rules without a pattern match their literal case-insensitively
+_NOT_START = numpy.uint64(2**64 - 1)  # SENT_START -1 (not a start) in a uint64 array
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,15 @@ class SentenceResult:
     target_cues: list[list[CueMatch]]
     #: every cue of the sentence (empty when the sentence was only windowed)
     cues: list[CueMatch]
+
+
+def _one_sentence(doc: Doc) -> None:
+    """Make token 0 the only sentence start, as ``token.is_sent_start = token.i == 0``
+    on every token does, in one array write (the setter checks the Doc each time)."""
+    if len(doc):
+        starts = numpy.full((len(doc), 1), _NOT_START, dtype=numpy.uint64)
+        starts[0, 0] = 1
+        doc.from_array([SENT_START], starts)
 
 
 def shift_cue(cue: CueMatch, offset: int) -> CueMatch:
@@ -261,8 +273,7 @@ class ContextEngine:
         lower = lower_words(doc)
         if asserting_only and not self.cue_filter.may_match(lower):
             return [[] for _ in targets], []
-        for token in doc:
-            token.is_sent_start = token.i == 0
+        _one_sentence(doc)
         spans: list[Span | None] = [
             doc.char_span(s - offset, e - offset, label="TARGET", alignment_mode="expand")
             for s, e in targets
@@ -296,8 +307,7 @@ class ContextEngine:
         do not cut or block the cues around it, while for another target ("risk
         factors for [CAD]") they still do."""
         doc = self.nlp.make_doc(text)
-        for token in doc:
-            token.is_sent_start = token.i == 0
+        _one_sentence(doc)
         target = Span(doc, span.start, span.end, label="TARGET")
         where = [(span.start, span.end)]
         modifiers, (linked,) = self._graph(doc, where, where)
