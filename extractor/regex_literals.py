@@ -21,6 +21,7 @@ them is tested like an ASCII one (:func:`searchable`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import cache, lru_cache
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -78,6 +79,53 @@ class LiteralGate:
             return [True] * len(self.literals)
         present = {lit for lit in self.distinct if lit in lower}
         return [lits is None or not lits.isdisjoint(present) for lits in self.literals]
+
+
+#: the non-ASCII characters that equal an ASCII character under IGNORECASE (the re
+#: module's documentation names them; a test checks every code point)
+ASCII_CASE_TWINS = frozenset("\u0130\u0131\u017f\u212a")
+_TWIN_RE = re.compile("[" + "".join(sorted(ASCII_CASE_TWINS)) + "]")
+
+
+class TextGate:
+    """The test of :class:`LiteralGate` for one pattern on every slice of one text, from
+    one scan of the text: a slice holding no occurrence of the pattern's literals (and
+    no character of :data:`ASCII_CASE_TWINS`) has no match of the pattern.
+
+    A match in a slice contains one of the literals up to case; each of its characters
+    equals an ASCII one under IGNORECASE, so it is that character up to ASCII case or a
+    twin. Without a twin in the slice, the lower-cased text holds the literal there
+    (lower-casing the text maps one character to one when its length is unchanged, and
+    an ASCII character's lower case does not depend on its neighbours).
+    """
+
+    def __init__(self, text: str, literals: Literals | None) -> None:
+        lower = text.lower()
+        self.always = literals is None or len(lower) != len(text)
+        found: list[tuple[int, int]] = []
+        for literal in () if self.always else literals or ():
+            at = lower.find(literal)
+            while at >= 0:
+                found.append((at, at + len(literal)))
+                at = lower.find(literal, at + 1)
+        found.sort()
+        self.starts = [a for a, _ in found]
+        self.ends = [b for _, b in found]
+        self.twins = [] if text.isascii() else [m.start() for m in _TWIN_RE.finditer(text)]
+
+    def possible(self, start: int, end: int) -> bool:
+        """False only when the pattern cannot match ``text[start:end]``."""
+        if self.always:
+            return True
+        i = bisect_left(self.twins, start)
+        if i < len(self.twins) and self.twins[i] < end:
+            return True
+        i = bisect_left(self.starts, start)
+        while i < len(self.starts) and self.starts[i] < end:
+            if self.ends[i] <= end:
+                return True
+            i += 1
+        return False
 
 
 @cache

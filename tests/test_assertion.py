@@ -351,13 +351,13 @@ def test_prefilter_table(sentence: str, analysed: bool) -> None:
 
 def test_asserting_only_skips_context(monkeypatch: pytest.MonkeyPatch) -> None:
     engine = get_engine()
-    real, ran = engine.context, []
+    real, ran = engine._graph, []
 
-    def context(doc: Doc, targets: str) -> Doc:
+    def graph(doc: Doc, *args: object) -> object:
         ran.append(doc.text)
-        return real(doc, targets=targets)
+        return real(doc, *args)
 
-    monkeypatch.setattr(engine, "context", context)
+    monkeypatch.setattr(engine, "_graph", graph)
     for sentence, _ in PREFILTER_CASES:
         engine.analyze(sentence, [(0, 4)], asserting_only=True)
     # a target overlapping a control cue is run once more alone (Engine._solo)
@@ -403,7 +403,9 @@ def test_prefiltered_matcher_takes_the_full_order_on_a_tie(
     monkeypatch.setattr(
         prefiltered,
         "run_in_order",
-        lambda doc, matched: calls.append((doc.text, len(matched))) or run_in_order(doc, matched),
+        lambda doc, matched, targets=None: (
+            calls.append((doc.text, len(matched))) or run_in_order(doc, matched, targets)
+        ),
     )
     for sentence in ("Metastases were excluded.", "Metastases were absent."):
         doc = get_engine().nlp.tokenizer(sentence)

@@ -4,9 +4,12 @@ ConText (Harkema et al., 2009, "ConText: an algorithm for determining negation,
 experiencer, and temporal status from clinical reports", J Biomed Inform 42:839)
 matches cue phrases, gives each a scope (to the end or the start of the sentence,
 cut by terminators, by another cue of the same category and by ``max_scope``) and
-lets a cue modify the targets inside its scope. We use medspaCy's implementation
-with our own rule file (:mod:`extractor.assertion.rules`); only its rule matcher is
-replaced by one that finds the same matches faster (:mod:`extractor.assertion.matcher`).
+lets a cue modify the targets inside its scope. We use medspaCy's ConText
+with our own rule file (:mod:`extractor.assertion.rules`) to build the rules and its
+rule matcher; the matcher is replaced by one that finds the same matches faster
+(:mod:`extractor.assertion.matcher`), and ConText's modifier and scope bookkeeping by
+:mod:`extractor.assertion.graph`, which gives the same modifiers and scopes without
+spaCy extensions.
 
 The engine works on plain sentence strings, tokenized by its own blank English
 tokenizer, so the pipeline component and :func:`extractor.assertion.assess` run
@@ -28,12 +31,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+import numpy
 import spacy
 from medspacy.context import ConText
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
 
 from extractor.assertion import matcher
 from extractor.assertion.doc_filter import DocCueFilter
+from extractor.assertion.graph import Modifier, build_modifiers, check_rules, modifiers_of_targets
 from extractor.assertion.rules import (
     CONTROL_CATEGORIES,
     CONTROL_DIRECTIONS,
@@ -52,13 +58,7 @@ WINDOW = 40
 MAX_CHARS = 3000
 WINDOW_CHARS = 300
 PHRASE_ATTR = "LOWER"  # rules without a pattern match their literal case-insensitively
-_TARGETS_ATTR = "assertion_targets"
-#: the one target whose overlapping control cues the matcher drops (see ``_solo``)
-_SOLO_ATTR = "assertion_solo_target"
-
-for _attr in (_TARGETS_ATTR, _SOLO_ATTR):
-    if not Doc.has_extension(_attr):
-        Doc.set_extension(_attr, default=None)
+_NOT_START = numpy.uint64(2**64 - 1)  # SENT_START -1 (not a start) in a uint64 array
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,15 @@ class SentenceResult:
     cues: list[CueMatch]
 
 
+def _one_sentence(doc: Doc) -> None:
+    """Make token 0 the only sentence start, as ``token.is_sent_start = token.i == 0``
+    on every token does, in one array write (the setter checks the Doc each time)."""
+    if len(doc):
+        starts = numpy.full((len(doc), 1), _NOT_START, dtype=numpy.uint64)
+        starts[0, 0] = 1
+        doc.from_array([SENT_START], starts)
+
+
 def shift_cue(cue: CueMatch, offset: int) -> CueMatch:
     return replace(
         cue,
@@ -107,7 +116,7 @@ def _chars(doc: Doc, start: int, end: int, at: int) -> tuple[int, int]:
     return at, at
 
 
-def _cue(doc: Doc, modifier, offset: int, modifiers=()) -> CueMatch:  # noqa: ANN001
+def _cue(doc: Doc, modifier: Modifier, offset: int, modifiers: Sequence[Modifier] = ()) -> CueMatch:
     start, end = modifier.modifier_span
     span = doc[start:end]
     scope = _chars(doc, *modifier.scope_span, span.end_char)
@@ -126,7 +135,7 @@ def _cue(doc: Doc, modifier, offset: int, modifiers=()) -> CueMatch:  # noqa: AN
     )
 
 
-def _ending_in(span: Span, modifiers) -> list:  # noqa: ANN001 - ConTextModifier list
+def _ending_in(span: Span, modifiers: Sequence[Modifier]) -> list[Modifier]:
     """Cues that start before ``span`` and end inside it: "was not [jaundiced]".
 
     ConText never lets a cue modify a target it overlaps; a cue whose last word is the
@@ -140,7 +149,7 @@ def _ending_in(span: Span, modifiers) -> list:  # noqa: ANN001 - ConTextModifier
     ]
 
 
-def _opening(span: Span, modifiers) -> list:  # noqa: ANN001 - ConTextModifier list
+def _opening(span: Span, modifiers: Sequence[Modifier]) -> list[Modifier]:
     """Forward cues that open the span itself: "[no signs of endocarditis]",
     "[without any recurrence]" (the span is what the cue negates). A cue glued to the
     next word ("[non-Hodgkin lymphoma]") or one whose rule says ``names_finding``
@@ -160,7 +169,7 @@ def _opening(span: Span, modifiers) -> list:  # noqa: ANN001 - ConTextModifier l
     return found
 
 
-def _inside(span: Span, modifier) -> bool:  # noqa: ANN001 - ConTextModifier
+def _inside(span: Span, modifier: Modifier) -> bool:
     """A cue in the middle of the span: "[disc bulge without canal compromise]" asserts
     its head (the bulge), so the cue does not modify the span. (medspaCy's overlap test
     misses a cue that lies wholly inside a target.)"""
@@ -168,15 +177,16 @@ def _inside(span: Span, modifier) -> bool:  # noqa: ANN001 - ConTextModifier
     return span.start < start and end <= span.end
 
 
-def _shield_ends(modifiers) -> set[int]:  # noqa: ANN001 - ConTextModifier list
+def _shield_ends(modifiers: Sequence[Modifier]) -> set[int]:
     return {m.modifier_span[1] for m in modifiers if m.category.upper() == SHIELD}
 
 
-def _span_cues(span: Span, modifiers) -> list:  # noqa: ANN001 - ConTextModifier list
-    """The cues asserting ``span``. A relation shield ("recurrence of", "risk factors
-    for") ends negation scopes like a terminator; a backward negation cut by one ("the
-    recurrence of [the tumour] was not seen") is about the relation, not the span."""
-    outside = [m for m in span._.modifiers if not _inside(span, m)]
+def _span_cues(span: Span, linked: list[Modifier], modifiers: list[Modifier]) -> list[Modifier]:
+    """The cues asserting ``span`` (``linked``: the modifiers ConText links to it). A
+    relation shield ("recurrence of", "risk factors for") ends negation scopes like a
+    terminator; a backward negation cut by one ("the recurrence of [the tumour] was
+    not seen") is about the relation, not the span."""
+    outside = [m for m in linked if not _inside(span, m)]
     cues = [*outside, *_ending_in(span, modifiers), *_opening(span, modifiers)]
     if not any(m.category.upper() == NEGATED and m.direction == "BACKWARD" for m in cues):
         return cues
@@ -190,7 +200,7 @@ def _span_cues(span: Span, modifiers) -> list:  # noqa: ANN001 - ConTextModifier
     ]
 
 
-def _finding_scope(doc: Doc, modifier, modifiers) -> tuple[int, int]:  # noqa: ANN001
+def _finding_scope(doc: Doc, modifier: Modifier, modifiers: Sequence[Modifier]) -> tuple[int, int]:
     """The token scope of a negation widened over a relation shield that cut it, so the
     negated finding is "recurrence of the tumour", not nothing (forward) or "the tumour"
     (backward); it stops at the next other control cue."""
@@ -228,45 +238,61 @@ class ContextEngine:
             phrase_matcher_attr=PHRASE_ATTR,
         )
         self.context.add(list(ruleset.rules))
-        self.matcher = matcher.install(
-            self.context, self.nlp.tokenizer, PHRASE_ATTR, targets_attr=_SOLO_ATTR
-        )
+        check_rules(ruleset.rules)
+        self.matcher = matcher.install(self.context, self.nlp.tokenizer, PHRASE_ATTR)
         self.cue_filter = cue_filter(ruleset.rules, tokenized_words(self.nlp.tokenizer))
         #: the same test on a pipeline document's own tokens (see :mod:`.doc_filter`)
         self.doc_filter = DocCueFilter(
             self.nlp.tokenizer, self.cue_filter, max_chars=MAX_CHARS, max_tokens=MAX_TOKENS
         )
 
-    def _run(  # noqa: ANN202
+    def _graph(
+        self,
+        doc: Doc,
+        spans: list[tuple[int, int]],
+        solo: Sequence[tuple[int, int]] = (),
+        lower: list[str] | None = None,
+    ) -> tuple[list[Modifier], list[list[Modifier]]]:
+        """ConText on ``doc`` (one sentence): its modifiers, and for each target token
+        span those linked to it. The matcher drops the control cues overlapping the
+        ``solo`` target (see :meth:`_solo`)."""
+        matches = self.matcher(doc, solo, lower)
+        rule_map, strings = self.matcher.rule_map, doc.vocab.strings
+        modifiers = build_modifiers(matches, lambda key: rule_map[strings[key]], len(doc))
+        return modifiers, modifiers_of_targets(modifiers, spans)
+
+    def _run(
         self,
         text: str,
         targets: Sequence[tuple[int, int]],
         offset: int,
         doc: Doc | None = None,
         asserting_only: bool = False,
-    ):
+    ) -> tuple[list[list[CueMatch]], list[CueMatch]]:
         doc = doc if doc is not None else self.nlp.make_doc(text)
-        if asserting_only and not self.cue_filter.may_match(lower_words(doc)):
+        lower = lower_words(doc)
+        if asserting_only and not self.cue_filter.may_match(lower):
             return [[] for _ in targets], []
-        for token in doc:
-            token.is_sent_start = token.i == 0
+        _one_sentence(doc)
         spans: list[Span | None] = [
             doc.char_span(s - offset, e - offset, label="TARGET", alignment_mode="expand")
             for s, e in targets
         ]
-        doc._.set(_TARGETS_ATTR, [s for s in spans if s is not None])
-        doc._.set(_SOLO_ATTR, None)
-        self.context(doc, targets=_TARGETS_ATTR)
-        modifiers = doc._.context_graph.modifiers
+        present = [(s.start, s.end) for s in spans if s is not None]
+        modifiers, linked = self._graph(doc, present, (), lower)
         control = [m.modifier_span for m in modifiers if m.category.upper() in CONTROL_CATEGORIES]
-        target_cues = [
-            []
-            if span is None
-            else self._solo(text, span, offset)
-            if any(a < span.end and span.start < b for a, b in control)
-            else [_cue(doc, m, offset, modifiers) for m in _span_cues(span, modifiers)]
-            for span in spans
-        ]
+        target_cues: list[list[CueMatch]] = []
+        found = iter(linked)
+        for span in spans:
+            if span is None:
+                target_cues.append([])
+                continue
+            mods = next(found)
+            if any(a < span.end and span.start < b for a, b in control):
+                target_cues.append(self._solo(text, span, offset))
+            else:
+                cues = _span_cues(span, mods, modifiers)
+                target_cues.append([_cue(doc, m, offset, modifiers) for m in cues])
         kept = modifiers
         if asserting_only:
             kept = [m for m in modifiers if m.direction not in CONTROL_DIRECTIONS]
@@ -281,14 +307,11 @@ class ContextEngine:
         do not cut or block the cues around it, while for another target ("risk
         factors for [CAD]") they still do."""
         doc = self.nlp.make_doc(text)
-        for token in doc:
-            token.is_sent_start = token.i == 0
+        _one_sentence(doc)
         target = Span(doc, span.start, span.end, label="TARGET")
-        doc._.set(_TARGETS_ATTR, [target])
-        doc._.set(_SOLO_ATTR, [target])
-        self.context(doc, targets=_TARGETS_ATTR)
-        modifiers = doc._.context_graph.modifiers
-        return [_cue(doc, m, offset, modifiers) for m in _span_cues(target, modifiers)]
+        where = [(span.start, span.end)]
+        modifiers, (linked,) = self._graph(doc, where, where)
+        return [_cue(doc, m, offset, modifiers) for m in _span_cues(target, linked, modifiers)]
 
     def analyze(
         self, text: str, targets: Sequence[tuple[int, int]] = (), *, asserting_only: bool = False

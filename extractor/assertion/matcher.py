@@ -34,7 +34,7 @@ that must follow or precede), so it does not compete with the cues inside that c
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from medspacy.common.medspacy_matcher import MedspacyMatcher
 from medspacy.common.util import prune_overlapping_matches
@@ -123,13 +123,17 @@ class PrefilteredMatcher:
             return []
         return [(span.start, span.end) for span in doc._.get(self.targets_attr) or ()]
 
-    def _keep(self, matches: list[Match], doc: Doc) -> list[Match]:
+    def _keep(
+        self, matches: list[Match], doc: Doc, targets: Sequence[tuple[int, int]] | None
+    ) -> list[Match]:
         """``matches`` with anchored cues cut to their first token, and without the
-        control cues that overlap a target span."""
+        control cues that overlap a target span (``targets``, token offsets; ``None``:
+        those of the Doc extension ``targets_attr``)."""
         rules = self.full.rule_map
         vocab = doc.vocab
         matches = [_anchor(rules[vocab[key].text], key, start, end) for key, start, end in matches]
-        targets = self._targets(doc)
+        if targets is None:
+            targets = self._targets(doc)
         if not targets:
             return matches
         return [
@@ -140,22 +144,28 @@ class PrefilteredMatcher:
             or not any(start < t_end and t_start < end for t_start, t_end in targets)
         ]
 
-    def run_all(self, doc: Doc) -> list[Match]:
+    def run_all(self, doc: Doc, targets: Sequence[tuple[int, int]] | None = None) -> list[Match]:
         """Every pattern of the rule set, with the same anchoring, dropping and pruning:
         what the prefiltered path must return."""
         full = self.full
         matches = full._MedspacyMatcher__matcher(doc)  # MedspacyMatcher.__call__, unpruned
         matches += full._MedspacyMatcher__phrase_matcher(doc)
         matches += full._MedspacyMatcher__regex_matcher(doc)
-        matches = self._keep(matches, doc)
+        matches = self._keep(matches, doc, targets)
         return prune_overlapping_matches(matches) if self.prune else matches
 
-    def __call__(self, doc: Doc) -> list[Match]:
+    def __call__(
+        self,
+        doc: Doc,
+        targets: Sequence[tuple[int, int]] | None = None,
+        lower: list[str] | None = None,
+    ) -> list[Match]:
+        """The cue matches of ``doc``; ``lower``: its lower-cased words, if known."""
         if self.always_full:
-            return self.run_all(doc)
+            return self.run_all(doc, targets)
         matches: list[Match] = []
         matched: list[int] = []
-        tokens = Tokens(doc, lower_words(doc))
+        tokens = Tokens(doc, lower_words(doc) if lower is None else lower)
         for i in self.filter.matchable(tokens.lower):
             key, pattern = self.token_matchers[i]
             n = len(matches)
@@ -167,11 +177,16 @@ class PrefilteredMatcher:
                 matched.append(i)
         if len({(start, end) for _, start, end in matches}) < len(matches):
             # which one pruning keeps depends on the full matcher's order
-            return self.run_in_order(doc, tuple(matched))
+            return self.run_in_order(doc, tuple(matched), targets)
         matches.extend(self.phrases(doc))
-        return prune_overlapping_matches(self._keep(matches, doc))
+        return prune_overlapping_matches(self._keep(matches, doc, targets))
 
-    def run_in_order(self, doc: Doc, matched: tuple[int, ...]) -> list[Match]:
+    def run_in_order(
+        self,
+        doc: Doc,
+        matched: tuple[int, ...],
+        targets: Sequence[tuple[int, int]] | None = None,
+    ) -> list[Match]:
         """:meth:`run_all` where only the token patterns ``matched`` (indices) match:
         their matches in the full matcher's order, from a matcher holding only them."""
         matcher = self._ordered.get(matched)
@@ -187,7 +202,7 @@ class PrefilteredMatcher:
         matches = matcher(doc)
         matches += full._MedspacyMatcher__phrase_matcher(doc)
         matches += full._MedspacyMatcher__regex_matcher(doc)
-        return prune_overlapping_matches(self._keep(matches, doc))
+        return prune_overlapping_matches(self._keep(matches, doc, targets))
 
 
 def install(

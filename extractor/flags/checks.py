@@ -4,12 +4,14 @@ parameters and returns the flags it raises per summary key (rules and their mean
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from extractor.flags.evidence import PATIENT, Source, unique
 from extractor.flags.rules import ReviewRule
+from extractor.regex_literals import TextGate, required_literals
 from extractor.schema import (
     FALLBACK_SECTIONS,
     SECTION_KINDS,
@@ -41,8 +43,24 @@ class Context:
     def mentions(self) -> list[Mention]:
         return self.record.mentions
 
+    _region_sentences: list[tuple[int, int]] | None = field(default=None, repr=False)
+    _gates: dict[re.Pattern[str], TextGate] = field(default_factory=dict, repr=False)
+
     def region_sentences(self) -> list[tuple[int, int]]:
-        return [(a, b) for a, b in self.sentences if any(s <= a < e for s, e in self.regions)]
+        """The sentences starting in a region (computed once)."""
+        if self._region_sentences is None:
+            self._region_sentences = [
+                (a, b) for a, b in self.sentences if any(s <= a < e for s, e in self.regions)
+            ]
+        return self._region_sentences
+
+    def may_match(self, regex: re.Pattern[str], start: int, end: int) -> bool:
+        """False only when ``regex`` cannot match ``text[start:end]``: the slice holds
+        none of its required literals (one scan of the text per pattern)."""
+        gate = self._gates.get(regex)
+        if gate is None:
+            gate = self._gates[regex] = TextGate(self.text, required_literals(regex))
+        return gate.possible(start, end)
 
 
 def summary_regions(record: Record, text_length: int) -> list[tuple[int, int]]:

@@ -65,10 +65,13 @@ def missing_result(ctx: Context, rule: ReviewRule) -> Flags:
     from extractor.fields.stain_markers import default_index, find_markers
 
     index = default_index()
+    cue = rule.params["staining_cue"]
     spans, names = [], []
     for a, b in ctx.region_sentences():
+        if not ctx.may_match(cue, a, b):
+            continue
         sentence = ctx.text[a:b]
-        if not rule.params["staining_cue"].search(sentence):
+        if not cue.search(sentence):
             continue
         for marker in find_markers(sentence, index):
             start, end = a + marker.start, a + marker.end
@@ -87,6 +90,8 @@ def missing_unit(ctx: Context, rule: ReviewRule) -> Flags:
     p = rule.params
     spans = []
     for a, b in ctx.region_sentences():
+        if not ctx.may_match(p["lesion_cue"], a, b):
+            continue
         sentence = ctx.text[a:b]
         if not p["lesion_cue"].search(sentence):
             continue
