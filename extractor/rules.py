@@ -53,7 +53,9 @@ class Rule:
     anchor: str | None = None
     gate: re.Pattern[str] | None = None
     literals: Literals | None = None
-    scan: re.Pattern[str] | None = None
+    #: search through the first-character scanner (:mod:`extractor.regex_scan`), built on
+    #: the first search, not at load: it compiles the pattern a second time
+    scanned: bool = True
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """Matches of the pattern in ``text``; with a ``gate``, none unless the gate is
@@ -63,11 +65,12 @@ class Rule:
             return
         if self.gate is not None and self.gate.search(text) is None:
             return
+        scan = regex_scan.scanner(self.regex) if self.scanned else None
         if not self.anchor:
-            yield from regex_scan.finditer(self.regex, self.scan, text)
+            yield from regex_scan.finditer(self.regex, scan, text)
             return
         for start, end in anchored_lines(text, self.anchor):
-            yield from regex_scan.finditer(self.regex, self.scan, text, start, end)
+            yield from regex_scan.finditer(self.regex, scan, text, start, end)
 
 
 def anchored_lines(text: str, anchor: str) -> list[tuple[int, int]]:
@@ -163,7 +166,6 @@ def parse_rules(name: str, data: Any, extra_keys: frozenset[str] = frozenset()) 
                 _anchor(where, raw, regex),
                 _gate(where, raw, regex),
                 required_literals(regex),
-                regex_scan.scanner(regex),
             )
         )
     return rules

@@ -93,12 +93,12 @@ def test_scanned_rules_find_the_same_matches() -> None:
     texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))]
     texts += [normalize(t).text for t in texts] + SENTENCES
     rules = _packaged_rules()
-    assert sum(r.scan is not None for r in rules) > len(rules) * 3 // 4
+    assert sum(regex_scan.scanner(r.regex) is not None for r in rules) > len(rules) * 3 // 4
     compared = 0
     for rule in rules:
         for text in [*texts, rule.example, *rule.counter_examples]:
             want = [(m.span(), m.groupdict()) for m in rule.regex.finditer(text)]
-            scanned = regex_scan.finditer(rule.regex, rule.scan, text)
+            scanned = regex_scan.finditer(rule.regex, regex_scan.scanner(rule.regex), text)
             got = [(m.span(), m.groupdict()) for m in scanned]
             assert got == want, (rule.id, text[:60])
             compared += len(want)

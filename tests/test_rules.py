@@ -137,7 +137,7 @@ def test_gated_rule_runs_only_on_texts_with_its_gate() -> None:
             searched.append(text)
             return rule.regex.finditer(text)
 
-    counted = dataclasses.replace(rule, regex=Counting(), scan=None)
+    counted = dataclasses.replace(rule, regex=Counting(), scanned=False)
     assert list(counted.finditer("no sex letter, 45 years")) == []
     assert searched == []  # the pattern never ran
     assert [m.group(0) for m in counted.finditer("a 45 M")] == ["45 "]
