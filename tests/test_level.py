@@ -52,6 +52,7 @@ def levels(text: str) -> list[tuple[str, list[str], str]]:
         ("a pT1 tumour", []),
         ("low C3 and C4 complement levels", []),
         ("serum free T4 was normal", []),
+        ("thyroid-stimulating hormone, f-T3 and f-T4 were in range", []),
         ("MRI of Lumbo-sacral spine including SI joints", []),
         ("pain in the right lumbar region", []),
         ("lateral cervical spine X-ray.", []),
