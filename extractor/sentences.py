@@ -66,12 +66,25 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_SPANS_KEY = ("extractor", "sentence_spans")
+
+
+def doc_sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+    """:func:`sentence_spans` of the doc's text, computed once per doc (the sentence
+    component and the assertion stage both read them); kept in ``doc.user_data``."""
+    spans = doc.user_data.get(_SPANS_KEY)
+    if spans is None:
+        spans = sentence_spans(doc_text(doc))
+        doc.user_data[_SPANS_KEY] = spans
+    return spans
+
+
 @Language.component("case_sentences")
 def case_sentences(doc: Doc) -> Doc:
     """Set sentence starts from :func:`sentence_spans` (one array write, linear time)."""
     if not len(doc):
         return doc
-    starts = {s for s, _ in sentence_spans(doc_text(doc))}
+    starts = {s for s, _ in doc_sentence_spans(doc)}
     # spaCy reads SENT_START from a uint64 array: 1 = starts a sentence, -1 = does not
     flags = numpy.full((len(doc), 1), -1, dtype="int64").astype("uint64")
     new_sent = True

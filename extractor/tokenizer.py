@@ -47,15 +47,51 @@ def tokenized_whole(doc: Doc) -> bool:
     return doc.user_data.get(_WHOLE_KEY, False)
 
 
+#: distinct chunks remembered by :class:`ChunkWarmer` before it starts over
+MAX_SEEN_CHUNKS = 100_000
+
+
+class ChunkWarmer:
+    """Fills spaCy's chunk cache with the chunks of a text before it is tokenized.
+
+    spaCy's tokenizer caches the tokens of each whitespace-separated chunk it splits,
+    but only until the first special case ("e.g.", "Dr.", ...) of the call: from there
+    a per-call flag stops all caching, so most chunks of a report are split again in
+    every report. Tokenizing each chunk never seen before on its own (a call of its own,
+    so the flag is clear) caches it; the whole text is then tokenized as before, from
+    the cache. The tokens are the same: the cache holds a chunk's own tokenization.
+    """
+
+    def __init__(self, tokenizer: Tokenizer) -> None:
+        self.tokenizer = tokenizer
+        self.seen: set[str] = set()
+        self.calls = 0
+
+    def warm(self, text: str) -> None:
+        """Tokenize alone each chunk of ``text`` not seen before."""
+        new = set(text.split()) - self.seen
+        if not new:
+            return
+        if len(self.seen) + len(new) > MAX_SEEN_CHUNKS:
+            self.seen.clear()
+        self.seen |= new
+        tokenizer = self.tokenizer
+        for chunk in new:
+            tokenizer(chunk)
+        self.calls += len(new)
+
+
 class SafeTokenizer:
     """Callable like a spaCy tokenizer; linear time on any input."""
 
     def __init__(self, tokenizer: Tokenizer) -> None:
         self.tokenizer = tokenizer
         self.vocab = tokenizer.vocab
+        self.warmer = ChunkWarmer(tokenizer)
 
     def __call__(self, text: str) -> Doc:
         if not _LONG_CHUNK_RE.search(text):
+            self.warmer.warm(text)
             doc = self.tokenizer(text)
             doc.user_data[_WHOLE_KEY] = True
             return doc

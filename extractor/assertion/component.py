@@ -20,6 +20,7 @@ from extractor.assertion.engine import get_engine
 from extractor.assertion.resolve import to_assertion
 from extractor.fields.base import Candidate
 from extractor.schema import SectionKind
+from extractor.sentences import doc_sentence_spans
 from extractor.tokenizer import doc_text
 
 
@@ -33,7 +34,9 @@ def case_assertions(doc: Doc) -> Doc:
     else:
         patient = [(s.start, s.end) for s in doc._.sections if s.kind == SectionKind.PATIENT]
     skip = get_engine().doc_filter.for_doc(doc)
-    result = analyze_text(text, spans, also_in=patient, skip=skip)
+    result = analyze_text(
+        text, spans, also_in=patient, skip=skip, sentences=doc_sentence_spans(doc)
+    )
     for cand, cues in zip(candidates, result.target_cues, strict=True):
         cand.assertion = to_assertion(cues, (cand.start, cand.end), cand.exempt)
     exempt_spans = [(c.start, c.end) for c in candidates if "negated" in c.exempt]

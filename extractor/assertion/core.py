@@ -47,6 +47,7 @@ def analyze_text(
     also_in: Sequence[tuple[int, int]] = (),
     engine: ContextEngine | None = None,
     skip: Skip | None = None,
+    sentences: list[tuple[int, int]] | None = None,
 ) -> TextResult:
     """Run ConText on the sentences of ``text`` holding a target (or on all of them, or
     also on those starting inside one of the ``also_in`` character ranges).
@@ -56,9 +57,11 @@ def analyze_text(
     ``engine`` defaults to the packaged rules; the benchmark passes another rule set.
     ``skip(start, end)`` may say of a sentence that the engine would find no cue in it
     (:mod:`~extractor.assertion.doc_filter`, from the pipeline document's tokens).
+    ``sentences`` are :func:`sentence_spans` of ``text`` when the caller has them.
     """
     engine = engine or get_engine()
-    sentences = sentence_spans(text)
+    if sentences is None:
+        sentences = sentence_spans(text)
     groups = _group_by_sentence(sentences, targets)
     target_cues: list[list[CueMatch]] = [[] for _ in targets]
     cues: list[CueMatch] = []
