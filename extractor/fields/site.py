@@ -426,21 +426,26 @@ class SiteField(BaseField):
         out: list[Candidate] = []
         sentences = _sentences(doc)
         prime_columns(full, sentences)  # one tokenization for every sentence
-        for s_start, s_end in sentences:
+        # one vocabulary match of the document, cut per sentence; a sentence without a
+        # site match or a final diagnosis gives no site and is not looked at further
+        for (s_start, s_end), matches in zip(
+            sentences, index.find_in_spans(full, sentences), strict=True
+        ):
+            inside = [(s - s_start, e - s_start) for s, e in finals if s_start <= s and e <= s_end]
+            if not matches and not inside:
+                continue
             text = full[s_start:s_end]
             if not sentence_allowed(sections, s_start, text, cfg):
                 continue
             lo, hi = bisect_left(dx_starts, s_start), bisect_left(dx_starts, s_end)
             local = [(s - s_start, e - s_start, b) for s, e, b in dx[lo:hi] if e <= s_end]
             spans = [(s, e) for s, e, _b in local]
-            sites = [
-                m
-                for m in merge_adjacent(text, index.find(text))
-                if not covered(spans, m.start, m.end)
-            ]
-            anchors = sentence_anchors(text, cfg, local)
-            found = locate_sites(text, sites, anchors, cfg, lat_words) if sites else []
-            inside = [(s - s_start, e - s_start) for s, e in finals if s_start <= s and e <= s_end]
+            sites = [m for m in merge_adjacent(text, matches) if not covered(spans, m.start, m.end)]
+            found = (
+                locate_sites(text, sites, sentence_anchors(text, cfg, local), cfg, lat_words)
+                if sites
+                else []
+            )
             found += sites_in_diagnoses(text, inside, index, cfg, lat_words, dx_index)
             for f in sorted(found, key=lambda f: f.start):
                 out.append(

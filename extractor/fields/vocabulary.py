@@ -17,9 +17,12 @@ here). Matching is a token trie (no spaCy needed, so the parsers stay pure):
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import compress, count
+from operator import or_
 from typing import Any
 
 import numpy as np
@@ -43,6 +46,7 @@ from extractor.fields.vocabulary_tokens import (
     fold,
     joined_variant,
     key_of,
+    open_edge,
     prime_columns,
     raw_key_of,
     tokenize,
@@ -71,6 +75,7 @@ __all__ = [
     "key_of",
     "laterality_words",
     "load_vocabulary",
+    "open_edge",
     "parse_vocabulary",
     "parse_vocabulary_file",
     "phrase_index",
@@ -208,12 +213,9 @@ class PhraseIndex:
         folded_root, raw_root = self._folded.root, self._raw.root
         out: list[VocabMatch] = []
         i = 0  # the first token not inside a match
-        # only tokens that start a key are tried (one comprehension over the tokens)
-        for k in [
-            k
-            for k, (f, r) in enumerate(zip(folded, raw, strict=True))
-            if f in folded_root or r in raw_root
-        ]:
+        # only tokens that start a key are tried (membership tests mapped over the tokens)
+        starting = map(or_, map(folded_root.__contains__, folded), map(raw_root.__contains__, raw))
+        for k in compress(count(), starting):
             if k < i:
                 continue
             i = k
@@ -224,6 +226,34 @@ class PhraseIndex:
                 continue
             out.append(VocabMatch(starts[i], ends[i + n - 1], entry, how))
             i += n
+        return out
+
+    def find_in_spans(self, text: str, spans: Sequence[tuple[int, int]]) -> list[list[VocabMatch]]:
+        """:meth:`find` of each ``text[a:b]`` (offsets into it), cut from one :meth:`find`
+        of ``text``.
+
+        A span is cut when white space touches both its edges (its tokens are then those
+        of ``text`` inside it: :func:`prime_columns`) and no match of ``text`` crosses an
+        edge. Then the matching, left to right, reaches the span's first token outside any
+        match in both runs, tries the same tokens, and every trie walk in the span ends
+        inside it in the ``text`` run (a walk past the end would give a match crossing it:
+        the longer of the two walks is taken), so it gives the same matches. Other spans
+        are matched on their own.
+        """
+        whole = self.find(text)
+        starts = [m.start for m in whole]
+        n = len(text)
+        out: list[list[VocabMatch]] = []
+        for a, b in spans:
+            i, j = bisect_left(starts, a), bisect_left(starts, b)
+            if (
+                not (open_edge(text, a, n) and open_edge(text, b, n))
+                or (i and whole[i - 1].end > a)
+                or (j > i and whole[j - 1].end > b)
+            ):
+                out.append(self.find(text[a:b]))
+                continue
+            out.append([VocabMatch(m.start - a, m.end - a, m.entry, m.how) for m in whole[i:j]])
         return out
 
     def find_fuzzy(

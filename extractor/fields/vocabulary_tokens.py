@@ -111,7 +111,7 @@ def prime_columns(full: str, spans: Iterable[tuple[int, int]]) -> int:
     n = len(full)
     cut = 0
     for a, b in spans:
-        if not (_open_edge(full, a, n) and _open_edge(full, b, n)):
+        if not (open_edge(full, a, n) and open_edge(full, b, n)):
             continue
         i, j = bisect_left(starts, a), bisect_left(starts, b)
         _PRIMED[full[a:b]] = Columns(
@@ -124,7 +124,7 @@ def prime_columns(full: str, spans: Iterable[tuple[int, int]]) -> int:
     return cut
 
 
-def _open_edge(text: str, p: int, n: int) -> bool:
+def open_edge(text: str, p: int, n: int) -> bool:
     """No token of ``text`` (length ``n``) can cross offset ``p``."""
     return p <= 0 or p >= n or text[p - 1].isspace() or text[p].isspace()
 

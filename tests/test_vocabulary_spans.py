@@ -1,0 +1,87 @@
+"""PhraseIndex.find_in_spans: per-sentence matches cut from one match of the document
+equal matching each sentence on its own (package vocabularies, no timing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractor.fields.vocabulary import PhraseIndex, phrase_index, prime_columns
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+VOCABULARIES = ("sites.csv", "diagnoses.csv", "markers.csv")
+TEXT = (
+    "Mass lesion in right paraspinal subcutaneous fat tissue. S-100 positive\n"
+    "giant cell tumour of bone; intraspinal and extraspinal tumor in the paravertebral "
+    "soft tissue, SMA(-)."
+)
+
+
+class _Counted:
+    """Counts the calls of ``index.find`` (one for the document, one per span matched
+    on its own)."""
+
+    def __init__(self, index: PhraseIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls = 0
+        find = index.find
+
+        def counted(text: str) -> list:
+            self.calls += 1
+            return find(text)
+
+        monkeypatch.setattr(index, "find", counted)
+
+
+@pytest.mark.parametrize("name", VOCABULARIES)
+def test_every_span_equals_matching_it_alone(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """All spans of a text, also those cutting tokens or multi-word matches (those are
+    matched on their own: the fallback)."""
+    index = phrase_index(name)
+    n = len(TEXT)
+    spans = [(a, b) for a in range(0, n, 2) for b in range(a, min(n, a + 60) + 1, 3)]
+    prime_columns(TEXT, spans)
+    expected = [index.find(TEXT[a:b]) for a, b in spans]
+    counter = _Counted(index, monkeypatch)
+    assert index.find_in_spans(TEXT, spans) == expected
+    assert 1 < counter.calls < len(spans)  # some cut, some matched alone
+
+
+def test_span_crossing_a_match_is_matched_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """'paraspinal | subcutaneous fat': the document's one match crosses the edge."""
+    index = phrase_index("sites.csv")
+    text = "right paraspinal subcutaneous fat"
+    spans = [(0, 16), (17, len(text))]
+    prime_columns(text, spans)
+    counter = _Counted(index, monkeypatch)
+    got = index.find_in_spans(text, spans)
+    assert counter.calls == 3
+    assert [[m.canonical for m in ms] for ms in got] == [
+        ["paraspinal soft tissue"],
+        ["subcutaneous tissue"],
+    ]
+
+
+def test_corpus_sentences_are_cut_from_the_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sentences of the corpus reports: equal to matching each sentence, and all
+    cut from the one match of the document (no sentence matched again)."""
+    from extractor.fields.site import _sentences
+    from extractor.pipeline import get_nlp
+    from extractor.text import normalize
+    from extractor.tokenizer import doc_text
+
+    nlp = get_nlp()
+    paths = sorted(CORPUS.glob("*.txt"))
+    assert paths
+    for path in paths:
+        doc = nlp(normalize(path.read_text(encoding="utf-8")).text)
+        full, spans = doc_text(doc), _sentences(doc)
+        prime_columns(full, spans)
+        assert len(spans) > 1
+        for name in VOCABULARIES:
+            index = phrase_index(name)
+            expected = [index.find(full[a:b]) for a, b in spans]
+            with monkeypatch.context() as patch:
+                counter = _Counted(index, patch)
+                assert index.find_in_spans(full, spans) == expected, (path.name, name)
+                assert counter.calls == 1
