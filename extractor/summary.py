@@ -25,6 +25,7 @@ from extractor.lesions import (
     lesion_entry,
     lesion_values,
     metastasis_diagnosis,
+    size_details,
     usable,
 )
 from extractor.pipeline import FIELD_ORDER, field_extractor
@@ -102,7 +103,10 @@ def build_summary(
     lesions: list[Lesion] = []
     if index is not None or used:
         role, why = roles.by_location.get(index, ("index", "index.only"))
-        lesions.append(lesion_entry(role, index or UNSPECIFIED, why, values, used))
+        # what the index lesion's size measured, from the mention that gave it
+        details = size_details([mentions[i] for i in used], values.get("size_max_mm"))
+        entry = {**values, **details}
+        lesions.append(lesion_entry(role, index or UNSPECIFIED, why, entry, used))
     for place, (role, why) in roles.by_location.items():
         if place == index:
             continue

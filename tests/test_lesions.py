@@ -46,6 +46,23 @@ def test_sizes_attach_to_the_lesion_they_measure(text, lesions, size):
 
 
 @pytest.mark.parametrize(
+    ("text", "measures", "measured_on"),
+    [
+        ("Case report: MRI showed a 4 cm paraspinal mass at L4.", "mass", None),
+        ("Case report: A mass at L4 was excised. The resected tumour measured 5 cm.",
+         "tumour", "specimen"),
+        # counter-example: no size, no size entry
+        ("Case report: A 45-year-old woman had a paraspinal mass at L4 that was excised.",
+         None, None),
+    ],
+)  # fmt: skip
+def test_index_lesion_size_says_what_it_measured(text, measures, measured_on):
+    size = extract(text).summary.lesions[0].size
+    got = (size.measures, size.measured_on) if size else (None, None)
+    assert got == (measures, measured_on)
+
+
+@pytest.mark.parametrize(
     ("text", "lesions", "final"),
     [
         # the primary of a metastatic index lesion gets its own entry

@@ -55,7 +55,7 @@ describes another lesion never fills the registry row.
 from __future__ import annotations
 
 from extractor.lesions.attach import LESION_FIELDS, Attachment, attach, usable
-from extractor.lesions.entries import lesion_entry, lesion_values
+from extractor.lesions.entries import lesion_entry, lesion_values, size_details
 from extractor.lesions.roles import Roles, assign_roles, choose_index, metastasis_diagnosis
 from extractor.lesions.rules import (
     AXIAL,
@@ -83,5 +83,6 @@ __all__ = [
     "metastasis_diagnosis",
     "parse_lesion_rules",
     "site_location",
+    "size_details",
     "usable",
 ]
