@@ -28,7 +28,7 @@ from spacy.tokens import Doc
 
 from extractor.fields.base import BaseField, Candidate
 from extractor.fields.stain_cues import find_cues, stain_rules
-from extractor.fields.stain_markers import default_index, find_markers
+from extractor.fields.stain_markers import default_index, find_markers, may_have_markers
 from extractor.fields.stain_parser import parse_stains
 from extractor.fields.vocabulary import prime_columns
 from extractor.schema import FieldName, Mention, SectionKind
@@ -83,12 +83,16 @@ class StainField(BaseField):
         out: list[Candidate] = []
         sentences = _sentences(doc)
         prime_columns(full, sentences)  # one tokenization for every sentence
-        for start, end in sentences:
-            if not stain_section_allowed(sections, start):
-                continue
+        allowed = [(a, b) for a, b in sentences if stain_section_allowed(sections, a)]
+        # the vocabulary markers of every sentence from one match of the document
+        vocab = index.find_in_spans(full, allowed) if index else [[] for _ in allowed]
+        for (start, end), known in zip(allowed, vocab, strict=True):
             text = full[start:end]
-            suffix = GENERAL_SUFFIX if GENERAL_RE.search(text) else ""
-            for f in parse_stains(text, index):
+            if not may_have_markers(text, known):  # no marker: no finding
+                continue
+            findings = parse_stains(text, index, known)
+            suffix = GENERAL_SUFFIX if findings and GENERAL_RE.search(text) else ""
+            for f in findings:
                 out.append(
                     Candidate(
                         self.name,

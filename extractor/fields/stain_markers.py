@@ -16,6 +16,7 @@ from functools import lru_cache
 from extractor.fields.stain_cues import PAREN_RE, CueIndex, MarkerSpan, has_cue, overlapped
 from extractor.fields.vocabulary import (
     PhraseIndex,
+    VocabMatch,
     VocabularyError,
     damerau_levenshtein,
     joined_variant,
@@ -42,9 +43,14 @@ def default_index() -> PhraseIndex | None:
         return None
 
 
-def find_markers(text: str, index: PhraseIndex | None) -> list[MarkerSpan]:
-    """Vocabulary markers, plus ``CDnn`` names the vocabulary does not know."""
-    known = [MarkerSpan(m.start, m.end, m.canonical) for m in (index.find(text) if index else [])]
+def find_markers(
+    text: str, index: PhraseIndex | None, vocab: list[VocabMatch] | None = None
+) -> list[MarkerSpan]:
+    """Vocabulary markers, plus ``CDnn`` names the vocabulary does not know; ``vocab``,
+    when given, is ``index.find(text)`` already computed (cut from the document's)."""
+    if vocab is None:
+        vocab = index.find(text) if index else []
+    known = [MarkerSpan(m.start, m.end, m.canonical) for m in vocab]
     found = list(known)  # vocabulary matches are sorted and do not overlap
     for m in _CD_RE.finditer(text):
         if overlapped(known, m.start(), m.end()) is None:
@@ -66,6 +72,12 @@ def elided_cds(text: str, markers: list[MarkerSpan]) -> list[MarkerSpan]:
             out.append(MarkerSpan(m.start(1), m.end(1), f"CD{m.group(1)}"))
             pos = m.end(1)
     return out
+
+
+def may_have_markers(text: str, vocab: list[VocabMatch]) -> bool:
+    """False only when :func:`find_markers` of ``text`` is empty: no vocabulary match
+    and no "CD" (which :data:`_CD_RE` requires; elided CDs need a found marker)."""
+    return bool(vocab) or "CD" in text
 
 
 # ---------------------------------------------------------------- grouping

@@ -58,7 +58,7 @@ from extractor.fields.stain_markers import (
     group_markers,
     slot_markers,
 )
-from extractor.fields.vocabulary import PhraseIndex
+from extractor.fields.vocabulary import PhraseIndex, VocabMatch
 from extractor.rules import Rule
 
 _MODIFIER_WORDS = frozenset(
@@ -275,11 +275,14 @@ def _restates(text: str, prev: MarkerSpan | None, marker: MarkerSpan) -> bool:
     return text[prev.end : marker.start].strip() == "("
 
 
-def parse_stains(text: str, index: PhraseIndex | None = None) -> list[StainFinding]:
-    """Stain results in one sentence ``text`` (offsets into it)."""
+def parse_stains(
+    text: str, index: PhraseIndex | None = None, vocab: list[VocabMatch] | None = None
+) -> list[StainFinding]:
+    """Stain results in one sentence ``text`` (offsets into it); ``vocab``: the
+    vocabulary matches of ``text`` when already known (see :func:`find_markers`)."""
     index = index if index is not None else default_index()
     rules = stain_rules()
-    markers = find_markers(text, index)
+    markers = find_markers(text, index, vocab)
     if not markers:  # every finding is a marker's
         return []
     cues = CueIndex(find_cues(text, rules, markers))
