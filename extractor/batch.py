@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractor.gc_tuning import loading
-from extractor.pipeline import WARM_UP_TEXT
+from extractor.pipeline import WARM_UP_TEXT, get_nlp
 from extractor.reader import DEFAULT_MAX_CHARS, InputError, read_bytes, read_file
 from extractor.record import build_record, source_for_text
 from extractor.resume import (
@@ -42,6 +42,9 @@ RECYCLE_AFTER = 1000
 #: reports per pool task: fewer messages between the parent and the workers (the parent
 #: used ~1 ms of CPU per report with one report per task, 0.4 ms with four)
 CHUNK_SIZE = 4
+#: the last TAIL_TASKS_PER_JOB x jobs tasks hold one report each, so the workers finish
+#: together instead of one idling while the other ends a whole chunk
+TAIL_TASKS_PER_JOB = 2
 
 
 #: (is_error, JSON line, sha256 of the input's bytes or None when they could not be read)
@@ -125,15 +128,46 @@ def result_of(path: str, max_chars: int, stdin_data: bytes | None = None) -> Res
     return isinstance(item, ErrorEntry), to_json_line(item), digest
 
 
+#: ids of the pipelines :func:`warm_up` has warmed in this process
+_warmed: set[int] = set()
+
+
 def warm_up() -> None:
     """Build the pipeline and everything it loads lazily on the first document, then
-    keep the collector off all of it (see :mod:`extractor.gc_tuning`)."""
+    keep the collector off all of it (see :mod:`extractor.gc_tuning`). Once per pipeline:
+    a second call (``run_batch`` after a caller's own warm-up) does nothing."""
+    if get_nlp.cache_info().currsize and id(get_nlp()) in _warmed:
+        return
     with loading():
         build_record(WARM_UP_TEXT, "warm-up", source_for_text(WARM_UP_TEXT))
+        _warmed.add(id(get_nlp()))
 
 
 def _worker(args: tuple[str, int]) -> Result:
     return result_of(*args)
+
+
+def _chunk_worker(args: tuple[list[str], int]) -> list[Result]:
+    paths, max_chars = args
+    return [result_of(path, max_chars) for path in paths]
+
+
+def plan_chunks(n: int, jobs: int, size: int = CHUNK_SIZE) -> list[int]:
+    """Sizes of the pool tasks for ``n`` reports: ``size`` each, then the last
+    TAIL_TASKS_PER_JOB x ``jobs`` tasks of one report each (they sum to ``n``)."""
+    tail = min(n, TAIL_TASKS_PER_JOB * jobs)
+    head = n - tail
+    sizes = [size] * (head // size)
+    if head % size:
+        sizes.append(head % size)
+    return sizes + [1] * tail
+
+
+def _chunks(paths: list[str], max_chars: int, jobs: int) -> Iterator[tuple[list[str], int]]:
+    start = 0
+    for size in plan_chunks(len(paths), jobs):
+        yield paths[start : start + size], max_chars
+        start += size
 
 
 def to_json_line(item: Record | ErrorEntry) -> str:
@@ -170,10 +204,11 @@ def iter_results(
     if sys.platform != "win32":
         warm_up()  # once before forking: workers inherit the loaded pipeline and vocabularies
     ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-    # a pool task is one chunk of CHUNK_SIZE reports
+    # a pool task is one chunk of at most CHUNK_SIZE reports
     per_worker = max(1, RECYCLE_AFTER // CHUNK_SIZE)
     with ctx.Pool(processes=jobs, maxtasksperchild=per_worker) as pool:
-        yield from pool.imap(_worker, [(p, max_chars) for p in rest], chunksize=CHUNK_SIZE)
+        for results in pool.imap(_chunk_worker, _chunks(rest, max_chars, jobs)):
+            yield from results
 
 
 class _AtomicWriter:

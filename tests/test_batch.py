@@ -180,3 +180,32 @@ def test_corpus_output_is_byte_identical_across_runs_and_jobs(tmp_path: Path) ->
     a = (tmp_path / "a.jsonl").read_bytes()
     assert a == (tmp_path / "b.jsonl").read_bytes() == (tmp_path / "c.jsonl").read_bytes()
     assert len(a.splitlines()) == len(list(corpus.rglob("*.txt")))
+
+
+def test_plan_chunks_ends_with_single_report_tasks() -> None:
+    from extractor.batch import CHUNK_SIZE, TAIL_TASKS_PER_JOB, plan_chunks
+
+    for n in (0, 1, 3, 4, 5, 17, 199, 1000):
+        for jobs in (2, 3):
+            sizes = plan_chunks(n, jobs)
+            assert sum(sizes) == n
+            assert all(1 <= s <= CHUNK_SIZE for s in sizes)
+            tail = min(n, TAIL_TASKS_PER_JOB * jobs)
+            assert sizes[len(sizes) - tail :] == [1] * tail
+    assert plan_chunks(199, 2) == [CHUNK_SIZE] * 48 + [3] + [1] * 4
+
+
+def test_warm_up_builds_the_warm_up_record_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import extractor.batch as batch
+
+    calls = []
+    real = batch.build_record
+    monkeypatch.setattr(batch, "build_record", lambda *a: calls.append(a) or real(*a))
+    batch.warm_up()
+    n = len(calls)
+    assert n <= 1  # none when an earlier test warmed this pipeline up
+    batch.warm_up()
+    assert len(calls) == n
+    batch._warmed.clear()
+    batch.warm_up()
+    assert len(calls) == n + 1 and calls[-1][1] == "warm-up"
