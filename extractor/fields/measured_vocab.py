@@ -1,0 +1,189 @@
+"""What a measurement can measure: the object vocabulary, its classes, the linker's
+settings, and the object phrases of a text (pure; used by :mod:`extractor.fields.measured`).
+
+Objects are phrases of ``vocab/measured_objects.csv`` (classes lesion, specimen,
+pathology, body, device, cardiovascular, imaging, distance, incision, anatomy, finding,
+laboratory), any diagnosis of ``vocab/diagnoses.csv`` except comorbidities (class lesion)
+and any site of ``vocab/sites.csv`` (class anatomy; lymph node regions are class
+pathology); the longest phrase wins (:func:`object_phrases`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
+
+from extractor.fields.vocabulary import (
+    FileSpec,
+    PhraseIndex,
+    VocabEntry,
+    VocabularyError,
+    parse_vocabulary,
+    phrase_index,
+    read_vocabulary_text,
+)
+from extractor.rules import RuleFileError, read_json_resource
+
+RULES_PACKAGE = "extractor.fields.rules"
+RULES_FILE = "size_rules.json"
+OBJECTS_FILE = "measured_objects.csv"
+
+#: classes of measured objects (``vocab/measured_objects.csv``)
+LESION_CLASSES = frozenset({"lesion", "specimen"})
+#: pathological findings that are not masses (an effusion, a defect, a tear, an enlarged
+#: lymph node): their measurements are kept as size mentions of the patient's findings,
+#: marked ``measures_class = "pathology"``, and never fill a lesion's size
+PATHOLOGY_CLASSES = frozenset({"pathology"})
+KEPT_CLASSES = LESION_CLASSES | PATHOLOGY_CLASSES
+NON_LESION_CLASSES = frozenset(
+    {
+        "body",
+        "device",
+        "cardiovascular",
+        "imaging",
+        "distance",
+        "incision",
+        "anatomy",
+        "finding",
+        "laboratory",
+    }
+)
+#: where a lesion is, when the object of a preposition or participle (rule 4): "a tumour
+#: in the lymph node, measuring 3 cm" measures the tumour
+LOCATIVE_CLASSES = frozenset({"anatomy", "cardiovascular", "pathology"})
+STRUCTURAL_CLASSES = frozenset({"dimension", "reference"})
+OBJECT_CLASSES = KEPT_CLASSES | NON_LESION_CLASSES
+PRONOUNS = frozenset({"it", "they", "this", "these", "those"})
+OBJECTS_SPEC = FileSpec(
+    ("term", "class", "synonyms", "note"),
+    "term",
+    ("synonyms",),
+    validators={"class": re.compile("|".join(sorted(OBJECT_CLASSES | STRUCTURAL_CLASSES)))},
+)
+WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]")
+_SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[A-Z0-9(\[])|\n\s*\n|(?<=[.!?:])\n")
+MAX_SENTENCE = 600
+_SHORT_FORM_RE = re.compile(r"\s?\(([A-Z][A-Za-z]{0,5}[A-Z])\)")
+
+
+# ---------------------------------------------------------------- configuration
+
+
+@dataclass(frozen=True)
+class LinkConfig:
+    not_length_after: re.Pattern[str]
+    spatial_after: re.Pattern[str]
+    locative_words: frozenset[str]
+    run_stops: frozenset[str]
+    pp_reach: int
+    run_reach: int
+
+
+@cache
+def link_config() -> LinkConfig:
+    """The ``link`` settings of ``size_rules.json`` (validated: a bad one names the file)."""
+    name, raw = read_json_resource(RULES_PACKAGE, RULES_FILE)
+    link_raw = raw.get("link") if isinstance(raw, dict) else None
+    keys = ("not_length_after", "spatial_after", "locative_words", "run_stops")
+    if not isinstance(link_raw, dict) or any(k not in link_raw for k in keys):
+        raise RuleFileError(f"{name}: 'link' must be an object with keys {list(keys)}")
+    try:
+        return LinkConfig(
+            re.compile(link_raw["not_length_after"], re.IGNORECASE),
+            re.compile(link_raw["spatial_after"], re.IGNORECASE),
+            frozenset(w.lower() for w in link_raw["locative_words"]),
+            frozenset(w.lower() for w in link_raw["run_stops"]),
+            int(link_raw.get("pp_reach", 5)),
+            int(link_raw.get("run_reach", 5)),
+        )
+    except re.error as exc:
+        raise RuleFileError(f"{name}: link: invalid pattern: {exc}") from exc
+
+
+def parse_measured_objects(name: str, text: str) -> list[VocabEntry]:
+    """Validate ``measured_objects.csv``: a bad row raises :class:`VocabularyError`
+    naming the file and the line (unknown class, empty term, duplicate synonym)."""
+    entries = parse_vocabulary(name, text, OBJECTS_SPEC)
+    for entry in entries:
+        if not entry.get("class"):
+            raise VocabularyError(f"{name} line {entry.line}: empty class for {entry.canonical!r}")
+    return entries
+
+
+@cache
+def object_index() -> PhraseIndex:
+    return PhraseIndex(parse_measured_objects(OBJECTS_FILE, read_vocabulary_text(OBJECTS_FILE)))
+
+
+@cache
+def _lesion_diagnosis() -> tuple[PhraseIndex | None, Any]:
+    """The diagnosis matcher and a test for the entries that are lesions (not comorbidities)."""
+    from extractor.fields.diagnosis_roles import config, is_comorbidity
+
+    try:
+        index = phrase_index("diagnoses.csv")
+    except VocabularyError:
+        return None, None
+    cfg = config()
+    return index, lambda entry: not is_comorbidity(entry, cfg)
+
+
+@cache
+def _site_index() -> PhraseIndex | None:
+    try:
+        return phrase_index("sites.csv")
+    except VocabularyError:
+        return None
+
+
+@lru_cache(maxsize=4096)
+def object_phrases(text: str) -> tuple[tuple[int, int, str, str], ...]:
+    """(start, end, class, text) of the object phrases in ``text``, longest first on
+    overlaps (ties: measured_objects.csv, then diagnoses, then sites)."""
+    found: list[tuple[int, int, int, str]] = []
+    for m in object_index().find(text):
+        found.append((m.start, m.end, 0, m.entry.get("class") or ""))
+    dx_index, is_lesion = _lesion_diagnosis()
+    if dx_index is not None:
+        for m in dx_index.find(text):
+            if is_lesion(m.entry):
+                found.append((m.start, m.end, 1, "lesion"))
+    sites = _site_index()
+    if sites is not None:
+        for m in sites.find(text):
+            region = m.entry.get("region")
+            found.append((m.start, m.end, 2, "pathology" if region == "lymph_node" else "anatomy"))
+    kept: list[tuple[int, int, int, str]] = []
+    for item in sorted(found, key=lambda f: (-(f[1] - f[0]), f[2], f[0])):
+        if all(item[1] <= k[0] or k[1] <= item[0] for k in kept):
+            kept.append(item)
+    return tuple((s, e, c, text[s:e]) for s, e, _p, c in sorted(kept))
+
+
+def sentence_span(text: str, pos: int) -> tuple[int, int]:
+    """Bounds of the sentence of ``text`` containing ``pos``: sentences end at '.', '!',
+    '?' followed by a space and a capital, digit or bracket, and at a blank line (a
+    single line break inside a sentence is hard wrapping); at most
+    :data:`MAX_SENTENCE` characters either side."""
+    lo = max(0, pos - MAX_SENTENCE)
+    start = lo
+    for m in _SENTENCE_END_RE.finditer(text, lo, min(len(text), pos + 2)):
+        if m.end() <= pos:
+            start = m.end()
+    end_match = _SENTENCE_END_RE.search(text, pos, min(len(text), pos + MAX_SENTENCE))
+    end = end_match.end() if end_match else min(len(text), pos + MAX_SENTENCE)
+    return start, end
+
+
+def defined_abbreviations(text: str) -> dict[str, str]:
+    """Short forms defined right after an object phrase -> its class: "pseudoaneurysm
+    (PA)" makes every "PA" of ``text`` an object of class lesion."""
+    out: dict[str, str] = {}
+    for m in _SHORT_FORM_RE.finditer(text):
+        before = text[max(0, m.start() - 80) : m.start()]
+        phrases = object_phrases(before.rstrip())
+        if phrases and phrases[-1][1] == len(before.rstrip()) and phrases[-1][2]:
+            out.setdefault(m.group(1), phrases[-1][2])
+    return out
