@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from extractor.fields.measured_vocab import sentence_span
 from extractor.rules import Rule, RuleFileError, parse_rules, read_json_resource
 
 RULES_PACKAGE = "extractor.fields.rules"
@@ -30,7 +31,6 @@ RULES_FILE = "stated_diagnosis_rules.json"
 #: the rule-id prefix of every stated-diagnosis mention
 STATED_PREFIX = "dx.stated."
 _WORD_RE = re.compile(r"[\w'’][\w'’\-]*")
-_SENTENCE_START_RE = re.compile(r"[.!?;]\s+|\n\s*\n")
 _LEADING_ARTICLE_RE = re.compile(r"^(?:an?|the)\s+", re.IGNORECASE)
 
 
@@ -93,13 +93,6 @@ def stated_name(text: str, start: int, cfg: StatedRules | None = None) -> tuple[
     return None
 
 
-def _sentence_start(text: str, pos: int) -> int:
-    start = 0
-    for m in _SENTENCE_START_RE.finditer(text, max(0, pos - 400), pos):
-        start = m.end()
-    return start
-
-
 def find_stated(text: str, cfg: StatedRules | None = None) -> list[Stated]:
     """Every unblocked diagnosis statement of ``text`` with its name, in text order (one
     per name span: the first rule of the file that states it)."""
@@ -110,7 +103,7 @@ def find_stated(text: str, cfg: StatedRules | None = None) -> list[Stated]:
             span = stated_name(text, m.end(), cfg)
             if span is None:
                 continue
-            lead = text[_sentence_start(text, m.start()) : m.end()]
+            lead = text[sentence_span(text, m.start())[0] : m.end()]
             if cfg.blockers.search(lead) or cfg.after_blockers.match(text, span[1]):
                 continue
             name = _LEADING_ARTICLE_RE.sub("", text[span[0] : span[1]])
