@@ -5,14 +5,20 @@ the rest each time: 50,000 "(" followed by 50,000 "x" takes minutes. Chunks long
 than :data:`MAX_CHUNK` characters are pre-split into runs of word characters (at most
 :data:`MAX_CHUNK` long) and single other characters; everything else goes through the
 normal tokenizer unchanged.
+
+Also here: the chunk-cache warmer (:class:`ChunkWarmer`) and the lexical attributes a
+new word of the shared vocabulary gets (:func:`lean_lexemes`).
 """
 
 from __future__ import annotations
 
 import re
 
+from spacy.attrs import IDS
+from spacy.lang.en import lex_attrs as english
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 MAX_CHUNK = 100
 _LONG_CHUNK_RE = re.compile(rf"\S{{{MAX_CHUNK + 1},}}")
@@ -57,28 +63,60 @@ class ChunkWarmer:
     spaCy's tokenizer caches the tokens of each whitespace-separated chunk it splits,
     but only until the first special case ("e.g.", "Dr.", ...) of the call: from there
     a per-call flag stops all caching, so most chunks of a report are split again in
-    every report. Tokenizing each chunk never seen before on its own (a call of its own,
-    so the flag is clear) caches it; the whole text is then tokenized as before, from
-    the cache. The tokens are the same: the cache holds a chunk's own tokenization.
+    every report. The chunks never seen before are tokenized first, in calls where no
+    special case comes before them: the plain ones (see :func:`plain_chunk`) together
+    in one call, each other one in a call of its own. The whole text is then tokenized
+    as before, from the cache. The tokens are the same: the cache holds a chunk's own
+    tokenization, whichever call made it (a chunk taken for plain wrongly only leaves
+    the chunks after it in that call uncached).
     """
 
     def __init__(self, tokenizer: Tokenizer) -> None:
         self.tokenizer = tokenizer
+        self.specials = frozenset(tokenizer.rules or ())
         self.seen: set[str] = set()
+        #: tokenizer calls made, new chunks warmed
         self.calls = 0
+        self.chunks = 0
 
     def warm(self, text: str) -> None:
-        """Tokenize alone each chunk of ``text`` not seen before."""
+        """Tokenize each chunk of ``text`` not seen before, in a call with no special
+        case before it."""
         new = set(text.split()) - self.seen
         if not new:
             return
         if len(self.seen) + len(new) > MAX_SEEN_CHUNKS:
             self.seen.clear()
         self.seen |= new
-        tokenizer = self.tokenizer
+        plain: list[str] = []
+        other: list[str] = []
         for chunk in new:
+            (plain if plain_chunk(chunk, self.specials) else other).append(chunk)
+        tokenizer = self.tokenizer
+        if plain:
+            tokenizer(" ".join(plain))
+        for chunk in other:
             tokenizer(chunk)
-        self.calls += len(new)
+        self.calls += bool(plain) + len(other)
+        self.chunks += len(new)
+
+
+#: trailing punctuation a plain chunk may have (spaCy splits it off as suffixes)
+_PLAIN_TRAIL = ".,;:"
+
+
+def plain_chunk(chunk: str, specials: frozenset[str]) -> bool:
+    """Whether tokenizing ``chunk`` meets no special case of the tokenizer: letters and
+    digits with at most some trailing ``.,;:``, where neither the chunk nor any of its
+    forms with trailing marks removed is a special case ("Dr.," holds "Dr.")."""
+    if chunk in specials:
+        return False
+    core = chunk
+    while core and core[-1] in _PLAIN_TRAIL:
+        core = core[:-1]
+        if core in specials:
+            return False
+    return core.isalnum()
 
 
 class SafeTokenizer:
@@ -122,3 +160,57 @@ class SafeTokenizer:
     def pipe(self, texts, batch_size: int = 1000):  # noqa: ANN001, ANN201 - spaCy protocol
         for text in texts:
             yield self(text)
+
+
+#: the lexical attributes the pipeline reads (spaCy attribute names): the token patterns
+#: of the rule files (checked on load, :func:`check_token_pattern`), ``lower_``,
+#: ``is_space``, ``is_punct``, ``is_alpha`` and ``like_num`` in the code. A word first
+#: seen in a report computes only these: the other getters (shape, stop word, URL,
+#: e-mail, quote, bracket, currency, ...) were a fifth of the tokenizer's time.
+LEXICAL_ATTRIBUTES = frozenset(
+    {"LOWER", "NORM", "IS_ALPHA", "IS_DIGIT", "IS_PUNCT", "IS_SPACE", "LIKE_NUM"}
+)
+#: token-pattern keys that read no lexical attribute getter
+_OTHER_PATTERN_KEYS = frozenset({"ORTH", "TEXT", "LENGTH", "IS_SENT_START", "OP", "_"})
+_NUMBER_WORDS = frozenset(getattr(english, "_num_words", ())) | frozenset(
+    getattr(english, "_ordinal_words", ())
+)
+
+
+def english_like_num(text: str) -> bool:
+    """spaCy's English ``like_num``, with a shortcut for words of letters only: no
+    letter is a digit, so such a word is number-like only as a number word ("three",
+    "third")."""
+    if text.isalpha():
+        return text.lower() in _NUMBER_WORDS
+    return english.like_num(text)
+
+
+def lean_lexemes(vocab: Vocab) -> None:
+    """Make the new words of ``vocab`` compute only :data:`LEXICAL_ATTRIBUTES` (the
+    others stay 0: ``token.shape_`` of a word first seen in a report is empty)."""
+    keep = {IDS[name] for name in LEXICAL_ATTRIBUTES}
+    getters = {attr: get for attr, get in vocab.lex_attr_getters.items() if attr in keep}
+    like_num = IDS["LIKE_NUM"]
+    if getters.get(like_num) is english.like_num and _NUMBER_WORDS:
+        getters[like_num] = english_like_num
+    vocab.lex_attr_getters = getters
+
+
+def check_token_pattern(pattern: object, where: str) -> None:
+    """Raise ``ValueError`` naming ``where`` if a spaCy token pattern reads a lexical
+    attribute the pipeline's words do not compute (see :data:`LEXICAL_ATTRIBUTES`)."""
+    if not isinstance(pattern, list):
+        return
+    for token in pattern:
+        unread = (
+            set(token) - LEXICAL_ATTRIBUTES - _OTHER_PATTERN_KEYS
+            if isinstance(token, dict)
+            else set()
+        )
+        if unread:
+            raise ValueError(
+                f"{where}: token pattern reads {sorted(unread)}, which the pipeline's words "
+                f"do not compute; allowed: {sorted(LEXICAL_ATTRIBUTES | _OTHER_PATTERN_KEYS)} "
+                "(extractor.tokenizer.LEXICAL_ATTRIBUTES)"
+            )

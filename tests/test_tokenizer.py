@@ -1,5 +1,5 @@
-"""The chunk-cache warming of :class:`extractor.tokenizer.SafeTokenizer`: same tokens
-as spaCy's tokenizer alone, fewer chunk splits."""
+"""The chunk-cache warming of :class:`extractor.tokenizer.SafeTokenizer` (same tokens
+as spaCy's tokenizer alone, fewer chunk splits) and the lexical attributes of new words."""
 
 from __future__ import annotations
 
@@ -7,11 +7,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import spacy
+from spacy.lang.en import lex_attrs as english
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from extractor.text import normalize
-from extractor.tokenizer import SafeTokenizer
+from extractor.tokenizer import (
+    LEXICAL_ATTRIBUTES,
+    SafeTokenizer,
+    check_token_pattern,
+    english_like_num,
+    plain_chunk,
+)
 from tests.conftest import CORPUS, SHARED_CANDIDATES
 
 SHARED_SETS = ("pages-dev", "maccrobat-dev", "e3c-dev")
@@ -87,9 +95,117 @@ def test_second_text_splits_no_chunk_when_warmed(nlp, warm: bool) -> None:  # no
     assert (splits <= 2) if warm else (splits > 10)
 
 
-def test_warmer_tokenizes_each_new_chunk_once(nlp) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    ("texts", "chunks", "calls"),
+    [
+        (["a b a c"], 3, 1),  # the plain chunks in one call
+        (["a b a c", "c d b"], 4, 2),  # only "d" is new in the second text
+        (["a b", "a b"], 2, 1),  # nothing new: no call
+        (["Seen by Dr. Smith"], 4, 2),  # "Dr." is a special case: a call of its own
+        (["e.g. (biopsy) it's"], 3, 3),  # none plain
+    ],
+)
+def test_warmer_tokenizes_each_new_chunk_once(
+    nlp,  # noqa: ANN001
+    texts: list[str],
+    chunks: int,
+    calls: int,
+) -> None:
     safe = SafeTokenizer(_fresh(nlp))
-    safe("a b a c")
-    assert safe.warmer.calls == 3
-    safe("c d b")
-    assert safe.warmer.calls == 4
+    for text in texts:
+        safe(text)
+    assert (safe.warmer.chunks, safe.warmer.calls) == (chunks, calls)
+
+
+@pytest.mark.parametrize(
+    ("chunk", "plain"),
+    [
+        ("lesion", True),
+        ("lesion.,", True),  # the trailing marks are suffixes, "lesion" no special case
+        ("T11", True),
+        ("5cm", True),
+        ("Dr.", False),  # a special case itself
+        ("Dr.,", False),  # holds one once "," is split off
+        ("n.", False),
+        ("Im", False),
+        ("e.g.", False),
+        ("L4-L5", False),  # not letters and digits only
+        ("(biopsy)", False),
+        ("it's", False),
+        ("", False),
+    ],
+)
+def test_plain_chunk(nlp, chunk: str, plain: bool) -> None:  # noqa: ANN001
+    specials = frozenset(nlp.tokenizer.tokenizer.rules)
+    assert plain_chunk(chunk, specials) is plain
+
+
+# --------------------------------------------------------- lexical attributes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "three",
+        "Third",
+        "THIRTEEN",
+        "thirds",
+        "3rd",
+        "21st",
+        "1/2",
+        "1/2/3",
+        "+5",
+        "-1.5",
+        "1,000",
+        "±2",
+        "~10",
+        "x",
+        "X2",
+        "²",
+        "",
+        "one-third",
+        "naïve",
+        "lesion",
+        "tenth",
+    ],
+)
+def test_english_like_num_is_spacys(text: str) -> None:
+    assert english_like_num(text) is english.like_num(text)
+
+
+def test_english_like_num_is_spacys_on_a_report(nlp) -> None:  # noqa: ANN001
+    words = {t.text for t in nlp.make_doc(_read(sorted(CORPUS.glob("*.txt"))[0]))}
+    assert len(words) > 100
+    assert [english_like_num(w) for w in words] == [english.like_num(w) for w in words]
+
+
+def test_new_words_compute_the_read_attributes_only(nlp) -> None:  # noqa: ANN001
+    full = spacy.blank("en").vocab
+    text = "Qzv-17 stained; Xylomatosis (3rd) was seen, 2.5 cm, 4/5 nodes.\n"
+    ours = [t for t in nlp.make_doc(text)]
+    theirs = [full[t.text] for t in ours]
+    for name in LEXICAL_ATTRIBUTES:
+        attr = name.lower()
+        assert [getattr(t, attr) for t in ours] == [getattr(t, attr) for t in theirs], name
+    # not computed: a new word has no shape (counter-example, by design)
+    assert nlp.vocab["Qzvxylo99"].shape_ == ""
+    assert full["Qzvxylo99"].shape_ == "Xxxxxdd"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "unread"),
+    [
+        ([{"LOWER": "no"}, {"IS_PUNCT": True, "OP": "?"}], None),
+        ([{"ORTH": "("}, {"LIKE_NUM": True}, {"TEXT": {"REGEX": "^c?m$"}}], None),
+        ("no (evidence|sign) of", None),  # a regex pattern: no token attributes
+        ([{"LOWER": "no"}, {"IS_STOP": True}], "['IS_STOP']"),
+        ([{"SHAPE": "dd", "LIKE_URL": False}], "['LIKE_URL', 'SHAPE']"),
+    ],
+)
+def test_check_token_pattern(pattern: object, unread: str | None) -> None:
+    if unread is None:
+        check_token_pattern(pattern, "rules.json: rule x")
+        return
+    with pytest.raises(ValueError, match="rules.json: rule x") as err:
+        check_token_pattern(pattern, "rules.json: rule x")
+    assert unread in str(err.value)
