@@ -132,6 +132,8 @@ class SafeTokenizer:
             self.warmer.warm(text)
             doc = self.tokenizer(text)
             doc.user_data[_WHOLE_KEY] = True
+            # spaCy's tokenization keeps every character: the doc's text is ``text``
+            doc.user_data[_TEXT_KEY] = text
             return doc
         words: list[str] = []
         spaces: list[bool] = []

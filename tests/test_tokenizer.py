@@ -17,6 +17,7 @@ from extractor.tokenizer import (
     LEXICAL_ATTRIBUTES,
     SafeTokenizer,
     check_token_pattern,
+    doc_text,
     english_like_num,
     plain_chunk,
 )
@@ -61,7 +62,9 @@ def test_same_tokens_as_spacy_on_dev_texts(nlp) -> None:  # noqa: ANN001
     plain = _fresh(nlp)
     for _ in range(2):  # first sight, then from the warmed cache
         for text in texts:
-            assert _rows(safe(text)) == _rows(plain(text))
+            doc = safe(text)
+            assert _rows(doc) == _rows(plain(text))
+            assert doc_text(doc) == doc.text == text
 
 
 def _counting(tokenizer: Tokenizer) -> Callable[[], int]:
@@ -209,3 +212,15 @@ def test_check_token_pattern(pattern: object, unread: str | None) -> None:
     with pytest.raises(ValueError, match="rules.json: rule x") as err:
         check_token_pattern(pattern, "rules.json: rule x")
     assert unread in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(" * 150 + "x" * 150 + " tail.\n",  # a chunk longer than MAX_CHUNK: pre-split
+        "A 4 x 3 cm mass (schwannoma).\n\n  Next  line",
+    ],
+)
+def test_doc_text_is_the_input(nlp, text: str) -> None:  # noqa: ANN001
+    doc = SafeTokenizer(_fresh(nlp))(text)
+    assert doc_text(doc) == doc.text == text
