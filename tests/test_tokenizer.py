@@ -3,6 +3,7 @@ as spaCy's tokenizer alone, fewer chunk splits) and the lexical attributes of ne
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,9 +17,11 @@ from extractor.text import normalize
 from extractor.tokenizer import (
     LEXICAL_ATTRIBUTES,
     SafeTokenizer,
+    SuffixGate,
     check_token_pattern,
     doc_text,
     english_like_num,
+    gate_suffix_search,
     plain_chunk,
 )
 from tests.conftest import CORPUS, SHARED_CANDIDATES
@@ -60,6 +63,8 @@ def test_same_tokens_as_spacy_on_dev_texts(nlp) -> None:  # noqa: ANN001
     assert len(texts) > 50
     safe = SafeTokenizer(_fresh(nlp))
     plain = _fresh(nlp)
+    assert isinstance(safe.tokenizer.suffix_search, SuffixGate)
+    assert not isinstance(plain.suffix_search, SuffixGate)
     for _ in range(2):  # first sight, then from the warmed cache
         for text in texts:
             doc = safe(text)
@@ -224,3 +229,50 @@ def test_check_token_pattern(pattern: object, unread: str | None) -> None:
 def test_doc_text_is_the_input(nlp, text: str) -> None:  # noqa: ANN001
     doc = SafeTokenizer(_fresh(nlp))(text)
     assert doc_text(doc) == doc.text == text
+
+
+# ------------------------------------------------------------- suffix gate
+
+
+@pytest.mark.parametrize(
+    ("string", "suffix"),
+    [
+        ("lesion", None),  # gated: ends in a letter, no digit, no apostrophe
+        ("T11", None),  # searched (a digit), no suffix
+        ("lesion.", "."),
+        ("(biopsy)", ")"),
+        ("5cm", "cm"),  # a unit after a digit
+        ("3x4mm", "mm"),
+        ("patient's", "'s"),
+        ("Smith\u2019s", "\u2019s"),
+        ("12+", "+"),
+        ("40\u00b0C.", "."),
+        ("etc...", "..."),
+    ],
+)
+def test_suffix_gate_finds_what_spacy_finds(nlp, string: str, suffix: str | None) -> None:  # noqa: ANN001
+    search = _fresh(nlp).suffix_search
+    gate = SuffixGate(search)
+    found = gate(string)
+    assert (found and found.group()) == suffix
+    assert (found and found.span()) == ((m := search(string)) and m.span())
+
+
+def test_no_english_suffix_ends_in_a_letter_or_digit_without_digit_or_apostrophe(
+    nlp,  # noqa: ANN001
+) -> None:
+    search = _fresh(nlp).suffix_search
+    ends = [c for c in map(chr, range(0x110000)) if c.isalnum() and c not in "0123456789"]
+    assert len(ends) > 100_000
+    for before in ("", "a", "A.", "US"):
+        assert [before + c for c in ends if search(before + c)] == []
+
+
+def test_gate_only_on_the_english_suffixes(nlp) -> None:  # noqa: ANN001
+    tokenizer = _fresh(nlp)
+    assert gate_suffix_search(tokenizer) is True
+    assert gate_suffix_search(tokenizer) is False  # already gated
+    custom = _fresh(nlp)
+    custom.suffix_search = re.compile(r"(?:ss|\.)$").search  # ends in letters: no gate
+    assert gate_suffix_search(custom) is False
+    assert custom.suffix_search("class").group() == "ss"
