@@ -6,15 +6,15 @@ than :data:`MAX_CHUNK` characters are pre-split into runs of word characters (at
 :data:`MAX_CHUNK` long) and single other characters; everything else goes through the
 normal tokenizer unchanged.
 
-Also here: the chunk-cache warmer (:class:`ChunkWarmer`), the suffix-search shortcut
-(:class:`SuffixGate`) and the lexical attributes a new word of the shared vocabulary
-gets (:func:`lean_lexemes`).
+Also here: the chunk-cache warmer (:class:`ChunkWarmer`), the suffix- and infix-search
+shortcuts (:class:`SuffixGate`, :class:`InfixGate`) and the lexical attributes a new
+word of the shared vocabulary gets (:func:`lean_lexemes`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 
 from spacy.attrs import IDS
@@ -22,7 +22,7 @@ from spacy.lang.en import English
 from spacy.lang.en import lex_attrs as english
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
-from spacy.util import compile_suffix_regex
+from spacy.util import compile_infix_regex, compile_suffix_regex
 from spacy.vocab import Vocab
 
 MAX_CHUNK = 100
@@ -136,7 +136,7 @@ class SuffixGate:
     in a character that is not a letter or digit, except the units after a digit
     (``(?<=[0-9])cm``) and ``'s``/``’s``: a string ending in a letter or digit, with no
     ASCII digit and no apostrophe, has none (two thirds of the searches). Installed only
-    on spaCy's English suffix pattern (:func:`gate_suffix_search`); a test checks the
+    on spaCy's English suffix pattern (:func:`gate_affix_searches`); a test checks the
     claim for every letter and digit of Unicode.
     """
 
@@ -150,31 +150,61 @@ class SuffixGate:
         return self.search(string)
 
 
-def gate_suffix_search(tokenizer: Tokenizer) -> bool:
-    """Put a :class:`SuffixGate` on ``tokenizer`` if its suffix search is spaCy's
-    English one; whether it did."""
+class InfixGate:
+    """spaCy's English infix search, without the search where it cannot match: every
+    English infix is or holds a character that is not a letter or digit (hyphens,
+    ``.,:/<>=+*^~``, ellipses, symbols), so a piece of letters and digits only (four
+    in five searched pieces) has none. A test checks the claim for every letter and
+    digit of Unicode."""
+
+    def __init__(self, finditer: Callable[[str], Iterator[re.Match[str]]]) -> None:
+        self.finditer = finditer
+        self.__self__ = finditer.__self__  # spaCy serializes the pattern from here
+
+    def __call__(self, string: str) -> Iterator[re.Match[str]]:
+        if string.isalnum():
+            return iter(())
+        return self.finditer(string)
+
+
+def gate_affix_searches(tokenizer: Tokenizer) -> bool:
+    """Put a :class:`SuffixGate` and an :class:`InfixGate` on ``tokenizer`` where its
+    suffix and infix searches are spaCy's English ones; whether it put one."""
+    put = False
     search = tokenizer.suffix_search
-    pattern = getattr(getattr(search, "__self__", None), "pattern", None)
-    if isinstance(search, SuffixGate) or pattern != _english_suffix_pattern():
-        return False
-    tokenizer.suffix_search = SuffixGate(search)
-    return True
+    if _pattern(search) == _english_pattern("suffix"):
+        tokenizer.suffix_search = SuffixGate(search)
+        put = True
+    finditer = tokenizer.infix_finditer
+    if _pattern(finditer) == _english_pattern("infix"):
+        tokenizer.infix_finditer = InfixGate(finditer)
+        put = True
+    return put
+
+
+def _pattern(method: object) -> str | None:
+    if isinstance(method, SuffixGate | InfixGate):
+        return None
+    return getattr(getattr(method, "__self__", None), "pattern", None)
 
 
 @cache
-def _english_suffix_pattern() -> str:
-    return compile_suffix_regex(English.Defaults.suffixes).pattern
+def _english_pattern(kind: str) -> str:
+    if kind == "suffix":
+        return compile_suffix_regex(English.Defaults.suffixes).pattern
+    return compile_infix_regex(English.Defaults.infixes).pattern
 
 
 class SafeTokenizer:
     """Callable like a spaCy tokenizer; linear time on any input. Gates the English
-    suffix search of the tokenizer it wraps (:class:`SuffixGate`)."""
+    suffix and infix searches of the tokenizer it wraps (:class:`SuffixGate`,
+    :class:`InfixGate`)."""
 
     def __init__(self, tokenizer: Tokenizer) -> None:
         self.tokenizer = tokenizer
         self.vocab = tokenizer.vocab
         self.warmer = ChunkWarmer(tokenizer)
-        gate_suffix_search(tokenizer)
+        gate_affix_searches(tokenizer)
 
     def __call__(self, text: str) -> Doc:
         if not _LONG_CHUNK_RE.search(text):

@@ -16,12 +16,13 @@ from spacy.tokens import Doc
 from extractor.text import normalize
 from extractor.tokenizer import (
     LEXICAL_ATTRIBUTES,
+    InfixGate,
     SafeTokenizer,
     SuffixGate,
     check_token_pattern,
     doc_text,
     english_like_num,
-    gate_suffix_search,
+    gate_affix_searches,
     plain_chunk,
 )
 from tests.conftest import CORPUS, SHARED_CANDIDATES
@@ -64,7 +65,9 @@ def test_same_tokens_as_spacy_on_dev_texts(nlp) -> None:  # noqa: ANN001
     safe = SafeTokenizer(_fresh(nlp))
     plain = _fresh(nlp)
     assert isinstance(safe.tokenizer.suffix_search, SuffixGate)
-    assert not isinstance(plain.suffix_search, SuffixGate)
+    assert isinstance(safe.tokenizer.infix_finditer, InfixGate)
+    assert not isinstance(plain.suffix_search, SuffixGate | InfixGate)
+    assert not isinstance(plain.infix_finditer, SuffixGate | InfixGate)
     for _ in range(2):  # first sight, then from the warmed cache
         for text in texts:
             doc = safe(text)
@@ -268,11 +271,42 @@ def test_no_english_suffix_ends_in_a_letter_or_digit_without_digit_or_apostrophe
         assert [before + c for c in ends if search(before + c)] == []
 
 
-def test_gate_only_on_the_english_suffixes(nlp) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    ("string", "infixes"),
+    [
+        ("schwannoma", []),  # gated: letters only
+        ("T11", []),  # gated: letters and digits
+        ("L4-L5", ["-"]),
+        ("CD3/CD8", ["/"]),
+        ("3-4", ["-"]),
+        ("mass,which", [","]),
+        ("end.Next", ["."]),
+        ("wait...what", ["..."]),
+    ],
+)
+def test_infix_gate_finds_what_spacy_finds(nlp, string: str, infixes: list[str]) -> None:  # noqa: ANN001
+    finditer = _fresh(nlp).infix_finditer
+    found = list(InfixGate(finditer)(string))
+    assert [m.group() for m in found] == infixes
+    assert [m.span() for m in found] == [m.span() for m in finditer(string)]
+
+
+def test_no_english_infix_in_letters_and_digits(nlp) -> None:  # noqa: ANN001
+    finditer = _fresh(nlp).infix_finditer
+    ends = [c for c in map(chr, range(0x110000)) if c.isalnum()]
+    for around in ("a", "A", "1"):
+        assert [c for c in ends if list(finditer(around + c + around))] == []
+
+
+def test_gates_only_on_the_english_affixes(nlp) -> None:  # noqa: ANN001
     tokenizer = _fresh(nlp)
-    assert gate_suffix_search(tokenizer) is True
-    assert gate_suffix_search(tokenizer) is False  # already gated
+    assert gate_affix_searches(tokenizer) is True
+    assert isinstance(tokenizer.suffix_search, SuffixGate)
+    assert isinstance(tokenizer.infix_finditer, InfixGate)
+    assert gate_affix_searches(tokenizer) is False  # already gated
     custom = _fresh(nlp)
     custom.suffix_search = re.compile(r"(?:ss|\.)$").search  # ends in letters: no gate
-    assert gate_suffix_search(custom) is False
+    custom.infix_finditer = re.compile(r"(?<=a)b(?=c)").finditer  # a letter infix: no gate
+    assert gate_affix_searches(custom) is False
     assert custom.suffix_search("class").group() == "ss"
+    assert [m.group() for m in custom.infix_finditer("abc")] == ["b"]
