@@ -48,24 +48,40 @@ def _given(value: Any) -> bool:
     return value not in (None, [], {})
 
 
-def mention_groups(mentions: list[Mention], field: str) -> list[list[Mention]]:
-    """Candidate mention groups for ``field`` in order of preference."""
-    own = [m for m in mentions if m.field == field]
-    groups = [[m for m in own if is_patient_section(m.section)]]
-    groups += [[m for m in own if m.section == label] for label in FALLBACK_SECTIONS]
-    return groups
+def mention_groups(mentions: list[Mention]) -> dict[str, list[list[Mention]]]:
+    """Field -> its candidate mention groups in order of preference (the patient
+    sections, then each of :data:`FALLBACK_SECTIONS`), from one pass over ``mentions``."""
+    slot = {label: k for k, label in enumerate(FALLBACK_SECTIONS, start=1)}
+    out: dict[str, list[list[Mention]]] = {}
+    for m in mentions:
+        groups = out.get(m.field)
+        if groups is None:
+            groups = out[m.field] = [[] for _ in range(len(FALLBACK_SECTIONS) + 1)]
+        if is_patient_section(m.section):
+            groups[0].append(m)
+        k = slot.get(m.section)
+        if k is not None:
+            groups[k].append(m)
+    return out
 
 
 def flat_values(mentions: list[Mention], allowed: set[int]) -> tuple[dict[str, Any], list[int]]:
     """The flat summary keys from the mentions at ``allowed``, and the indices of the
-    lesion-level mentions in the groups that gave a value."""
+    lesion-level mentions in the groups that gave a value. An empty group is summarized
+    once per field (``summarize`` is pure: a second empty group gives the same values)."""
     position = {id(m): i for i, m in enumerate(mentions)}
-    kept = [m for i, m in enumerate(mentions) if i in allowed]
+    by_field = mention_groups([m for i, m in enumerate(mentions) if i in allowed])
+    no_groups: list[list[Mention]] = [[]]
     values: dict[str, Any] = {}
     used: set[int] = set()
     for name in FIELD_ORDER:
         extractor = field_extractor(name)
-        for group in mention_groups(kept, name):
+        empty_done = False
+        for group in by_field.get(name, no_groups):
+            if not group:
+                if empty_done:
+                    continue
+                empty_done = True
             part = extractor.summarize(group)
             for key, value in part.items():
                 if not _given(values.get(key)):

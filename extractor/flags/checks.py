@@ -5,6 +5,7 @@ parameters and returns the flags it raises per summary key (rules and their mean
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,8 +50,11 @@ class Context:
     def region_sentences(self) -> list[tuple[int, int]]:
         """The sentences starting in a region (computed once)."""
         if self._region_sentences is None:
+            starts, ends = _union(self.regions)
             self._region_sentences = [
-                (a, b) for a, b in self.sentences if any(s <= a < e for s, e in self.regions)
+                (a, b)
+                for a, b in self.sentences
+                if (i := bisect_right(starts, a) - 1) >= 0 and a < ends[i]
             ]
         return self._region_sentences
 
@@ -61,6 +65,21 @@ class Context:
         if gate is None:
             gate = self._gates[regex] = TextGate(self.text, required_literals(regex))
         return gate.possible(start, end)
+
+
+def _union(regions: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Starts and ends of the disjoint intervals covering the same positions as
+    ``regions`` (in order), so that one bisection tells whether a region holds a
+    position."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for s, e in sorted(r for r in regions if r[0] < r[1]):
+        if ends and s <= ends[-1]:
+            ends[-1] = max(ends[-1], e)
+        else:
+            starts.append(s)
+            ends.append(e)
+    return starts, ends
 
 
 def summary_regions(record: Record, text_length: int) -> list[tuple[int, int]]:

@@ -1,0 +1,123 @@
+"""Record assembly shortcuts give what the direct computations give: section lookups
+from one list of starts, one grouping of the mentions per record, region sentences
+from one bisection, the JSON line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from extractor import extract
+from extractor.batch import to_json_line
+from extractor.flags.checks import Context
+from extractor.flags.evidence import KEY_FIELDS, index_mentions, source_of, sources
+from extractor.record import _SectionIndex
+from extractor.schema import FieldName, Mention
+from extractor.sections import SectionSpan, section_at
+from extractor.summary import flat_values, mention_groups
+
+SPANS = [SectionSpan("front_matter", "", 0, 10), SectionSpan("case_presentation", "C", 10, 30)]
+
+
+@pytest.mark.parametrize("pos", [0, 5, 9, 10, 11, 29, 30, 100])
+def test_section_index_is_section_at(pos: int) -> None:
+    assert _SectionIndex(SPANS).at(pos) == section_at(SPANS, pos)
+
+
+def test_section_index_before_the_first_section_is_none() -> None:
+    late = [SectionSpan("case_presentation", "C", 5, 30)]
+    assert _SectionIndex(late).at(2) is None is section_at(late, 2)
+
+
+def _mention(field: FieldName, section: str, value: dict) -> Mention:
+    return Mention(field=field, text="t", start=0, end=1, section=section, value=value, rule="r")
+
+
+MENTIONS = [
+    _mention(FieldName.AGE, "case_presentation", {"years": 45.0, "decade": None}),
+    _mention(FieldName.AGE, "abstract", {"years": 50.0, "decade": None}),
+    _mention(FieldName.SEX, "introduction", {"sex": "male"}),
+    _mention(FieldName.SEX, "discussion", {"sex": "female"}),
+]
+
+
+def test_mention_groups_are_patient_then_each_fallback_section() -> None:
+    groups = mention_groups(MENTIONS)
+    assert groups[FieldName.AGE] == [[MENTIONS[0]], [MENTIONS[1]], [], [], []]
+    # a mention of a section that is neither patient nor fallback is in no group
+    assert groups[FieldName.SEX] == [[], [], [], [], [MENTIONS[2]]]
+    assert FieldName.SITE not in groups
+
+
+@pytest.mark.parametrize(
+    ("allowed", "age", "sex"),
+    [
+        ({0, 1, 2, 3}, 45.0, "male"),  # patient age first; sex only from the introduction
+        ({1, 2}, 50.0, "male"),  # no patient age: the abstract's
+        ({0, 3}, 45.0, None),  # counter-example: the discussion never gives a value
+    ],
+)
+def test_flat_values_take_the_first_group_that_gives_a_value(
+    allowed: set[int], age: float, sex: str | None
+) -> None:
+    values, _used = flat_values(MENTIONS, allowed)
+    assert values["age_years"] == age
+    assert values["sex"] == sex
+
+
+def test_flat_values_summarize_an_empty_group_once_per_field(monkeypatch) -> None:
+    from extractor.pipeline import field_extractor
+
+    calls: list[int] = []
+    extractor = field_extractor(FieldName.SEX)
+    real = extractor.summarize
+
+    def spy(group: list[Mention]) -> dict:
+        calls.append(len(group))
+        return real(group)
+
+    monkeypatch.setattr(extractor, "summarize", spy)
+    flat_values(MENTIONS, {0, 1, 2, 3})
+    # sex: patient group empty (summarized), abstract and front matter empty (skipped),
+    # abstract background empty (skipped), introduction (one mention: summarized)
+    assert calls == [0, 1]
+
+
+CASE = (
+    "Title\n\nAbstract\nA 50-year-old man with a schwannoma.\n\nCase presentation\n"
+    "A 45-year-old man had a 4 cm mass at L2 and a 2 cm nodule in the liver. "
+    "Immunohistochemistry for CD34 was performed. The mass measured 3 x 2 on MRI.\n"
+)
+
+
+def test_sources_share_groups_and_summaries_with_the_same_result() -> None:
+    record = extract(CASE)
+    allowed = index_mentions(record)
+    assert sources(record) == {key: source_of(record, key, allowed) for key in KEY_FIELDS}
+
+
+@pytest.mark.parametrize(
+    "regions",
+    [
+        [(0, 40)],
+        [(10, 20), (30, 60)],
+        [(30, 60), (10, 20)],  # unsorted
+        [(10, 35), (20, 50)],  # overlapping
+        [(10, 10), (50, 55)],  # an empty region holds nothing
+        [],
+    ],
+)
+def test_region_sentences_are_the_sentences_starting_in_a_region(regions: list) -> None:
+    record = extract(CASE)
+    sentences = [(0, 9), (9, 20), (20, 35), (35, 50), (50, 70)]
+    ctx = Context(record, CASE, sentences, {}, regions)
+    expected = [(a, b) for a, b in sentences if any(s <= a < e for s, e in regions)]
+    assert ctx.region_sentences() == expected
+
+
+def test_json_line_is_the_plain_json_dump() -> None:
+    record = extract(CASE).model_copy(update={"report_id": "caf\u00e9 \u2013 1"})
+    line = to_json_line(record)
+    assert line == json.dumps(record.model_dump(mode="json"), ensure_ascii=False)
+    assert '"caf\u00e9 \u2013 1"' in line  # non-ASCII text is written as is
