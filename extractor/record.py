@@ -13,7 +13,7 @@ from extractor.flags import review_record
 from extractor.pipeline import get_nlp
 from extractor.schema import Mention, Record, Section, Source
 from extractor.sections import SectionSpan
-from extractor.summary import build_summary, is_patient_section
+from extractor.summary import Summaries, build_summary, is_patient_section
 from extractor.text import NormalizedText, normalize
 
 
@@ -85,7 +85,8 @@ def build_record(
     sections = _SectionIndex(spans)
     mentions = [_mention(norm, sections, c) for c in doc._.candidates or []]
     sentences = [norm.to_original(s.start_char, s.end_char) for s in doc.sents]
-    summary = build_summary(mentions, _negated_findings(doc, sections), original, sentences)
+    memo: Summaries = {}  # group summaries, shared by the summary and its review
+    summary = build_summary(mentions, _negated_findings(doc, sections), original, sentences, memo)
     all_warnings = list(warnings or [])
     if not any(is_patient_section(s.label) for s in spans):
         all_warnings.append("no patient section found; summary falls back to the abstract/title")
@@ -97,5 +98,5 @@ def build_record(
         summary=summary,
         warnings=all_warnings,
     )
-    record.summary = review_record(record, original, sentences)
+    record.summary = review_record(record, original, sentences, memo)
     return record

@@ -15,7 +15,7 @@ from extractor.flags.evidence import KEY_FIELDS, index_mentions, source_of, sour
 from extractor.record import _SectionIndex
 from extractor.schema import FieldName, Mention
 from extractor.sections import SectionSpan, section_at
-from extractor.summary import flat_values, mention_groups
+from extractor.summary import Summaries, flat_values, mention_groups, summarize_group
 
 SPANS = [SectionSpan("front_matter", "", 0, 10), SectionSpan("case_presentation", "C", 10, 30)]
 
@@ -121,3 +121,31 @@ def test_json_line_is_the_plain_json_dump() -> None:
     line = to_json_line(record)
     assert line == json.dumps(record.model_dump(mode="json"), ensure_ascii=False)
     assert '"caf\u00e9 \u2013 1"' in line  # non-ASCII text is written as is
+
+
+def test_review_reuses_the_group_summaries_of_the_summary(monkeypatch) -> None:
+    from extractor.pipeline import field_extractor
+
+    record = extract(CASE)
+    allowed = index_mentions(record)
+    memo: Summaries = {}
+    values, _used = flat_values(record.mentions, allowed, memo)
+    calls: list[int] = []
+    extractor = field_extractor(FieldName.AGE)
+    real = extractor.summarize
+    monkeypatch.setattr(extractor, "summarize", lambda g: calls.append(len(g)) or real(g))
+    shared = sources(record, memo)
+    assert calls == []  # every age group was summarized by flat_values already
+    assert shared == sources(record)  # counter-example: a fresh memo gives the same sources
+    assert calls  # ... after summarizing the groups itself
+
+
+@pytest.mark.parametrize("memo", [None, {}])
+def test_summarize_group_is_the_field_summary(memo: Summaries | None) -> None:
+    from extractor.pipeline import field_extractor
+
+    group = MENTIONS[:1]
+    expected = field_extractor(FieldName.AGE).summarize(group)
+    assert summarize_group(FieldName.AGE, group, memo) == expected
+    # a group of other mentions (same field) is not looked up as the first one
+    assert summarize_group(FieldName.AGE, MENTIONS[1:2], memo)["age_years"] == 50.0

@@ -23,6 +23,7 @@ from extractor.schema import (
     SectionKind,
     Summary,
 )
+from extractor.summary import Summaries, summarize_group
 
 #: summary key -> the field whose mentions give it
 KEY_FIELDS: dict[str, FieldName] = {
@@ -84,12 +85,6 @@ def field_groups(record: Record, allowed: set[int]) -> dict[str, list[tuple[str,
         if k is not None:
             found[k][1].append(i)
     return out
-
-
-def _summarize(name: FieldName, mentions: list[Mention]) -> dict[str, Any]:
-    from extractor.pipeline import field_extractor
-
-    return field_extractor(name).summarize(mentions)
 
 
 # ---------------------------------------------------------------- agreement
@@ -158,22 +153,21 @@ def source_of(
     key: str,
     allowed: set[int] | None = None,
     by_field: dict[str, list[tuple[str, list[int]]]] | None = None,
-    parts: dict[tuple[str, str], dict[str, Any]] | None = None,
+    memo: Summaries | None = None,
 ) -> Source:
     """The group that gave ``key`` its value and the mentions that agree with it.
-    ``by_field`` (:func:`field_groups` of ``allowed``) and ``parts`` (field and group
-    label -> its summary) let :func:`sources` group and summarize once for all keys."""
+    ``by_field`` (:func:`field_groups` of ``allowed``) and ``memo`` (the group
+    summaries, :data:`extractor.summary.Summaries`) let :func:`sources` group and
+    summarize once for all keys (and reuse the summaries the summary made)."""
     name = KEY_FIELDS.get(key)
     value = getattr(record.summary, key)
     if name is None or not given(value):
         return Source(key)
     allowed = index_mentions(record) if allowed is None else allowed
     by_field = field_groups(record, allowed) if by_field is None else by_field
-    parts = {} if parts is None else parts
+    memo = {} if memo is None else memo
     for label, members in by_field.get(name) or _no_groups():
-        part = parts.get((name, label))
-        if part is None:
-            part = parts[name, label] = _summarize(name, [record.mentions[i] for i in members])
+        part = summarize_group(name, [record.mentions[i] for i in members], memo)
         if given(part.get(key)):
             ok = [i for i in members if supports(key, record.mentions[i], record.summary)]
             return Source(key, label, members, ok)
@@ -187,11 +181,12 @@ def source_of(
     return Source(key, None, [], ok)
 
 
-def sources(record: Record) -> dict[str, Source]:
+def sources(record: Record, memo: Summaries | None = None) -> dict[str, Source]:
+    """Every key's source; ``memo``: group summaries already made for this record."""
     allowed = index_mentions(record)
     by_field = field_groups(record, allowed)
-    parts: dict[tuple[str, str], dict[str, Any]] = {}
-    return {key: source_of(record, key, allowed, by_field, parts) for key in KEY_FIELDS}
+    memo = {} if memo is None else memo
+    return {key: source_of(record, key, allowed, by_field, memo) for key in KEY_FIELDS}
 
 
 def evidence(record: Record) -> dict[str, list[int]]:
