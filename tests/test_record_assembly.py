@@ -5,14 +5,16 @@ from one bisection, the JSON line."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from extractor import extract
 from extractor.batch import to_json_line
-from extractor.flags.checks import Context
+from extractor.flags.checks import Context, _gated
 from extractor.flags.evidence import KEY_FIELDS, index_mentions, source_of, sources
 from extractor.record import _SectionIndex
+from extractor.regex_literals import TextGate, required_literals
 from extractor.schema import FieldName, Mention
 from extractor.sections import SectionSpan, section_at
 from extractor.summary import Summaries, flat_values, mention_groups, summarize_group
@@ -149,3 +151,29 @@ def test_summarize_group_is_the_field_summary(memo: Summaries | None) -> None:
     assert summarize_group(FieldName.AGE, group, memo) == expected
     # a group of other mentions (same field) is not looked up as the first one
     assert summarize_group(FieldName.AGE, MENTIONS[1:2], memo)["age_years"] == 50.0
+
+
+CUE = re.compile(r"\b(?:mass|tumou?r)\b", re.IGNORECASE)
+GATE_CASES = [
+    # (text, sentences)
+    ("A MASS grew. No change. The tumour was resected.", [(0, 12), (13, 23), (24, 48)]),
+    # counter-example: "mass" crosses the sentence boundary and counts for neither
+    ("The ma|ss grew.", [(0, 6), (6, 15)]),
+    ("The mass grew.", [(0, 0), (0, 14), (14, 14)]),  # empty sentences hold nothing
+    # a case twin ("\u017f" matches "s" under IGNORECASE): its sentence may match
+    ("The ma\u017f\u017f grew. Nothing else.", [(0, 14), (15, 28)]),
+    # lower-casing changes the length: every sentence may match
+    ("\u0130 A mass. Another.", [(0, 9), (10, 18)]),
+    # sentences out of order or overlapping: tested one by one
+    ("A mass. Then nothing. A tumor.", [(22, 30), (0, 7), (8, 21)]),
+    ("A mass. Then nothing.", [(0, 7), (5, 21)]),
+]
+
+
+@pytest.mark.parametrize(("text", "sentences"), GATE_CASES)
+def test_gated_sentences_are_those_the_gate_finds_possible(text: str, sentences: list) -> None:
+    gate = TextGate(text, required_literals(CUE))
+    expected = [(a, b) for a, b in sentences if gate.possible(a, b)]
+    assert _gated(gate, sentences) == expected
+    # and never one holding a match is left out
+    assert all(span in expected for span in sentences if CUE.search(text[span[0] : span[1]]))
