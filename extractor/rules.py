@@ -14,8 +14,11 @@ without the gate contains no match; checked on load against the example).
 Before either, :meth:`Rule.finditer` looks for the pattern's required literals
 (:func:`extractor.regex_literals.required_literals`, read from the pattern on load) in
 the lower-case text: a text containing none of them has no match, and a few substring
-tests cost less than one regex scan. The pattern then runs through
-:func:`extractor.regex_scan.finditer` (the same matches, found by a first-character scan).
+tests cost less than one regex scan. When the places of the pattern's literals in the text
+leave few positions where a match can start, the pattern is tried only there
+(:mod:`extractor.regex_windows`; gate and anchor are not needed then); otherwise it runs
+through :func:`extractor.regex_scan.finditer` (the same matches, found by a
+first-character scan).
 Unknown keys, duplicate ids and invalid regexes fail loudly, naming the file and the rule.
 """
 
@@ -29,7 +32,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from extractor import regex_scan
+from extractor import regex_scan, regex_windows
 from extractor.regex_literals import Literals, may_contain, required_literals, searchable
 
 REQUIRED_KEYS = frozenset({"id", "pattern", "example"})
@@ -53,8 +56,9 @@ class Rule:
     anchor: str | None = None
     gate: re.Pattern[str] | None = None
     literals: Literals | None = None
-    #: search through the first-character scanner (:mod:`extractor.regex_scan`), built on
-    #: the first search, not at load: it compiles the pattern a second time
+    #: try the pattern only where its placed literals allow a match
+    #: (:mod:`extractor.regex_windows`) or search through the first-character scanner
+    #: (:mod:`extractor.regex_scan`); both are built on the first search, not at load
     scanned: bool = True
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
@@ -62,6 +66,11 @@ class Rule:
         found; with an ``anchor``, only the lines containing it are searched (same
         matches: see the module docstring)."""
         if not may_contain(self.literals, text):
+            return
+        placed = regex_windows.placed_literals(self.regex) if self.scanned else None
+        starts = None if placed is None else regex_windows.match_starts(placed, text)
+        if starts is not None:  # a few places where a match can start: try only those
+            yield from regex_windows.finditer(self.regex, text, starts)
             return
         if self.gate is not None and self.gate.search(text) is None:
             return
