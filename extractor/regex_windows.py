@@ -38,7 +38,7 @@ MAX_STARTS_PER_CHAR = 1 / 24
 #: starts always worth trying rather than scanning, however short the text
 MIN_STARTS = 4
 #: above this :func:`_cost`, literals are too common to be worth counting in a text
-MAX_COST = 1.0
+MAX_COST = 0.02
 _REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
 
 
@@ -54,9 +54,14 @@ class Placed:
 @cache
 def placed_literals(regex: re.Pattern[str]) -> Placed | None:
     """The placed literals of ``regex`` (see the module docstring), or None."""
-    parsed = sre_parse.parse(regex.pattern, regex.flags)
-    folded = bool(regex.flags & re.IGNORECASE)
-    places = _Reader(parsed.state, folded).sequence(parsed.data)
+    return placed_in_tree(sre_parse.parse(regex.pattern, regex.flags), regex.flags)
+
+
+def placed_in_tree(tree: Any, flags: int) -> Placed | None:
+    """:func:`placed_literals` of a pattern with ``flags`` already parsed
+    (``re._parser.parse``)."""
+    folded = bool(flags & re.IGNORECASE)
+    places = _Reader(tree.state, folded).sequence(tree.data)
     if places is None or _cost(places) > MAX_COST:
         return None
     return Placed(places, folded)

@@ -30,10 +30,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 from extractor import regex_scan, regex_windows
-from extractor.regex_literals import Literals, may_contain, required_literals, searchable
+from extractor.regex_literals import Literals, literals_of_tree, may_contain, searchable
+from extractor.regex_windows import Placed, placed_in_tree
 
 REQUIRED_KEYS = frozenset({"id", "pattern", "example"})
 COMMON_KEYS = frozenset(
@@ -57,9 +59,11 @@ class Rule:
     gate: re.Pattern[str] | None = None
     literals: Literals | None = None
     #: try the pattern only where its placed literals allow a match
-    #: (:mod:`extractor.regex_windows`) or search through the first-character scanner
-    #: (:mod:`extractor.regex_scan`); both are built on the first search, not at load
+    #: (:mod:`extractor.regex_windows`, read on load with the literals) or search through
+    #: the first-character scanner (:mod:`extractor.regex_scan`, built on the first
+    #: search, not at load: it compiles the pattern a second time)
     scanned: bool = True
+    placed: Placed | None = None
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """Matches of the pattern in ``text``; with a ``gate``, none unless the gate is
@@ -67,7 +71,7 @@ class Rule:
         matches: see the module docstring)."""
         if not may_contain(self.literals, text):
             return
-        placed = regex_windows.placed_literals(self.regex) if self.scanned else None
+        placed = self.placed if self.scanned else None
         starts = None if placed is None else regex_windows.match_starts(placed, text)
         if starts is not None:  # a few places where a match can start: try only those
             yield from regex_windows.finditer(self.regex, text, starts)
@@ -165,6 +169,7 @@ def parse_rules(name: str, data: Any, extra_keys: frozenset[str] = frozenset()) 
         seen.add(rid)
         options = {k: v for k, v in raw.items() if k in extra_keys}
         regex = _compile(where, raw)
+        tree = sre_parse.parse(regex.pattern, regex.flags)  # read once for both
         rules.append(
             Rule(
                 rid,
@@ -174,7 +179,8 @@ def parse_rules(name: str, data: Any, extra_keys: frozenset[str] = frozenset()) 
                 options,
                 _anchor(where, raw, regex),
                 _gate(where, raw, regex),
-                required_literals(regex),
+                literals_of_tree(tree),
+                placed=placed_in_tree(tree, regex.flags),
             )
         )
     return rules
