@@ -75,12 +75,16 @@ def match_starts(placed: Placed, text: str) -> list[int] | None:
     if where is None or len(where) != len(text):
         return None
     budget = MIN_STARTS + len(text) * MAX_STARTS_PER_CHAR
-    for literal, lo, hi in placed.places:
-        budget -= (hi - lo + 1) * where.count(literal)
-        if budget < 0:
-            return None
+    present = []
+    for place in placed.places:
+        count = where.count(place[0])
+        if count:
+            budget -= (place[2] - place[1] + 1) * count
+            if budget < 0:
+                return None
+            present.append(place)
     starts: list[int] = []
-    for literal, lo, hi in placed.places:
+    for literal, lo, hi in present:
         at = where.find(literal)
         while at >= 0:
             starts.extend(range(max(0, at - hi), at - lo + 1))

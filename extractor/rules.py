@@ -11,14 +11,15 @@ wherever the pattern matches (it starts inside the match; it may end in a lookah
 :meth:`Rule.finditer` runs the pattern only on texts where the gate is found (one fast
 scan instead of trying the pattern at every position; the same matches, since a text
 without the gate contains no match; checked on load against the example).
-Before either, :meth:`Rule.finditer` looks for the pattern's required literals
+First, when the places of the pattern's placed literals in the text leave few positions
+where a match can start (none when the text has none of them), :meth:`Rule.finditer`
+tries the pattern only there (:mod:`extractor.regex_windows`; no gate, anchor or scan is
+needed then; on a short text the test below comes first). Otherwise it looks for the
+pattern's required literals
 (:func:`extractor.regex_literals.required_literals`, read from the pattern on load) in
 the lower-case text: a text containing none of them has no match, and a few substring
-tests cost less than one regex scan. When the places of the pattern's literals in the text
-leave few positions where a match can start, the pattern is tried only there
-(:mod:`extractor.regex_windows`; gate and anchor are not needed then); otherwise it runs
-through :func:`extractor.regex_scan.finditer` (the same matches, found by a
-first-character scan).
+tests cost less than one regex scan. The pattern then runs through
+:func:`extractor.regex_scan.finditer` (the same matches, found by a first-character scan).
 Unknown keys, duplicate ids and invalid regexes fail loudly, naming the file and the rule.
 """
 
@@ -42,6 +43,10 @@ COMMON_KEYS = frozenset(
     {"id", "pattern", "example", "note", "flags", "counter_examples", "anchor", "gate"}
 )
 _FLAGS = {"IGNORECASE": re.IGNORECASE, "MULTILINE": re.MULTILINE}
+#: a text shorter than this (a sentence) is tested for the required literals first: most
+#: rules have none there, and the test costs less than counting the placed literals; in
+#: a longer text (a report) most rules have some, and counting them is the test
+SHORT_TEXT = 500
 
 
 class RuleFileError(ValueError):
@@ -69,12 +74,15 @@ class Rule:
         """Matches of the pattern in ``text``; with a ``gate``, none unless the gate is
         found; with an ``anchor``, only the lines containing it are searched (same
         matches: see the module docstring)."""
-        if not may_contain(self.literals, text):
+        short = len(text) < SHORT_TEXT
+        if short and not may_contain(self.literals, text):
             return
         placed = self.placed if self.scanned else None
         starts = None if placed is None else regex_windows.match_starts(placed, text)
         if starts is not None:  # a few places where a match can start: try only those
             yield from regex_windows.finditer(self.regex, text, starts)
+            return
+        if not short and not may_contain(self.literals, text):
             return
         if self.gate is not None and self.gate.search(text) is None:
             return

@@ -141,3 +141,17 @@ def test_few_starts_cost_few_steps(steps: Callable[[Callable[[], object]], int])
     short = "the patient, aged 40, was seen. "
     long = "no age is given in this sentence. " * 200 + short
     assert steps(lambda: run(long)) == steps(lambda: run(short))
+
+
+_PACKAGED = _packaged_rules()
+
+
+@pytest.mark.parametrize("padding", [0, 1, 400, 2000])  # a sentence, then a report
+@pytest.mark.parametrize("text", TEXTS)
+def test_rule_finditer_on_short_and_long_texts(text: str, padding: int) -> None:
+    """Short texts are tested for the required literals first, long ones counted first:
+    either way, every packaged rule gives the matches of ``regex.finditer``."""
+    padded = "The margins were free of tumour. " * (padding // 33) + text
+    for rule in _PACKAGED:
+        want = [(m.span(), m.groupdict()) for m in rule.regex.finditer(padded)]
+        assert [(m.span(), m.groupdict()) for m in rule.finditer(padded)] == want, rule.id
