@@ -8,6 +8,10 @@ of a literal with ``lo <= q - s <= hi``: the positions ``q - hi .. q - lo`` of a
 occurrences are the only places where a match can start. :func:`match_starts` lists them
 (None when they are too many to beat a scan of the text) and :func:`finditer` tries the
 pattern only there: the matches of ``regex.finditer``, without a scan of the text.
+:func:`placed_in_tree` reads a tree already parsed (the rule loader parses each pattern
+once for these and its required literals). Literals expected too often in any text
+(:data:`MAX_COST`: "g", or "M" at eight offsets) are not placed: counting them would
+only add to the scan.
 
 Offsets come from the widths of the tree (a lookaround has none; an item matches one
 character, also under IGNORECASE); a literal after an unbounded repeat has no bounded
