@@ -39,7 +39,13 @@ _REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sr
 def required_literals(regex: re.Pattern[str]) -> Literals | None:
     """Lower-case strings one of which every match of ``regex`` contains, or None; a
     literal containing another one of the set is left out (it adds no test)."""
-    found = _sequence(sre_parse.parse(regex.pattern, regex.flags))
+    return literals_of_tree(sre_parse.parse(regex.pattern, regex.flags))
+
+
+def literals_of_tree(tree: Any) -> Literals | None:
+    """:func:`required_literals` of a pattern already parsed (``re._parser.parse``), for
+    a caller that reads the tree for more than its literals."""
+    found = _sequence(tree)
     if found is None:
         return None
     return frozenset(a for a in found if not any(b != a and b in a for b in found))

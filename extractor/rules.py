@@ -11,7 +11,11 @@ wherever the pattern matches (it starts inside the match; it may end in a lookah
 :meth:`Rule.finditer` runs the pattern only on texts where the gate is found (one fast
 scan instead of trying the pattern at every position; the same matches, since a text
 without the gate contains no match; checked on load against the example).
-Before either, :meth:`Rule.finditer` looks for the pattern's required literals
+First, when the places of the pattern's placed literals in the text leave few positions
+where a match can start (none when the text has none of them), :meth:`Rule.finditer`
+tries the pattern only there (:mod:`extractor.regex_windows`; no gate, anchor or scan is
+needed then; on a short text the test below comes first). Otherwise it looks for the
+pattern's required literals
 (:func:`extractor.regex_literals.required_literals`, read from the pattern on load) in
 the lower-case text: a text containing none of them has no match, and a few substring
 tests cost less than one regex scan. The pattern then runs through
@@ -27,16 +31,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
-from extractor import regex_scan
-from extractor.regex_literals import Literals, may_contain, required_literals, searchable
+from extractor import regex_scan, regex_windows
+from extractor.regex_literals import Literals, literals_of_tree, may_contain, searchable
+from extractor.regex_windows import Placed, placed_in_tree
 
 REQUIRED_KEYS = frozenset({"id", "pattern", "example"})
 COMMON_KEYS = frozenset(
     {"id", "pattern", "example", "note", "flags", "counter_examples", "anchor", "gate"}
 )
 _FLAGS = {"IGNORECASE": re.IGNORECASE, "MULTILINE": re.MULTILINE}
+#: a text shorter than this (a sentence) is tested for the required literals first: most
+#: rules have none there, and the test costs less than counting the placed literals; in
+#: a longer text (a report) most rules have some, and counting them is the test
+SHORT_TEXT = 500
 
 
 class RuleFileError(ValueError):
@@ -53,15 +63,26 @@ class Rule:
     anchor: str | None = None
     gate: re.Pattern[str] | None = None
     literals: Literals | None = None
-    #: search through the first-character scanner (:mod:`extractor.regex_scan`), built on
-    #: the first search, not at load: it compiles the pattern a second time
+    #: try the pattern only where its placed literals allow a match
+    #: (:mod:`extractor.regex_windows`, read on load with the literals) or search through
+    #: the first-character scanner (:mod:`extractor.regex_scan`, built on the first
+    #: search, not at load: it compiles the pattern a second time)
     scanned: bool = True
+    placed: Placed | None = None
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """Matches of the pattern in ``text``; with a ``gate``, none unless the gate is
         found; with an ``anchor``, only the lines containing it are searched (same
         matches: see the module docstring)."""
-        if not may_contain(self.literals, text):
+        short = len(text) < SHORT_TEXT
+        if short and not may_contain(self.literals, text):
+            return
+        placed = self.placed if self.scanned else None
+        starts = None if placed is None else regex_windows.match_starts(placed, text)
+        if starts is not None:  # a few places where a match can start: try only those
+            yield from regex_windows.finditer(self.regex, text, starts)
+            return
+        if not short and not may_contain(self.literals, text):
             return
         if self.gate is not None and self.gate.search(text) is None:
             return
@@ -156,6 +177,7 @@ def parse_rules(name: str, data: Any, extra_keys: frozenset[str] = frozenset()) 
         seen.add(rid)
         options = {k: v for k, v in raw.items() if k in extra_keys}
         regex = _compile(where, raw)
+        tree = sre_parse.parse(regex.pattern, regex.flags)  # read once for both
         rules.append(
             Rule(
                 rid,
@@ -165,7 +187,8 @@ def parse_rules(name: str, data: Any, extra_keys: frozenset[str] = frozenset()) 
                 options,
                 _anchor(where, raw, regex),
                 _gate(where, raw, regex),
-                required_literals(regex),
+                literals_of_tree(tree),
+                placed=placed_in_tree(tree, regex.flags),
             )
         )
     return rules

@@ -6,13 +6,16 @@ import pytest
 
 from extractor.fields.stain import (
     GENERAL_RE,
+    allowed_starts,
     find_cues,
     find_markers,
     parse_stains,
     stain_rules,
+    stain_section_allowed,
     summarize_stains,
 )
 from extractor.fields.vocabulary import PhraseIndex, parse_vocabulary
+from extractor.sections import SectionSpan
 from extractor.text import normalize
 
 MARKERS = """canonical,synonyms,case_sensitive_synonyms,kind,note
@@ -566,3 +569,29 @@ def test_widened_markers_in_sentences(
     text: str, expected: list[tuple[str, str]], package_index: PhraseIndex
 ) -> None:
     assert [(m, r) for m, r, *_ in results(text, package_index)] == expected
+
+
+_SECTIONS = [
+    ("front_matter", 10, 40),  # non-content, but the title block is kept
+    ("case_presentation", 40, 90),
+    ("references", 90, 120),  # other articles: no stains
+    ("web_chrome", 120, 150),  # non-content
+    ("discussion", 150, 200),
+]
+
+
+@pytest.mark.parametrize(
+    "pos",
+    # before the first section (no section: allowed), on each boundary, inside each
+    [0, 9, 10, 39, 40, 89, 90, 100, 119, 120, 149, 150, 199, 250],
+)
+def test_allowed_starts_agree_with_the_section_test(pos: int) -> None:
+    sections = [SectionSpan(label, label, a, b) for label, a, b in _SECTIONS]
+    assert allowed_starts(sections, [pos]) == [stain_section_allowed(sections, pos)]
+    assert allowed_starts([], [pos]) == [True]
+
+
+def test_allowed_starts_skip_other_articles_and_non_content() -> None:
+    sections = [SectionSpan(label, label, a, b) for label, a, b in _SECTIONS]
+    positions = [5, 20, 50, 95, 130, 160]
+    assert allowed_starts(sections, positions) == [True, True, True, False, False, True]

@@ -22,6 +22,7 @@ discussion stay mentions and never reach the summary (see :mod:`extractor.summar
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Any
 
 from spacy.tokens import Doc
@@ -40,6 +41,7 @@ __all__ = [
     "GENERAL_RE",
     "GENERAL_SUFFIX",
     "StainField",
+    "allowed_starts",
     "find_cues",
     "find_markers",
     "parse_stains",
@@ -65,6 +67,14 @@ def _sentences(doc: Doc) -> list[tuple[int, int]]:
     return [(0, len(doc_text(doc)))]
 
 
+def allowed_starts(sections: list[SectionSpan], positions: list[int]) -> list[bool]:
+    """:func:`stain_section_allowed` at each of ``positions``, the sections' starts and
+    verdicts computed once (sections tile the text in order)."""
+    starts = [s.start for s in sections]
+    verdicts = [stain_section_allowed([s], s.start) for s in sections]
+    return [(i := bisect_right(starts, pos) - 1) < 0 or verdicts[i] for pos in positions]
+
+
 def stain_section_allowed(sections: list[SectionSpan], pos: int) -> bool:
     """Stains are reported anywhere but in other articles and non-content (title kept)."""
     section = section_at(sections, pos)
@@ -83,7 +93,8 @@ class StainField(BaseField):
         out: list[Candidate] = []
         sentences = _sentences(doc)
         prime_columns(full, sentences)  # one tokenization for every sentence
-        allowed = [(a, b) for a, b in sentences if stain_section_allowed(sections, a)]
+        verdicts = allowed_starts(sections, [a for a, _b in sentences])
+        allowed = [span for span, ok in zip(sentences, verdicts, strict=True) if ok]
         # the vocabulary markers of every sentence from one match of the document
         vocab = index.find_in_spans(full, allowed) if index else [[] for _ in allowed]
         for (start, end), known in zip(allowed, vocab, strict=True):
