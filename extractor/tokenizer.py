@@ -28,7 +28,8 @@ def doc_text(doc: Doc) -> str:
 
     spaCy's ``Doc.text`` joins every token on each access; a dozen components read it
     per report. The pipeline never changes a doc's tokens after tokenization, so the
-    string is cached in ``doc.user_data``.
+    string is cached in ``doc.user_data`` (:class:`SafeTokenizer` stores its input there
+    when spaCy's tokenizer made the doc: its tokens keep every character).
     """
     text = doc.user_data.get(_TEXT_KEY)
     if text is None:
@@ -94,6 +95,8 @@ class SafeTokenizer:
             self.warmer.warm(text)
             doc = self.tokenizer(text)
             doc.user_data[_WHOLE_KEY] = True
+            # spaCy's tokenizer keeps every character: the doc's text is ``text``
+            doc.user_data[_TEXT_KEY] = text
             return doc
         words: list[str] = []
         spaces: list[bool] = []

@@ -11,7 +11,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from extractor.text import normalize
-from extractor.tokenizer import SafeTokenizer
+from extractor.tokenizer import SafeTokenizer, doc_text
 from tests.conftest import CORPUS, SHARED_CANDIDATES
 
 SHARED_SETS = ("pages-dev", "maccrobat-dev", "e3c-dev")
@@ -93,3 +93,19 @@ def test_warmer_tokenizes_each_new_chunk_once(nlp) -> None:  # noqa: ANN001
     assert safe.warmer.calls == 3
     safe("c d b")
     assert safe.warmer.calls == 4
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        TEXT,
+        "Case report\n\n  A 45-year-old woman.\t\n",
+        " leading space, trailing newline\n",
+        # a chunk over MAX_CHUNK characters: tokenized piece by piece, text joined by spaCy
+        "Marker " + "x" * 150 + " seen.",
+        "",
+    ],
+)
+def test_doc_text_is_the_tokenized_text(nlp, text: str) -> None:  # noqa: ANN001
+    doc = SafeTokenizer(_fresh(nlp))(text)
+    assert doc_text(doc) == doc.text == text
