@@ -170,8 +170,13 @@ def _chunks(paths: list[str], max_chars: int, jobs: int) -> Iterator[tuple[list[
         start += size
 
 
+#: the encoder of :func:`to_json_line`, built once; a dumped model is a tree (no
+#: container appears twice), so the check for circular references is left out
+_JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=False, check_circular=False)
+
+
 def to_json_line(item: Record | ErrorEntry) -> str:
-    return json.dumps(item.model_dump(mode="json"), ensure_ascii=False, sort_keys=False)
+    return _JSON_ENCODER.encode(item.model_dump(mode="json"))
 
 
 def iter_results(

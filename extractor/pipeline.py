@@ -26,7 +26,7 @@ from extractor.assertion.engine import get_engine
 from extractor.fields.base import Candidate, FieldExtractor
 from extractor.gc_tuning import loading
 from extractor.schema import FieldName
-from extractor.tokenizer import SafeTokenizer
+from extractor.tokenizer import SafeTokenizer, lean_lexemes
 
 SHARED_TOKENIZER = "extractor.shared_tokenizer.v1"
 
@@ -144,6 +144,7 @@ def get_nlp() -> Language:
             config={"nlp": {"tokenizer": {"@tokenizers": SHARED_TOKENIZER}}},
         )
         nlp.max_length = 50_000_000
+        lean_lexemes(nlp.vocab)
         nlp.tokenizer = SafeTokenizer(nlp.tokenizer)
         for pipe in PIPE_ORDER:
             nlp.add_pipe(pipe)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,6 +86,15 @@ def decode_bytes(data: bytes, path: str) -> Decoded:
     raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
 
 
+#: control characters (below U+0020) other than tab, line feed, form feed, return
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+
+
+def control_count(text: str) -> int:
+    """Number of control characters in ``text`` (tab, line and page breaks not counted)."""
+    return len(_CONTROL_RE.findall(text))
+
+
 def check_text(text: str, path: str, max_chars: int) -> None:
     if not text.strip():
         raise InputError(path, "empty", "no text (empty or whitespace only)")
@@ -92,8 +102,7 @@ def check_text(text: str, path: str, max_chars: int) -> None:
         raise InputError(
             path, "too_large", f"{len(text):,} characters exceeds the limit of {max_chars:,}"
         )
-    controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\n\r\f")
-    if controls > 0.05 * min(len(text), 20000):
+    if control_count(text[:20000]) > 0.05 * min(len(text), 20000):
         raise InputError(path, "binary", "mostly control characters; not a text file")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 
 from spacy.tokens import Doc
 
@@ -11,8 +12,8 @@ from extractor.fields.base import Candidate
 from extractor.flags import review_record
 from extractor.pipeline import get_nlp
 from extractor.schema import Mention, Record, Section, Source
-from extractor.sections import SectionSpan, section_at
-from extractor.summary import build_summary, is_patient_section
+from extractor.sections import SectionSpan
+from extractor.summary import Summaries, build_summary, is_patient_section
 from extractor.text import NormalizedText, normalize
 
 
@@ -30,9 +31,22 @@ def _sections(norm: NormalizedText, spans: list[SectionSpan]) -> list[Section]:
     return out
 
 
-def _mention(norm: NormalizedText, spans: list[SectionSpan], cand: Candidate) -> Mention:
+class _SectionIndex:
+    """:func:`extractor.sections.section_at` for many positions of one text: the
+    section starts are listed once instead of once per lookup."""
+
+    def __init__(self, spans: list[SectionSpan]) -> None:
+        self.spans = spans
+        self.starts = [s.start for s in spans]
+
+    def at(self, pos: int) -> SectionSpan | None:
+        i = bisect_right(self.starts, pos) - 1
+        return self.spans[i] if i >= 0 else None
+
+
+def _mention(norm: NormalizedText, sections: _SectionIndex, cand: Candidate) -> Mention:
     s, e = norm.to_original(cand.start, cand.end)
-    section = section_at(spans, cand.start)
+    section = sections.at(cand.start)
     return Mention(
         field=cand.field,
         text=norm.original[s:e],
@@ -45,10 +59,10 @@ def _mention(norm: NormalizedText, spans: list[SectionSpan], cand: Candidate) ->
     )
 
 
-def _negated_findings(doc: Doc, spans: list[SectionSpan]) -> list[str]:
+def _negated_findings(doc: Doc, sections: _SectionIndex) -> list[str]:
     findings: list[str] = []
     for text, start, _end in doc._.negated_findings or []:
-        section = section_at(spans, start)
+        section = sections.at(start)
         if section and is_patient_section(section.label) and text not in findings:
             findings.append(text)
     return findings
@@ -68,9 +82,11 @@ def build_record(
     spans: list[SectionSpan] = doc._.sections or [
         SectionSpan("front_matter", "", 0, len(norm.text))
     ]
-    mentions = [_mention(norm, spans, c) for c in doc._.candidates or []]
+    sections = _SectionIndex(spans)
+    mentions = [_mention(norm, sections, c) for c in doc._.candidates or []]
     sentences = [norm.to_original(s.start_char, s.end_char) for s in doc.sents]
-    summary = build_summary(mentions, _negated_findings(doc, spans), original, sentences)
+    memo: Summaries = {}  # group summaries, shared by the summary and its review
+    summary = build_summary(mentions, _negated_findings(doc, sections), original, sentences, memo)
     all_warnings = list(warnings or [])
     if not any(is_patient_section(s.label) for s in spans):
         all_warnings.append("no patient section found; summary falls back to the abstract/title")
@@ -82,5 +98,5 @@ def build_record(
         summary=summary,
         warnings=all_warnings,
     )
-    record.summary = review_record(record, original, sentences)
+    record.summary = review_record(record, original, sentences, memo)
     return record

@@ -39,6 +39,25 @@ from extractor.schema import (
     Summary,
 )
 
+#: (field, ids of a group's mentions) -> the field's ``summarize`` of the group: one
+#: record's assembly summarizes each group once for the summary and for its review
+#: sources (:mod:`extractor.flags.evidence`). Valid only while the group's mentions are
+#: alive and unchanged, so one is made per record and dropped with it.
+Summaries = dict[tuple[str, tuple[int, ...]], dict[str, Any]]
+
+
+def summarize_group(
+    name: FieldName, group: list[Mention], memo: Summaries | None
+) -> dict[str, Any]:
+    """``field_extractor(name).summarize(group)``, looked up in ``memo`` first."""
+    if memo is None:
+        return field_extractor(name).summarize(group)
+    key = (name, tuple(map(id, group)))
+    part = memo.get(key)
+    if part is None:
+        part = memo[key] = field_extractor(name).summarize(group)
+    return part
+
 
 def is_patient_section(label: str) -> bool:
     return SECTION_KINDS.get(label) == SectionKind.PATIENT
@@ -48,25 +67,42 @@ def _given(value: Any) -> bool:
     return value not in (None, [], {})
 
 
-def mention_groups(mentions: list[Mention], field: str) -> list[list[Mention]]:
-    """Candidate mention groups for ``field`` in order of preference."""
-    own = [m for m in mentions if m.field == field]
-    groups = [[m for m in own if is_patient_section(m.section)]]
-    groups += [[m for m in own if m.section == label] for label in FALLBACK_SECTIONS]
-    return groups
+def mention_groups(mentions: list[Mention]) -> dict[str, list[list[Mention]]]:
+    """Field -> its candidate mention groups in order of preference (the patient
+    sections, then each of :data:`FALLBACK_SECTIONS`), from one pass over ``mentions``."""
+    slot = {label: k for k, label in enumerate(FALLBACK_SECTIONS, start=1)}
+    out: dict[str, list[list[Mention]]] = {}
+    for m in mentions:
+        groups = out.get(m.field)
+        if groups is None:
+            groups = out[m.field] = [[] for _ in range(len(FALLBACK_SECTIONS) + 1)]
+        if is_patient_section(m.section):
+            groups[0].append(m)
+        k = slot.get(m.section)
+        if k is not None:
+            groups[k].append(m)
+    return out
 
 
-def flat_values(mentions: list[Mention], allowed: set[int]) -> tuple[dict[str, Any], list[int]]:
+def flat_values(
+    mentions: list[Mention], allowed: set[int], memo: Summaries | None = None
+) -> tuple[dict[str, Any], list[int]]:
     """The flat summary keys from the mentions at ``allowed``, and the indices of the
-    lesion-level mentions in the groups that gave a value."""
+    lesion-level mentions in the groups that gave a value. An empty group is summarized
+    once per field (``summarize`` is pure: a second empty group gives the same values)."""
     position = {id(m): i for i, m in enumerate(mentions)}
-    kept = [m for i, m in enumerate(mentions) if i in allowed]
+    by_field = mention_groups([m for i, m in enumerate(mentions) if i in allowed])
+    no_groups: list[list[Mention]] = [[]]
     values: dict[str, Any] = {}
     used: set[int] = set()
     for name in FIELD_ORDER:
-        extractor = field_extractor(name)
-        for group in mention_groups(kept, name):
-            part = extractor.summarize(group)
+        empty_done = False
+        for group in by_field.get(name, no_groups):
+            if not group:
+                if empty_done:
+                    continue
+                empty_done = True
+            part = summarize_group(name, group, memo)
             for key, value in part.items():
                 if not _given(values.get(key)):
                     values[key] = value
@@ -82,9 +118,11 @@ def build_summary(
     negated_findings: list[str],
     text: str = "",
     sentences: Sequence[tuple[int, int]] = (),
+    memo: Summaries | None = None,
 ) -> Summary:
     """The summary: lesions (see :mod:`extractor.lesions`), the flat keys from the
-    index lesion; ``text`` and ``sentences`` (original offsets) place the mentions."""
+    index lesion; ``text`` and ``sentences`` (original offsets) place the mentions;
+    ``memo`` keeps the group summaries for the review of the same record."""
     summary_sections = {*FALLBACK_SECTIONS}
     candidates = [
         i
@@ -95,7 +133,7 @@ def build_summary(
     roles = assign_roles(text, mentions, att, sentences)
     index, primary = roles.find("index"), roles.find("primary")
     elsewhere = {i for i, place in att.location.items() if place != index}
-    values, used = flat_values(mentions, set(range(len(mentions))) - elsewhere)
+    values, used = flat_values(mentions, set(range(len(mentions))) - elsewhere, memo)
     if roles.index_metastatic and primary is not None:
         of_primary = [i for i, p in att.location.items() if p == primary]
         dx = [mentions[i].value for i in of_primary if mentions[i].field == FieldName.DIAGNOSIS]

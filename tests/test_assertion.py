@@ -286,6 +286,7 @@ GOOD_RULE = {
         ({"category": "MAYBE"}, "unknown category"),
         ({"direction": "SIDEWAYS"}, "Direction"),
         ({"max_scope": 0}, "max_scope"),
+        ({"pattern": [{"LOWER": "no"}, {"IS_STOP": True}]}, "['IS_STOP']"),
     ],
 )
 def test_bad_rule_fails_naming_file_and_rule(change: dict, message: str) -> None:

@@ -11,7 +11,7 @@ import pytest
 from extractor import batch
 from extractor.batch import collect_inputs, errors_path_for, run_batch
 from extractor.cli import main
-from extractor.reader import InputError, decode_bytes, read_bytes
+from extractor.reader import InputError, check_text, control_count, decode_bytes, read_bytes
 
 REPORT = "A 45-year-old woman had a 4 cm paraspinal mass at L4.\n"
 
@@ -30,7 +30,36 @@ BAD_INPUTS = [
     ("empty.txt", b"", "empty", "empty"),
     ("blank.txt", b"  \n\t\n  ", "empty", "whitespace"),
     ("binary.txt", b"\x7fELF\x02\x01\x01\x00\x00\x00\x00" * 50, "binary", "NUL"),
+    ("controls.txt", b"ab\x01\x02\x1b[0m\x0b" * 40, "binary", "control characters"),
 ]
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("A 45-year-old woman.\tMass at L4.\r\n\f", 0),  # tab, breaks: not counted
+        ("\x00\x01\x08\x0b\x0e\x1b\x1f", 7),
+        ("\x7f\x85\u2028 ", 0),  # DEL, NEL, line separator: not below U+0020
+    ],
+)
+def test_control_count(text: str, count: int) -> None:
+    assert control_count(text) == count
+    assert control_count(text) == sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+
+
+@pytest.mark.parametrize(
+    ("text", "refused"),
+    [
+        ("Mass.\x1b" + "x" * 19, False),  # 1 control in 25 characters: 4 %
+        ("Mass\x1b\x1b" + "x" * 19, True),  # 2 in 25: 8 %
+    ],
+)
+def test_mostly_control_characters_is_binary(text: str, refused: bool) -> None:
+    if not refused:
+        check_text(text, "r.txt", 1000)
+        return
+    with pytest.raises(InputError, match="r.txt: mostly control characters"):
+        check_text(text, "r.txt", 1000)
 
 
 @pytest.mark.parametrize(("name", "data", "kind", "words"), BAD_INPUTS)
@@ -106,7 +135,7 @@ def test_every_input_is_a_record_or_an_error(tmp_path: Path) -> None:
     result = run_batch(inputs, tmp_path / "out.jsonl", jobs=2, progress=False)
     records = _lines(tmp_path / "out.jsonl")
     errors = _lines(errors_path_for(tmp_path / "out.jsonl"))
-    assert len(inputs) == result.n_inputs == len(records) + len(errors) == 7
+    assert len(inputs) == result.n_inputs == len(records) + len(errors) == 3 + len(BAD_INPUTS) + 1
     assert [r["report_id"] for r in records] == ["good0", "good1", "good2"]
 
 

@@ -762,6 +762,7 @@ _GOOD = {"id": "x1", "literal": "Discussion", "category": "discussion", "example
         ({**_GOOD, "scope": "page"}, ["rule x1", "unknown scope"]),
         ({k: v for k, v in _GOOD.items() if k != "example"}, ["rule x1", "missing keys"]),
         ({**_GOOD, "pattern": "(unclosed"}, ["rule x1", "invalid pattern"]),
+        ({**_GOOD, "pattern": [{"SHAPE": "Xxxx"}]}, ["bad.json", "rule x1", "['SHAPE']"]),
     ],
 )
 def test_bad_rule_file_fails_loudly(rule: dict, message_parts: list[str]) -> None:

@@ -1,17 +1,30 @@
-"""The chunk-cache warming of :class:`extractor.tokenizer.SafeTokenizer`: same tokens
-as spaCy's tokenizer alone, fewer chunk splits."""
+"""The chunk-cache warming of :class:`extractor.tokenizer.SafeTokenizer` (same tokens
+as spaCy's tokenizer alone, fewer chunk splits) and the lexical attributes of new words."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import spacy
+from spacy.lang.en import lex_attrs as english
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from extractor.text import normalize
-from extractor.tokenizer import SafeTokenizer, doc_text
+from extractor.tokenizer import (
+    LEXICAL_ATTRIBUTES,
+    InfixGate,
+    SafeTokenizer,
+    SuffixGate,
+    check_token_pattern,
+    doc_text,
+    english_like_num,
+    gate_affix_searches,
+    plain_chunk,
+)
 from tests.conftest import CORPUS, SHARED_CANDIDATES
 
 SHARED_SETS = ("pages-dev", "maccrobat-dev", "e3c-dev")
@@ -51,9 +64,15 @@ def test_same_tokens_as_spacy_on_dev_texts(nlp) -> None:  # noqa: ANN001
     assert len(texts) > 50
     safe = SafeTokenizer(_fresh(nlp))
     plain = _fresh(nlp)
+    assert isinstance(safe.tokenizer.suffix_search, SuffixGate)
+    assert isinstance(safe.tokenizer.infix_finditer, InfixGate)
+    assert not isinstance(plain.suffix_search, SuffixGate | InfixGate)
+    assert not isinstance(plain.infix_finditer, SuffixGate | InfixGate)
     for _ in range(2):  # first sight, then from the warmed cache
         for text in texts:
-            assert _rows(safe(text)) == _rows(plain(text))
+            doc = safe(text)
+            assert _rows(doc) == _rows(plain(text))
+            assert doc_text(doc) == doc.text == text
 
 
 def _counting(tokenizer: Tokenizer) -> Callable[[], int]:
@@ -87,25 +106,207 @@ def test_second_text_splits_no_chunk_when_warmed(nlp, warm: bool) -> None:  # no
     assert (splits <= 2) if warm else (splits > 10)
 
 
-def test_warmer_tokenizes_each_new_chunk_once(nlp) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    ("texts", "chunks", "calls"),
+    [
+        (["a b a c"], 3, 1),  # the plain chunks in one call
+        (["a b a c", "c d b"], 4, 2),  # only "d" is new in the second text
+        (["a b", "a b"], 2, 1),  # nothing new: no call
+        (["Seen by Dr. Smith"], 4, 2),  # "Dr." is a special case: a call of its own
+        (["e.g. (biopsy) it's"], 3, 3),  # none plain
+    ],
+)
+def test_warmer_tokenizes_each_new_chunk_once(
+    nlp,  # noqa: ANN001
+    texts: list[str],
+    chunks: int,
+    calls: int,
+) -> None:
     safe = SafeTokenizer(_fresh(nlp))
-    safe("a b a c")
-    assert safe.warmer.calls == 3
-    safe("c d b")
-    assert safe.warmer.calls == 4
+    for text in texts:
+        safe(text)
+    assert (safe.warmer.chunks, safe.warmer.calls) == (chunks, calls)
+
+
+@pytest.mark.parametrize(
+    ("chunk", "plain"),
+    [
+        ("lesion", True),
+        ("lesion.,", True),  # the trailing marks are suffixes, "lesion" no special case
+        ("T11", True),
+        ("5cm", True),
+        ("Dr.", False),  # a special case itself
+        ("Dr.,", False),  # holds one once "," is split off
+        ("n.", False),
+        ("Im", False),
+        ("e.g.", False),
+        ("L4-L5", False),  # not letters and digits only
+        ("(biopsy)", False),
+        ("it's", False),
+        ("", False),
+    ],
+)
+def test_plain_chunk(nlp, chunk: str, plain: bool) -> None:  # noqa: ANN001
+    specials = frozenset(nlp.tokenizer.tokenizer.rules)
+    assert plain_chunk(chunk, specials) is plain
+
+
+# --------------------------------------------------------- lexical attributes
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        TEXT,
-        "Case report\n\n  A 45-year-old woman.\t\n",
-        " leading space, trailing newline\n",
-        # a chunk over MAX_CHUNK characters: tokenized piece by piece, text joined by spaCy
-        "Marker " + "x" * 150 + " seen.",
+        "three",
+        "Third",
+        "THIRTEEN",
+        "thirds",
+        "3rd",
+        "21st",
+        "1/2",
+        "1/2/3",
+        "+5",
+        "-1.5",
+        "1,000",
+        "±2",
+        "~10",
+        "x",
+        "X2",
+        "²",
         "",
+        "one-third",
+        "naïve",
+        "lesion",
+        "tenth",
     ],
 )
-def test_doc_text_is_the_tokenized_text(nlp, text: str) -> None:  # noqa: ANN001
+def test_english_like_num_is_spacys(text: str) -> None:
+    assert english_like_num(text) is english.like_num(text)
+
+
+def test_english_like_num_is_spacys_on_a_report(nlp) -> None:  # noqa: ANN001
+    words = {t.text for t in nlp.make_doc(_read(sorted(CORPUS.glob("*.txt"))[0]))}
+    assert len(words) > 100
+    assert [english_like_num(w) for w in words] == [english.like_num(w) for w in words]
+
+
+def test_new_words_compute_the_read_attributes_only(nlp) -> None:  # noqa: ANN001
+    full = spacy.blank("en").vocab
+    text = "Qzv-17 stained; Xylomatosis (3rd) was seen, 2.5 cm, 4/5 nodes.\n"
+    ours = [t for t in nlp.make_doc(text)]
+    theirs = [full[t.text] for t in ours]
+    for name in LEXICAL_ATTRIBUTES:
+        attr = name.lower()
+        assert [getattr(t, attr) for t in ours] == [getattr(t, attr) for t in theirs], name
+    # not computed: a new word has no shape (counter-example, by design)
+    assert nlp.vocab["Qzvxylo99"].shape_ == ""
+    assert full["Qzvxylo99"].shape_ == "Xxxxxdd"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "unread"),
+    [
+        ([{"LOWER": "no"}, {"IS_PUNCT": True, "OP": "?"}], None),
+        ([{"ORTH": "("}, {"LIKE_NUM": True}, {"TEXT": {"REGEX": "^c?m$"}}], None),
+        ("no (evidence|sign) of", None),  # a regex pattern: no token attributes
+        ([{"LOWER": "no"}, {"IS_STOP": True}], "['IS_STOP']"),
+        ([{"SHAPE": "dd", "LIKE_URL": False}], "['LIKE_URL', 'SHAPE']"),
+    ],
+)
+def test_check_token_pattern(pattern: object, unread: str | None) -> None:
+    if unread is None:
+        check_token_pattern(pattern, "rules.json: rule x")
+        return
+    with pytest.raises(ValueError, match="rules.json: rule x") as err:
+        check_token_pattern(pattern, "rules.json: rule x")
+    assert unread in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(" * 150 + "x" * 150 + " tail.\n",  # a chunk longer than MAX_CHUNK: pre-split
+        "A 4 x 3 cm mass (schwannoma).\n\n  Next  line",
+    ],
+)
+def test_doc_text_is_the_input(nlp, text: str) -> None:  # noqa: ANN001
     doc = SafeTokenizer(_fresh(nlp))(text)
     assert doc_text(doc) == doc.text == text
+
+
+# ------------------------------------------------------------- suffix gate
+
+
+@pytest.mark.parametrize(
+    ("string", "suffix"),
+    [
+        ("lesion", None),  # gated: ends in a letter, no digit, no apostrophe
+        ("T11", None),  # searched (a digit), no suffix
+        ("lesion.", "."),
+        ("(biopsy)", ")"),
+        ("5cm", "cm"),  # a unit after a digit
+        ("3x4mm", "mm"),
+        ("patient's", "'s"),
+        ("Smith\u2019s", "\u2019s"),
+        ("12+", "+"),
+        ("40\u00b0C.", "."),
+        ("etc...", "..."),
+    ],
+)
+def test_suffix_gate_finds_what_spacy_finds(nlp, string: str, suffix: str | None) -> None:  # noqa: ANN001
+    search = _fresh(nlp).suffix_search
+    gate = SuffixGate(search)
+    found = gate(string)
+    assert (found and found.group()) == suffix
+    assert (found and found.span()) == ((m := search(string)) and m.span())
+
+
+def test_no_english_suffix_ends_in_a_letter_or_digit_without_digit_or_apostrophe(
+    nlp,  # noqa: ANN001
+) -> None:
+    search = _fresh(nlp).suffix_search
+    ends = [c for c in map(chr, range(0x110000)) if c.isalnum() and c not in "0123456789"]
+    assert len(ends) > 100_000
+    for before in ("", "a", "A.", "US"):
+        assert [before + c for c in ends if search(before + c)] == []
+
+
+@pytest.mark.parametrize(
+    ("string", "infixes"),
+    [
+        ("schwannoma", []),  # gated: letters only
+        ("T11", []),  # gated: letters and digits
+        ("L4-L5", ["-"]),
+        ("CD3/CD8", ["/"]),
+        ("3-4", ["-"]),
+        ("mass,which", [","]),
+        ("end.Next", ["."]),
+        ("wait...what", ["..."]),
+    ],
+)
+def test_infix_gate_finds_what_spacy_finds(nlp, string: str, infixes: list[str]) -> None:  # noqa: ANN001
+    finditer = _fresh(nlp).infix_finditer
+    found = list(InfixGate(finditer)(string))
+    assert [m.group() for m in found] == infixes
+    assert [m.span() for m in found] == [m.span() for m in finditer(string)]
+
+
+def test_no_english_infix_in_letters_and_digits(nlp) -> None:  # noqa: ANN001
+    finditer = _fresh(nlp).infix_finditer
+    ends = [c for c in map(chr, range(0x110000)) if c.isalnum()]
+    for around in ("a", "A", "1"):
+        assert [c for c in ends if list(finditer(around + c + around))] == []
+
+
+def test_gates_only_on_the_english_affixes(nlp) -> None:  # noqa: ANN001
+    tokenizer = _fresh(nlp)
+    assert gate_affix_searches(tokenizer) is True
+    assert isinstance(tokenizer.suffix_search, SuffixGate)
+    assert isinstance(tokenizer.infix_finditer, InfixGate)
+    assert gate_affix_searches(tokenizer) is False  # already gated
+    custom = _fresh(nlp)
+    custom.suffix_search = re.compile(r"(?:ss|\.)$").search  # ends in letters: no gate
+    custom.infix_finditer = re.compile(r"(?<=a)b(?=c)").finditer  # a letter infix: no gate
+    assert gate_affix_searches(custom) is False
+    assert custom.suffix_search("class").group() == "ss"
+    assert [m.group() for m in custom.infix_finditer("abc")] == ["b"]

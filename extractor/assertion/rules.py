@@ -28,6 +28,8 @@ from typing import Any
 from medspacy.context import ConTextRule
 from spacy.tokens import Doc
 
+from extractor.tokenizer import check_token_pattern
+
 RULES_FILE = "context_rules.json"
 
 #: ConText category -> the :class:`extractor.schema.Assertion` field it sets
@@ -109,6 +111,7 @@ def _check_rule(raw: Any, where: str) -> None:
         raise RuleError(f'{where}: anchor must be "first" or "last"')
     try:
         parse_example(raw["example"])
+        check_token_pattern(raw.get("pattern"), where)
     except ValueError as err:
         raise RuleError(f"{where}: {err}") from err
 

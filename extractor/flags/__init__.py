@@ -49,6 +49,7 @@ from extractor.flags.textual import (
     no_histological_basis,
 )
 from extractor.schema import Lesion, Record, ReviewFlag, ReviewReason, Summary
+from extractor.summary import Summaries
 
 ALL_CHECKS = {
     **CHECKS,
@@ -70,11 +71,15 @@ __all__ = [
 
 
 def review_flags(
-    record: Record, text: str, sentences: Sequence[tuple[int, int]]
+    record: Record,
+    text: str,
+    sentences: Sequence[tuple[int, int]],
+    memo: Summaries | None = None,
 ) -> dict[str, list[ReviewFlag]]:
-    """Summary key -> its review flags (every key of :data:`REVIEW_KEYS` present)."""
+    """Summary key -> its review flags (every key of :data:`REVIEW_KEYS` present);
+    ``memo``: the group summaries the record's summary made."""
     ctx = Context(
-        record, text, list(sentences), sources(record), summary_regions(record, len(text))
+        record, text, list(sentences), sources(record, memo), summary_regions(record, len(text))
     )
     out: Flags = {key: [] for key in REVIEW_KEYS}
     for reason, rule in review_rules().items():
@@ -128,9 +133,15 @@ def _fuzzy_lesion(record: Record, lesion: Lesion) -> list[ReviewFlag]:
     return []
 
 
-def review_record(record: Record, text: str, sentences: Sequence[tuple[int, int]]) -> Summary:
-    """The record's summary with ``review``, ``needs_review`` and each lesion's review."""
-    flags = review_flags(record, text, sentences)
+def review_record(
+    record: Record,
+    text: str,
+    sentences: Sequence[tuple[int, int]],
+    memo: Summaries | None = None,
+) -> Summary:
+    """The record's summary with ``review``, ``needs_review`` and each lesion's review
+    (``memo``: the group summaries the record's summary made, reused)."""
+    flags = review_flags(record, text, sentences, memo)
     per_lesion = lesion_flags(record, flags)
     lesions = [
         lesion.model_copy(update={"review": own})

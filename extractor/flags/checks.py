@@ -5,6 +5,7 @@ parameters and returns the flags it raises per summary key (rules and their mean
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,23 +45,67 @@ class Context:
         return self.record.mentions
 
     _region_sentences: list[tuple[int, int]] | None = field(default=None, repr=False)
-    _gates: dict[re.Pattern[str], TextGate] = field(default_factory=dict, repr=False)
+    _gated: dict[re.Pattern[str], list[tuple[int, int]]] = field(default_factory=dict, repr=False)
 
     def region_sentences(self) -> list[tuple[int, int]]:
         """The sentences starting in a region (computed once)."""
         if self._region_sentences is None:
+            starts, ends = _union(self.regions)
             self._region_sentences = [
-                (a, b) for a, b in self.sentences if any(s <= a < e for s, e in self.regions)
+                (a, b)
+                for a, b in self.sentences
+                if (i := bisect_right(starts, a) - 1) >= 0 and a < ends[i]
             ]
         return self._region_sentences
 
-    def may_match(self, regex: re.Pattern[str], start: int, end: int) -> bool:
-        """False only when ``regex`` cannot match ``text[start:end]``: the slice holds
-        none of its required literals (one scan of the text per pattern)."""
-        gate = self._gates.get(regex)
-        if gate is None:
-            gate = self._gates[regex] = TextGate(self.text, required_literals(regex))
-        return gate.possible(start, end)
+    def gated_sentences(self, regex: re.Pattern[str]) -> list[tuple[int, int]]:
+        """The region sentences ``regex`` may match: all but those holding none of its
+        required literals (:class:`TextGate`, one scan of the text per pattern;
+        computed once per pattern)."""
+        found = self._gated.get(regex)
+        if found is None:
+            gate = TextGate(self.text, required_literals(regex))
+            found = self._gated[regex] = _gated(gate, self.region_sentences())
+        return found
+
+
+def _gated(gate: TextGate, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The ``sentences`` in which ``gate`` finds its pattern possible. Sentences in text
+    order that do not overlap (those of a document) are found from the literal
+    occurrences in one pass: an occurrence or a twin counts for the one sentence that
+    can hold its start, the last one starting at or before it."""
+    if gate.always:
+        return list(sentences)
+    ordered = all(a <= b for a, b in sentences) and all(
+        b <= a for (_, b), (a, _) in zip(sentences, sentences[1:], strict=False)
+    )
+    if not ordered:
+        return [(a, b) for a, b in sentences if gate.possible(a, b)]
+    starts = [a for a, _ in sentences]
+    keep: set[int] = set()
+    for start, end in (
+        *zip(gate.starts, gate.ends, strict=True),
+        *((t, t + 1) for t in gate.twins),
+    ):
+        i = bisect_right(starts, start) - 1
+        if i >= 0 and end <= sentences[i][1]:
+            keep.add(i)
+    return [span for i, span in enumerate(sentences) if i in keep]
+
+
+def _union(regions: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Starts and ends of the disjoint intervals covering the same positions as
+    ``regions`` (in order), so that one bisection tells whether a region holds a
+    position."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for s, e in sorted(r for r in regions if r[0] < r[1]):
+        if ends and s <= ends[-1]:
+            ends[-1] = max(ends[-1], e)
+        else:
+            starts.append(s)
+            ends.append(e)
+    return starts, ends
 
 
 def summary_regions(record: Record, text_length: int) -> list[tuple[int, int]]:

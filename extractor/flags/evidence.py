@@ -23,6 +23,7 @@ from extractor.schema import (
     SectionKind,
     Summary,
 )
+from extractor.summary import Summaries, summarize_group
 
 #: summary key -> the field whose mentions give it
 KEY_FIELDS: dict[str, FieldName] = {
@@ -64,24 +65,26 @@ def index_mentions(record: Record) -> set[int]:
     return set(range(len(record.mentions))) - elsewhere
 
 
-def groups(record: Record, name: FieldName, allowed: set[int]) -> list[tuple[str, list[int]]]:
-    """(group label, mention indices) for ``name`` in order of preference."""
-    own = [i for i in sorted(allowed) if record.mentions[i].field == name]
-    patient = [
-        i for i in own if SECTION_KINDS.get(record.mentions[i].section) == SectionKind.PATIENT
-    ]
-    out = [(PATIENT, patient)]
-    out += [
-        (label, [i for i in own if record.mentions[i].section == label])
-        for label in FALLBACK_SECTIONS
-    ]
+def _no_groups() -> list[tuple[str, list[int]]]:
+    return [(label, []) for label in (PATIENT, *FALLBACK_SECTIONS)]
+
+
+def field_groups(record: Record, allowed: set[int]) -> dict[str, list[tuple[str, list[int]]]]:
+    """Field -> (group label, mention indices) in order of preference, for every field
+    with a mention at ``allowed`` (one pass over the mentions)."""
+    slot = {label: k for k, label in enumerate(FALLBACK_SECTIONS, start=1)}
+    out: dict[str, list[tuple[str, list[int]]]] = {}
+    for i in sorted(allowed):
+        m = record.mentions[i]
+        found = out.get(m.field)
+        if found is None:
+            found = out[m.field] = _no_groups()
+        if SECTION_KINDS.get(m.section) == SectionKind.PATIENT:
+            found[0][1].append(i)
+        k = slot.get(m.section)
+        if k is not None:
+            found[k][1].append(i)
     return out
-
-
-def _summarize(name: FieldName, mentions: list[Mention]) -> dict[str, Any]:
-    from extractor.pipeline import field_extractor
-
-    return field_extractor(name).summarize(mentions)
 
 
 # ---------------------------------------------------------------- agreement
@@ -145,15 +148,26 @@ def supports(key: str, m: Mention, summary: Summary) -> bool:
     return USED[key](m) and AGREES[key](m, summary)
 
 
-def source_of(record: Record, key: str, allowed: set[int] | None = None) -> Source:
-    """The group that gave ``key`` its value and the mentions that agree with it."""
+def source_of(
+    record: Record,
+    key: str,
+    allowed: set[int] | None = None,
+    by_field: dict[str, list[tuple[str, list[int]]]] | None = None,
+    memo: Summaries | None = None,
+) -> Source:
+    """The group that gave ``key`` its value and the mentions that agree with it.
+    ``by_field`` (:func:`field_groups` of ``allowed``) and ``memo`` (the group
+    summaries, :data:`extractor.summary.Summaries`) let :func:`sources` group and
+    summarize once for all keys (and reuse the summaries the summary made)."""
     name = KEY_FIELDS.get(key)
     value = getattr(record.summary, key)
     if name is None or not given(value):
         return Source(key)
     allowed = index_mentions(record) if allowed is None else allowed
-    for label, members in groups(record, name, allowed):
-        part = _summarize(name, [record.mentions[i] for i in members])
+    by_field = field_groups(record, allowed) if by_field is None else by_field
+    memo = {} if memo is None else memo
+    for label, members in by_field.get(name) or _no_groups():
+        part = summarize_group(name, [record.mentions[i] for i in members], memo)
         if given(part.get(key)):
             ok = [i for i in members if supports(key, record.mentions[i], record.summary)]
             return Source(key, label, members, ok)
@@ -167,9 +181,12 @@ def source_of(record: Record, key: str, allowed: set[int] | None = None) -> Sour
     return Source(key, None, [], ok)
 
 
-def sources(record: Record) -> dict[str, Source]:
+def sources(record: Record, memo: Summaries | None = None) -> dict[str, Source]:
+    """Every key's source; ``memo``: group summaries already made for this record."""
     allowed = index_mentions(record)
-    return {key: source_of(record, key, allowed) for key in KEY_FIELDS}
+    by_field = field_groups(record, allowed)
+    memo = {} if memo is None else memo
+    return {key: source_of(record, key, allowed, by_field, memo) for key in KEY_FIELDS}
 
 
 def evidence(record: Record) -> dict[str, list[int]]:

@@ -67,9 +67,7 @@ def missing_result(ctx: Context, rule: ReviewRule) -> Flags:
     index = default_index()
     cue = rule.params["staining_cue"]
     spans, names = [], []
-    for a, b in ctx.region_sentences():
-        if not ctx.may_match(cue, a, b):
-            continue
+    for a, b in ctx.gated_sentences(cue):
         sentence = ctx.text[a:b]
         if not cue.search(sentence):
             continue
@@ -89,9 +87,7 @@ def missing_unit(ctx: Context, rule: ReviewRule) -> Flags:
     that no size mention covers: the size may be missing or wrong."""
     p = rule.params
     spans = []
-    for a, b in ctx.region_sentences():
-        if not ctx.may_match(p["lesion_cue"], a, b):
-            continue
+    for a, b in ctx.gated_sentences(p["lesion_cue"]):
         sentence = ctx.text[a:b]
         if not p["lesion_cue"].search(sentence):
             continue

@@ -21,6 +21,7 @@ from medspacy.section_detection import SectionRule
 
 from extractor.rules import RuleFileError, read_json_resource
 from extractor.schema import SECTION_KINDS
+from extractor.tokenizer import check_token_pattern
 
 RULES_PACKAGE = "extractor.sections.rules"
 RULES_FILE = "section_rules.json"
@@ -146,6 +147,10 @@ def parse_rule(where: str, raw: dict[str, Any]) -> HeadingRule:
     pattern = raw.get("pattern")
     if pattern is not None and not isinstance(pattern, str | list):
         raise RuleFileError(f"{where}: pattern must be a regex string or a token-pattern list")
+    try:
+        check_token_pattern(pattern, where)
+    except ValueError as err:
+        raise RuleFileError(str(err)) from err
     scope = raw.get("scope", "section")
     if scope not in SCOPES:
         raise RuleFileError(f"{where}: unknown scope {scope!r}; allowed: {sorted(SCOPES)}")
