@@ -6,7 +6,7 @@ import pytest
 import spacy
 
 from extractor.assertion.engine import get_engine
-from extractor.assertion.rules import RuleFilter, lower_words
+from extractor.assertion.rules import lower_words
 from extractor.sentences import sentence_spans
 from extractor.text import normalize
 
@@ -68,24 +68,3 @@ def test_skips_exactly_where_the_engine_finds_no_asserting_cue(nlp, path) -> Non
             result = engine.analyze(sentence, [(0, min(4, len(sentence)))], asserting_only=True)
             assert result.target_cues == [[]] and result.cues == []
     assert skipped > 10
-
-
-@pytest.mark.parametrize(
-    ("requirements", "words", "expected"),
-    [
-        # one rule needing "no", one needing "free" and ("of" or "from")
-        (((frozenset({"no"}),), (frozenset({"free"}), frozenset({"of", "from"}))), [], False),
-        (((frozenset({"no"}),), (frozenset({"free"}), frozenset({"of", "from"}))), ["no"], True),
-        (((frozenset({"free"}), frozenset({"of", "from"})),), ["from", "free"], True),
-        # counter-examples: one word set of the rule missing, each way round
-        (((frozenset({"free"}), frozenset({"of", "from"})),), ["free", "tumour"], False),
-        (((frozenset({"free"}), frozenset({"of", "from"})),), ["of", "from"], False),
-        # a rule that does not tell its words may match any text
-        (((frozenset({"no"}),), None), ["fever"], True),
-        ((), ["no"], False),
-    ],
-)
-def test_rule_filter_may_match(requirements: tuple, words: list[str], expected: bool) -> None:
-    rule_filter = RuleFilter(requirements)
-    assert rule_filter.may_match(words) is expected
-    assert bool(rule_filter.matchable(words)) is expected

@@ -39,25 +39,6 @@ def _group_by_sentence(
     return groups
 
 
-class _Cover:
-    """Whether a position lies in one of some character ranges: the union of the
-    ranges, merged and sorted once, and a bisect per position."""
-
-    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        for a, b in sorted(r for r in ranges if r[0] < r[1]):
-            if self.ends and a <= self.ends[-1]:
-                self.ends[-1] = max(self.ends[-1], b)
-            else:
-                self.starts.append(a)
-                self.ends.append(b)
-
-    def __call__(self, pos: int) -> bool:
-        k = bisect.bisect_right(self.starts, pos) - 1
-        return k >= 0 and pos < self.ends[k]
-
-
 def analyze_text(
     text: str,
     targets: Sequence[tuple[int, int]],
@@ -82,12 +63,11 @@ def analyze_text(
     if sentences is None:
         sentences = sentence_spans(text)
     groups = _group_by_sentence(sentences, targets)
-    covered = _Cover(also_in)
     target_cues: list[list[CueMatch]] = [[] for _ in targets]
     cues: list[CueMatch] = []
     for k, (s_start, s_end) in enumerate(sentences):
         members = groups.get(k, [])
-        wanted = all_sentences or covered(s_start)
+        wanted = all_sentences or any(a <= s_start < b for a, b in also_in)
         if not members and not wanted or skip is not None and skip(s_start, s_end):
             continue
         local = [

@@ -28,13 +28,13 @@ find no cue there that modifies a target or that it returns.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy
 import spacy
 from medspacy.context import ConText
-from spacy.attrs import IDX, LENGTH, SENT_START
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
 
 from extractor.assertion import matcher
@@ -97,11 +97,8 @@ def _one_sentence(doc: Doc) -> None:
 
 
 def shift_cue(cue: CueMatch, offset: int) -> CueMatch:
-    return CueMatch(
-        rule=cue.rule,
-        category=cue.category,
-        direction=cue.direction,
-        text=cue.text,
+    return replace(
+        cue,
         start=cue.start + offset,
         end=cue.end + offset,
         scope_start=cue.scope_start + offset,
@@ -111,39 +108,28 @@ def shift_cue(cue: CueMatch, offset: int) -> CueMatch:
     )
 
 
-class _TokenChars:
-    """The text of a Doc made from ``text`` and its tokens' character offsets, read
-    from the token arrays once instead of a Span per cue and scope."""
-
-    def __init__(self, doc: Doc, text: str) -> None:
-        columns = doc.to_array([IDX, LENGTH])
-        self.text = text
-        self.n_tokens = len(doc)
-        self.starts: list[int] = columns[:, 0].tolist()
-        self.ends: list[int] = (columns[:, 0] + columns[:, 1]).tolist()
-
-    def chars(self, start: int, end: int, at: int) -> tuple[int, int]:
-        """Character offsets of tokens ``start:end`` (an empty scope sits at ``at``)."""
-        if end > start:
-            return self.starts[start], self.ends[end - 1]
-        return at, at
+def _chars(doc: Doc, start: int, end: int, at: int) -> tuple[int, int]:
+    """Character offsets of tokens ``start:end`` (an empty scope sits at ``at``)."""
+    if end > start:
+        span = doc[start:end]
+        return span.start_char, span.end_char
+    return at, at
 
 
-def _cue(
-    chars: _TokenChars, modifier: Modifier, offset: int, modifiers: Sequence[Modifier] = ()
-) -> CueMatch:
-    start, end = chars.chars(*modifier.modifier_span, 0)
-    scope = chars.chars(*modifier.scope_span, end)
-    finding = chars.chars(*_finding_scope(chars.n_tokens, modifier, modifiers), end)
+def _cue(doc: Doc, modifier: Modifier, offset: int, modifiers: Sequence[Modifier] = ()) -> CueMatch:
+    start, end = modifier.modifier_span
+    span = doc[start:end]
+    scope = _chars(doc, *modifier.scope_span, span.end_char)
+    finding = _chars(doc, *_finding_scope(doc, modifier, modifiers), span.end_char)
     return CueMatch(
         rule=rule_id(modifier.rule),
         category=modifier.category,
         direction=modifier.direction,
-        start=offset + start,
-        end=offset + end,
+        start=offset + span.start_char,
+        end=offset + span.end_char,
         scope_start=offset + scope[0],
         scope_end=offset + scope[1],
-        text=chars.text[start:end],
+        text=span.text,
         finding_start=offset + finding[0],
         finding_end=offset + finding[1],
     )
@@ -214,9 +200,7 @@ def _span_cues(span: Span, linked: list[Modifier], modifiers: list[Modifier]) ->
     ]
 
 
-def _finding_scope(
-    n_tokens: int, modifier: Modifier, modifiers: Sequence[Modifier]
-) -> tuple[int, int]:
+def _finding_scope(doc: Doc, modifier: Modifier, modifiers: Sequence[Modifier]) -> tuple[int, int]:
     """The token scope of a negation widened over a relation shield that cut it, so the
     negated finding is "recurrence of the tumour", not nothing (forward) or "the tumour"
     (backward); it stops at the next other control cue."""
@@ -232,7 +216,7 @@ def _finding_scope(
         if m.category.upper() in CONTROL_CATEGORIES and m.category.upper() != SHIELD
     ]
     if modifier.direction in ("FORWARD", "BIDIRECTIONAL") and any(a == s_end for a, _ in shields):
-        s_end = min([a for a, _ in others if a >= s_end] + [n_tokens])
+        s_end = min([a for a, _ in others if a >= s_end] + [len(doc)])
     if modifier.direction in ("BACKWARD", "BIDIRECTIONAL") and any(
         b == s_start for _, b in shields
     ):
@@ -297,7 +281,6 @@ class ContextEngine:
         present = [(s.start, s.end) for s in spans if s is not None]
         modifiers, linked = self._graph(doc, present, (), lower)
         control = [m.modifier_span for m in modifiers if m.category.upper() in CONTROL_CATEGORIES]
-        chars = _TokenChars(doc, text)
         target_cues: list[list[CueMatch]] = []
         found = iter(linked)
         for span in spans:
@@ -309,11 +292,11 @@ class ContextEngine:
                 target_cues.append(self._solo(text, span, offset))
             else:
                 cues = _span_cues(span, mods, modifiers)
-                target_cues.append([_cue(chars, m, offset, modifiers) for m in cues])
+                target_cues.append([_cue(doc, m, offset, modifiers) for m in cues])
         kept = modifiers
         if asserting_only:
             kept = [m for m in modifiers if m.direction not in CONTROL_DIRECTIONS]
-        cues = [_cue(chars, m, offset, modifiers) for m in kept]
+        cues = [_cue(doc, m, offset, modifiers) for m in kept]
         return target_cues, cues
 
     def _solo(self, text: str, span: Span, offset: int) -> list[CueMatch]:
@@ -328,8 +311,7 @@ class ContextEngine:
         target = Span(doc, span.start, span.end, label="TARGET")
         where = [(span.start, span.end)]
         modifiers, (linked,) = self._graph(doc, where, where)
-        chars = _TokenChars(doc, text)
-        return [_cue(chars, m, offset, modifiers) for m in _span_cues(target, linked, modifiers)]
+        return [_cue(doc, m, offset, modifiers) for m in _span_cues(target, linked, modifiers)]
 
     def analyze(
         self, text: str, targets: Sequence[tuple[int, int]] = (), *, asserting_only: bool = False

@@ -130,8 +130,8 @@ class PrefilteredMatcher:
         control cues that overlap a target span (``targets``, token offsets; ``None``:
         those of the Doc extension ``targets_attr``)."""
         rules = self.full.rule_map
-        strings = doc.vocab.strings
-        matches = [_anchor(rules[strings[key]], key, start, end) for key, start, end in matches]
+        vocab = doc.vocab
+        matches = [_anchor(rules[vocab[key].text], key, start, end) for key, start, end in matches]
         if targets is None:
             targets = self._targets(doc)
         if not targets:
@@ -139,7 +139,7 @@ class PrefilteredMatcher:
         return [
             (key, start, end)
             for key, start, end in matches
-            if rules[strings[key]].category.upper() not in CONTROL_CATEGORIES
+            if rules[vocab[key].text].category.upper() not in CONTROL_CATEGORIES
             or doc[start].is_punct  # a clause boundary, not words of the finding
             or not any(start < t_end and t_start < end for t_start, t_end in targets)
         ]

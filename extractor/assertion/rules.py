@@ -254,9 +254,6 @@ class RuleFilter:
     #: word -> one bit per word set holding it; a rule's mask has the bits of its sets
     _word_bits: dict[str, int] = field(init=False, repr=False, compare=False)
     _rule_masks: tuple[int, ...] = field(init=False, repr=False, compare=False)
-    #: the masks by their lowest bit: a rule can match only if that bit was found, so
-    #: :meth:`may_match` tests only the rules of the bits found (0: a rule needing no word)
-    _by_low_bit: dict[int, tuple[int, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         word_bits: dict[str, int] = {}
@@ -272,10 +269,6 @@ class RuleFilter:
             masks.append(mask)
         object.__setattr__(self, "_word_bits", word_bits)
         object.__setattr__(self, "_rule_masks", tuple(masks))
-        by_low_bit: dict[int, list[int]] = {}
-        for mask in masks:
-            by_low_bit.setdefault(mask & -mask, []).append(mask)
-        object.__setattr__(self, "_by_low_bit", {b: tuple(m) for b, m in by_low_bit.items()})
 
     def _found(self, words: Iterable[str]) -> int:
         found = 0
@@ -292,16 +285,8 @@ class RuleFilter:
 
     def may_match(self, words: Iterable[str]) -> bool:
         """False only if none of the rules can match a text with these words."""
-        by_low_bit = self._by_low_bit
-        if 0 in by_low_bit:
-            return True
-        found = rest = self._found(words)
-        while rest:
-            low = rest & -rest
-            rest ^= low
-            if any(found & mask == mask for mask in by_low_bit.get(low, ())):
-                return True
-        return False
+        found = self._found(words)
+        return any(found & mask == mask for mask in self._rule_masks)
 
 
 def cue_filter(
