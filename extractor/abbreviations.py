@@ -38,13 +38,14 @@ def parentheses(doc: Doc, max_tokens: int = MAX_SHORT_FORM_TOKENS) -> list[tuple
         return []
     strings = doc.vocab.strings
     orth = doc.to_array(ORTH)
-    is_open = orth == strings["("]  # the hash of the string, as ``strings.add`` returns
-    parens = np.flatnonzero(is_open | (orth == strings[")"]))
-    # each pair of consecutive parentheses: "(" then ")" with 1 to max_tokens between
-    start, close = parens[:-1], parens[1:]
-    inside = close - start - 1
-    pair = is_open[start] & ~is_open[close] & (inside >= 1) & (inside <= max_tokens)
-    return list(zip(start[pair].tolist(), (close[pair] + 1).tolist(), strict=True))
+    is_open = orth == strings.add("(")
+    parens = np.flatnonzero(is_open | (orth == strings.add(")")))
+    found = []
+    for k in range(len(parens) - 1):
+        start, close = int(parens[k]), int(parens[k + 1])
+        if is_open[start] and not is_open[close] and 1 < close - start <= max_tokens + 1:
+            found.append((start, close + 1))
+    return found
 
 
 def definitions(doc: Doc, matches: list[tuple[int, int]]) -> list[tuple[Span, Span]]:
