@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -27,12 +27,15 @@ ABBREVIATIONS = frozenset(
     rt lt ant post sup inf lat med pt pts hosp ed eds""".split()
 )
 #: a stop (after a word: a superscript citation may follow it, "tumours.12 The") + space
-#: + a capital, digit, quote or bracket
+#: + a capital, digit, quote or bracket (both branches start at the stop: the leading
+#: look-ahead lets the regex engine skip other characters fast)
 _BOUNDARY_RE = re.compile(
-    r"(?:[.!?]|(?<=[A-Za-z)\]])\.\d{1,3}(?:[,\u2013-]\d{1,3})*(?=[ \t]+[A-Z]))"
+    r"(?=[.!?])(?:[.!?]|(?<=[A-Za-z)\]])\.\d{1,3}(?:[,\u2013-]\d{1,3})*(?=[ \t]+[A-Z]))"
     r"[\"')\]]*[ \t]+(?=[A-Z0-9\"'(\[])"
 )
 _WORD_BEFORE_RE = re.compile(r"([\w.]+)$")
+_NEWLINE_RE = re.compile("\n")
+_START, _NOT_START = numpy.uint64(1), numpy.uint64(2**64 - 1)
 
 
 def _is_abbreviation(text: str, stop: int) -> bool:
@@ -44,17 +47,22 @@ def _is_abbreviation(text: str, stop: int) -> bool:
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Split ``text`` into sentence spans (start, end), whitespace excluded."""
+    """Split ``text`` into sentence spans (start, end), whitespace excluded.
+
+    One scan of the whole text: no boundary match can contain or look across a newline
+    (its look-behind and look-ahead fail on one as on a line's edge), so the matches are
+    those of each line on its own.
+    """
     cuts = {0, len(text)}
-    pos = 0
-    for line in text.split("\n"):
+    pos = text.find("\n")
+    while pos >= 0:
         cuts.add(pos)
-        cuts.add(pos + len(line))
-        for match in _BOUNDARY_RE.finditer(line):
-            if text[pos + match.start()] == "." and _is_abbreviation(text, pos + match.start()):
-                continue
-            cuts.add(pos + match.end())
-        pos += len(line) + 1
+        cuts.add(pos + 1)
+        pos = text.find("\n", pos + 1)
+    for match in _BOUNDARY_RE.finditer(text):
+        if text[match.start()] == "." and _is_abbreviation(text, match.start()):
+            continue
+        cuts.add(match.end())
     ordered = sorted(cuts)
     spans = []
     for a, b in zip(ordered, ordered[1:], strict=False):
@@ -79,20 +87,35 @@ def doc_sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     return spans
 
 
+def sentence_starts(doc: Doc, text: str, starts: list[int]) -> numpy.ndarray:
+    """Per token of ``doc`` (``text``: its text), whether it starts a sentence: the
+    first token, a token at one of the character offsets ``starts``, and the token
+    after a white-space token holding a newline. Read from the token arrays, not from
+    the tokens one by one."""
+    columns = doc.to_array([IDX, LENGTH, IS_SPACE]).astype("int64")
+    idx, ends, space = columns[:, 0], columns[:, 0] + columns[:, 1], columns[:, 2] == 1
+    first = numpy.zeros(len(idx), dtype=bool)
+    first[0] = True
+    at = numpy.array(starts, dtype="int64")
+    found = numpy.searchsorted(idx, at)  # both ascending
+    found, at = found[found < len(idx)], at[found < len(idx)]
+    first[found[idx[found] == at]] = True
+    newlines = numpy.array([m.start() for m in _NEWLINE_RE.finditer(text)], dtype="int64")
+    if len(newlines):
+        holder = numpy.searchsorted(idx, newlines, side="right") - 1
+        holder = holder[(holder >= 0) & (newlines < ends[holder])]
+        after = holder[space[holder]] + 1
+        first[after[after < len(idx)]] = True
+    return first
+
+
 @Language.component("case_sentences")
 def case_sentences(doc: Doc) -> Doc:
     """Set sentence starts from :func:`sentence_spans` (one array write, linear time)."""
     if not len(doc):
         return doc
-    starts = {s for s, _ in doc_sentence_spans(doc)}
+    first = sentence_starts(doc, doc_text(doc), [s for s, _ in doc_sentence_spans(doc)])
     # spaCy reads SENT_START from a uint64 array: 1 = starts a sentence, -1 = does not
-    flags = numpy.full((len(doc), 1), -1, dtype="int64").astype("uint64")
-    new_sent = True
-    for token in doc:
-        if token.idx in starts or new_sent:
-            flags[token.i, 0] = 1
-            new_sent = False
-        if token.is_space and "\n" in token.text:
-            new_sent = True
+    flags = numpy.where(first, _START, _NOT_START).reshape(-1, 1)
     doc.from_array([SENT_START], flags)
     return doc

@@ -48,6 +48,11 @@ CASES = [
     ([{"LIKE_NUM": True, "OP": "?"}, {"LOWER": "years"}], "two years ago", [(0, 2), (1, 2)]),
     ([{"IS_SENT_START": True, "LIKE_NUM": True}, {"LOWER": "days"}], "3 days, 4 days", [(0, 2)]),
     ([{"IS_ALPHA": True, "OP": "{1,2}"}, {"LOWER": "was"}], "the mass was", [(0, 3), (1, 3)]),
+    (
+        [{"LOWER": "case"}, {"IS_DIGIT": True, "OP": "?"}],
+        "Case 2 and case II",
+        [(0, 1), (0, 2), (3, 4)],
+    ),
     ([{"LOWER": "old", "OP": "*"}, {"LOWER": "hx"}], "old old hx", [(0, 3), (1, 3), (2, 3)]),
 ]
 

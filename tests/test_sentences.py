@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.sentences import sentence_spans
+from extractor.sentences import sentence_spans, sentence_starts
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,49 @@ def test_pipeline_sentences_follow_the_splitter(nlp) -> None:
         "HPE findings: Microscopic examination.",
         "No necrosis.",
     ]
+
+
+def _starts_token_by_token(doc) -> list[bool]:  # noqa: ANN001 - the loop sentence_starts replaces
+    starts = {s for s, _ in sentence_spans(doc.text)}
+    flags, new_sent = [], True
+    for token in doc:
+        flags.append(token.idx in starts or new_sent)
+        new_sent = token.is_space and "\n" in token.text
+    return flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Case Report\nA 45 yrs. female. She was well.",
+        # newline tokens of several characters, white space around them, a last newline
+        "Title\n\n  \nBody text here.\t\n\nEnd.\n",
+        " \nLeading white space. Then text.",
+        # a newline inside white space before a token that is itself white space
+        "One.\n \n\n Two",
+        # no newline, one sentence: only the first token starts
+        "A mass was seen",
+        "\n",
+    ],
+)
+def test_sentence_starts_as_token_by_token(nlp, text: str) -> None:  # noqa: ANN001
+    doc = nlp.make_doc(text)
+    starts = [s for s, _ in sentence_spans(text)]
+    assert sentence_starts(doc, text, starts).tolist() == _starts_token_by_token(doc)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It ends.\nNext line. And more!\nLast? Yes.",
+        # a stop at a line's end, a citation at a line's start: no cut across the newline
+        "Seen in the tumour.\n12 The next line.",
+        "e.g.\nFig. 3 shows it.",
+    ],
+)
+def test_whole_text_scan_as_line_by_line(text: str) -> None:
+    by_line, pos = [], 0
+    for line in text.split("\n"):
+        by_line += [(pos + s, pos + e) for s, e in sentence_spans(line)]
+        pos += len(line) + 1
+    assert sentence_spans(text) == by_line

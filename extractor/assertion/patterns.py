@@ -11,7 +11,7 @@ with ``end > start`` such that the tokens ``start:end`` match the pattern as a r
 expression over tokens (each pattern token with its quantifier ``?``, ``*``, ``+``,
 ``{n}``, ``{n,m}``, ``{n,}``, ``{,m}``). Token attributes read: ``LOWER`` and
 ``ORTH``/``TEXT`` (a string or ``IN``, ``NOT_IN``, ``REGEX``), ``LIKE_NUM``,
-``IS_ALPHA`` and ``IS_SENT_START``. :func:`compile_pattern` returns ``None`` for
+``IS_ALPHA``, ``IS_DIGIT`` and ``IS_SENT_START``. :func:`compile_pattern` returns ``None`` for
 anything else (the caller keeps spaCy's ``Matcher`` for that pattern); a test compares
 both on the dev sentences.
 """
@@ -63,6 +63,9 @@ class Tokens:
     def is_alpha(self, i: int) -> bool:
         return self.doc[i].is_alpha
 
+    def is_digit(self, i: int) -> bool:
+        return self.doc[i].is_digit
+
     def is_sent_start(self, i: int) -> bool:
         return self.doc[i].is_sent_start is True
 
@@ -99,6 +102,15 @@ def _string_test(value: Any) -> Callable[[str], bool] | None:
     return lambda w: all(test(w) for test in tests)
 
 
+#: boolean token attributes read, by pattern key
+_FLAGS: dict[str, Callable[[Tokens, int], bool]] = {
+    "LIKE_NUM": Tokens.like_num,
+    "IS_ALPHA": Tokens.is_alpha,
+    "IS_DIGIT": Tokens.is_digit,
+    "IS_SENT_START": Tokens.is_sent_start,
+}
+
+
 def _predicate(spec: dict[str, Any]) -> Predicate | None:
     tests: list[Predicate] = []
     for key, value in spec.items():
@@ -112,10 +124,8 @@ def _predicate(spec: dict[str, Any]) -> Predicate | None:
                 tests.append(lambda t, i, f=test: f(t.lower[i]))
             else:
                 tests.append(lambda t, i, f=test: f(t.orth[i]))
-        elif key in ("LIKE_NUM", "IS_ALPHA", "IS_SENT_START") and isinstance(value, bool):
-            attr = {"LIKE_NUM": Tokens.like_num, "IS_ALPHA": Tokens.is_alpha}.get(
-                key, Tokens.is_sent_start
-            )
+        elif key in _FLAGS and isinstance(value, bool):
+            attr = _FLAGS[key]
             tests.append(lambda t, i, a=attr, v=value: a(t, i) is v)
         else:
             return None
@@ -175,12 +185,14 @@ class TokenPattern:
             candidates = self.anchor.starts(tokens)
         found: list[tuple[int, int]] = []
         for start in candidates:
-            ends = self._ends(tokens, start)
+            ends = self.ends_from(tokens, start)
             if ends:
                 found.extend((start, end) for end in sorted(ends) if end > start)
         return found
 
-    def _ends(self, tokens: Tokens, start: int) -> set[int]:
+    def ends_from(self, tokens: Tokens, start: int) -> set[int]:
+        """The ends of the matches starting at token ``start`` (``start`` itself too
+        when the pattern can match no token)."""
         n = len(tokens.lower)
         positions = {start}
         for predicate, low, high in self.steps:

@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractor.sections.headings import Heading, HeadingMatch, accept_headings, trim_glued
+from extractor.sections.matcher import HeadingMatcher
 from extractor.sections.ruleset import (
     RULES_FILE,
     RULES_PACKAGE,
@@ -62,6 +63,8 @@ class CaseSectionizer(Sectionizer):
         self._rule_by_match_key = {r._rule_id: by_id[r.metadata["rule_id"]] for r in section_rules}
         self._trailers = tuple(regex for _, regex, _ in ruleset.caption_trailers)
         self._block_rules = frozenset(r.id for r in ruleset.rules if r.opens_block)
+        # medspaCy 1.3.1 keeps its matcher private
+        self._matcher = HeadingMatcher(self._Sectionizer__matcher)
 
     def _accept(self, doc: Doc, matches: list[Match]) -> tuple[list[Heading], list[Match]]:
         text = doc_text(doc)
@@ -83,12 +86,12 @@ class CaseSectionizer(Sectionizer):
     def headings(self, doc: Doc) -> list[Heading]:
         """The accepted headings of ``doc`` in text order.
 
-        Runs medspaCy's matcher and our heading filter, but not the rest of
+        Runs medspaCy's matcher (its token patterns matched from their first words,
+        :mod:`extractor.sections.matcher`) and our heading filter, but not the rest of
         ``Sectionizer.__call__``, which would tag every token with a medspaCy section
         that we replace anyway (most of its cost).
         """
-        matcher = self._Sectionizer__matcher  # medspaCy 1.3.1 keeps its matcher private
-        return self._accept(doc, matcher(doc))[0]
+        return self._accept(doc, self._matcher(doc))[0]
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.sections = build_sections(
