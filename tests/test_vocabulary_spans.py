@@ -65,7 +65,7 @@ def test_span_crossing_a_match_is_matched_alone(monkeypatch: pytest.MonkeyPatch)
 def test_corpus_sentences_are_cut_from_the_document(monkeypatch: pytest.MonkeyPatch) -> None:
     """The sentences of the corpus reports: equal to matching each sentence, and all
     cut from the one match of the document (no sentence matched again)."""
-    from extractor.fields.site import _sentences
+    from extractor.fields.scope import doc_sentences
     from extractor.pipeline import get_nlp
     from extractor.text import normalize
     from extractor.tokenizer import doc_text
@@ -75,7 +75,7 @@ def test_corpus_sentences_are_cut_from_the_document(monkeypatch: pytest.MonkeyPa
     assert paths
     for path in paths:
         doc = nlp(normalize(path.read_text(encoding="utf-8")).text)
-        full, spans = doc_text(doc), _sentences(doc)
+        full, spans = doc_text(doc), doc_sentences(doc)
         prime_columns(full, spans)
         assert len(spans) > 1
         for name in VOCABULARIES:
