@@ -86,3 +86,68 @@ def test_doc_sentences_are_the_cached_sentence_bounds(text: str, sentencizer: bo
     assert doc_sentences(doc) == expected
     assert doc_sentences(doc) is doc_sentences(doc)  # computed once per doc
     assert sentence_bounds(doc, expected[-1][0]) == expected[-1]
+
+
+def _rule(rule_id: str):  # noqa: ANN202 - a Rule of the diagnosis rule file
+    return next(r for r in config().role_rules if r.id == rule_id)
+
+
+MARKED_AFTER = [
+    # the counter-examples: the cue follows the mention within its window
+    "[Lipoma] is a very rare condition.",
+    "A clinical diagnosis of [lipoma] was made.",
+    "The [lipoma] was histologically confirmed.",
+    "[Lipoma]  can recur.",
+    # the cue is there, but too far after the mention to apply: the scan is skipped
+    "A [lipoma] was excised and the wound is healing.",
+    "The [lipoma], which was excised, is benign.",
+    "[Lipoma] and [myoma] were found; surgery was made easy.",
+    "No cue at all follows this [lipoma].",
+]
+
+
+def _spans(marked: str) -> tuple[str, list[tuple[int, int]]]:
+    text, spans = "", []
+    for part in marked.split("["):
+        if "]" in part:
+            name, rest = part.split("]", 1)
+            spans.append((len(text), len(text) + len(name)))
+            text += name + rest
+        else:
+            text += part
+    return text, spans
+
+
+@pytest.mark.parametrize("marked", MARKED_AFTER)
+def test_after_cue_probe_gives_the_roles_of_the_full_scan(
+    monkeypatch: pytest.MonkeyPatch, marked: str
+) -> None:
+    """Skipping the scan of a short-window "after" cue where the pattern matches at no
+    position it could apply from changes no role: the same roles as scanning always."""
+    from extractor.fields import diagnosis_roles
+
+    text, spans = _spans(marked)
+    probed = diagnosis_roles.classify_sentence(text, spans)
+    monkeypatch.setattr(diagnosis_roles, "PROBE_WINDOW", -1)  # every rule scanned
+    assert probed == diagnosis_roles.classify_sentence(text, spans)
+
+
+@pytest.mark.parametrize(
+    ("marked", "rule_id", "may"),
+    [
+        ("[Lipoma] is a very rare condition.", "dx.general_statement", True),
+        ("[Lipoma]  can recur.", "dx.general_statement", True),  # gap 2: inside the window
+        ("[Lipoma]   can recur.", "dx.general_statement", False),  # gap 3: outside
+        ("A [lipoma] was excised and the wound is healing.", "dx.general_statement", False),
+        ("A clinical diagnosis of [lipoma] was made.", "dx.diagnosis_made", True),
+        ("A [lipoma] was excised; the diagnosis was made.", "dx.diagnosis_made", False),
+        # not probed: a "before" cue, and an "after" cue with a wide window
+        ("A [lipoma] was excised and the wound is healing.", "dx.revealed", True),
+        ("A [lipoma] was excised.", "dx.suspected_after", True),
+    ],
+)
+def test_after_cue_probe(marked: str, rule_id: str, may: bool) -> None:
+    from extractor.fields.diagnosis_roles import _may_cue_after
+
+    text, spans = _spans(marked)
+    assert _may_cue_after(text, _rule(rule_id), spans) is may
