@@ -65,7 +65,7 @@ def test_span_crossing_a_match_is_matched_alone(monkeypatch: pytest.MonkeyPatch)
 def test_corpus_sentences_are_cut_from_the_document(monkeypatch: pytest.MonkeyPatch) -> None:
     """The sentences of the corpus reports: equal to matching each sentence, and all
     cut from the one match of the document (no sentence matched again)."""
-    from extractor.fields.site import _sentences
+    from extractor.fields.scope import doc_sentences
     from extractor.pipeline import get_nlp
     from extractor.text import normalize
     from extractor.tokenizer import doc_text
@@ -75,7 +75,7 @@ def test_corpus_sentences_are_cut_from_the_document(monkeypatch: pytest.MonkeyPa
     assert paths
     for path in paths:
         doc = nlp(normalize(path.read_text(encoding="utf-8")).text)
-        full, spans = doc_text(doc), _sentences(doc)
+        full, spans = doc_text(doc), doc_sentences(doc)
         prime_columns(full, spans)
         assert len(spans) > 1
         for name in VOCABULARIES:
@@ -85,3 +85,31 @@ def test_corpus_sentences_are_cut_from_the_document(monkeypatch: pytest.MonkeyPa
                 counter = _Counted(index, patch)
                 assert index.find_in_spans(full, spans) == expected, (path.name, name)
                 assert counter.calls == 1
+
+
+@pytest.mark.parametrize(
+    ("span", "cut"),
+    [
+        ((0, 56), True),  # the first sentence: offsets already relative
+        ((57, 71), True),  # "S-100 positive"
+        ((72, 98), True),  # "giant cell tumour of bone;"
+        ((2, 30), False),  # the counter-example: an edge inside "Mass", never primed
+    ],
+)
+def test_primed_columns_are_cut_when_first_asked_for(span: tuple[int, int], cut: bool) -> None:
+    """Priming records where each sentence's columns are; they are cut from the
+    document's on the first :func:`columns` call (equal to tokenizing the sentence) and
+    kept for the later calls. A span with an edge inside a token is not primed."""
+    from extractor.fields import vocabulary_tokens as vt
+
+    a, b = span
+    prime_columns(TEXT, [span])
+    text = TEXT[a:b]
+    assert isinstance(vt._PRIMED.get(text), vt._Cut) is cut
+    got = vt.columns(text)
+    assert got == vt._columns.__wrapped__(text)
+    if cut:
+        assert vt._PRIMED[text] is got  # built once, then the same columns
+        assert vt.columns(text) is got
+    prime_columns("", [])  # the next document: the primed sentences are dropped
+    assert text not in vt._PRIMED

@@ -63,7 +63,7 @@ from extractor.fields.diagnosis_roles import (
     resolve_role,
 )
 from extractor.fields.diagnosis_stated import find_stated
-from extractor.fields.scope import PATIENT_REFERENCE_RE, in_patient_context
+from extractor.fields.scope import PATIENT_REFERENCE_RE, doc_sentences, in_patient_context
 from extractor.fields.vocabulary import VocabEntry, key_of
 from extractor.schema import FieldName, Mention, SectionKind
 from extractor.sections import SectionSpan, section_at
@@ -110,8 +110,7 @@ def _sentences(doc: Doc) -> list[tuple[int, int]]:
     sections = doc._.sections or []
     full = doc_text(doc)
     out: list[tuple[int, int]] = []
-    for sent in doc.sents:
-        start, end = sent.start_char, sent.end_char
+    for start, end in doc_sentences(doc):
         if out and _joins(full, out[-1], start, sections):
             out[-1] = (out[-1][0], end)
         else:
@@ -145,7 +144,7 @@ def _sentence_roles(
 ) -> list[tuple[DxMatch, DxRole]]:
     text = full[s_start:s_end]
     spans = [(m.start - s_start, m.end - s_start) for m in inside]
-    about_patient = bool(PATIENT_REFERENCE_RE.search(text))
+    about_patient: bool | None = None  # searched for only where resolve_role reads it
     out: list[tuple[DxMatch, DxRole]] = []
     for match, role in zip(inside, classify_sentence(text, spans, cfg), strict=True):
         section = section_at(sections, match.start)
@@ -155,10 +154,22 @@ def _sentence_roles(
             and _skip_line(full, match.start)
         ):
             continue
-        final = resolve_role(role, match.entry, section, cfg, about_patient)
+        if about_patient is None and _reads_patient_reference(section):
+            about_patient = bool(PATIENT_REFERENCE_RE.search(text))
+        final = resolve_role(role, match.entry, section, cfg, bool(about_patient))
         if final is not None:
             out.append((match, final))
     return out
+
+
+def _reads_patient_reference(section: SectionSpan | None) -> bool:
+    """:func:`resolve_role` reads whether the sentence refers to the patient only in a
+    literature section other than the abstract (the search costs ~0.1 ms per report)."""
+    return (
+        section is not None
+        and section.kind == SectionKind.LITERATURE
+        and section.label != "abstract"
+    )
 
 
 def _skip_line(text: str, pos: int) -> bool:

@@ -188,6 +188,29 @@ def _basis_near(
     return after[0][2] if after and after_too else None
 
 
+#: an "after" cue with a window up to this is first looked for only where it may apply
+PROBE_WINDOW = 8
+
+
+def _may_cue_after(text: str, rule: Rule, spans: list[tuple[int, int]]) -> bool:
+    """False only when no match of ``rule`` can apply to a span, so its scan of the
+    sentence is skipped. A match of an "after" cue applies only when it starts at most
+    ``window`` characters after a span's end (:func:`_cue_targets`), and a match of
+    ``finditer`` that starts at ``p`` is a ``match`` of the pattern at ``p`` (the same
+    attempt, seeing the same text before ``p``); so when the pattern matches at none of
+    those few positions, none applies. Other rules, and wider windows (more positions
+    to try than the scan saves), are always scanned."""
+    if rule.options.get("direction") != "after":
+        return True
+    window = int(rule.options.get("window", 60))
+    if window > PROBE_WINDOW:
+        return True
+    match, n = rule.regex.match, len(text)
+    return any(
+        match(text, p) is not None for _s, e in spans for p in range(e, min(e + window, n) + 1)
+    )
+
+
 def covered(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     """[start, end) overlaps one of the sorted, non-overlapping ``spans``."""
     i = bisect_right(spans, (start, float("inf"))) - 1
@@ -205,8 +228,8 @@ def classify_sentence(
     best: dict[int, tuple[int, int, Rule]] = {}
     possible = rules_gate(cfg.role_rules).possible(text)
     for rule, maybe in zip(cfg.role_rules, possible, strict=True):
-        if not maybe:
-            continue  # none of its required literals: the pattern is not run
+        if not maybe or not _may_cue_after(text, rule, spans):
+            continue  # none of its required literals / no cue can follow a span
         for m in rule.regex.finditer(text):
             if covered(spans, m.start(), m.end()):
                 continue

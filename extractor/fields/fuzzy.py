@@ -94,6 +94,9 @@ class FuzzyIndex:
         self.table, self.offsets, self.counts, self.flat = self._buckets(
             len(prefixes), pid, lengths, words, limits
         )
+        #: histogram and twice the limit of the key at each place of ``flat`` (the pairs
+        #: read them there without first looking up the key id)
+        self.flat_hist, self.flat_twice = self.hist[self.flat], self.twice_limit[self.flat]
 
     def _code(self, pid: Any, length: Any, n: Any) -> Any:
         """Bucket number of (prefix id, window length, tokens); ints or arrays."""
@@ -131,15 +134,20 @@ class FuzzyIndex:
         length) and per pair (window number, key id, the key's place in its bucket)."""
         joined, windows, bucket, tok_hist = self._windows(folded, usable)
         cnt = self.counts[bucket]
-        w = np.repeat(np.arange(len(bucket)), cnt)
-        place = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-        kid = self.flat[np.repeat(self.offsets[bucket], cnt) + place]
+        ends = np.cumsum(cnt)  # pairs of window w: [ends[w] - cnt[w], ends[w])
+        first = self.offsets[bucket]
+        # each pair's position in ``flat``: consecutive within a window's bucket
+        pos = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(first - ends + cnt, cnt)
         wi, wn = windows[0], windows[1]
         whist = (tok_hist[wi + wn] - tok_hist[wi]).astype(np.int16)
         whist[:, _SPACE] = wn - 1
-        l1 = np.einsum("ij->i", np.abs(whist[w] - self.hist[kid]))  # faster than sum(axis=1)
-        keep = l1 <= self.twice_limit[kid]
-        return joined, windows, np.stack((w[keep], kid[keep], place[keep]))
+        diff = np.repeat(whist, cnt, axis=0)  # the window's histogram on each of its pairs
+        diff -= self.flat_hist[pos]
+        l1 = np.einsum("ij->i", np.abs(diff, out=diff))  # faster than sum(axis=1)
+        keep = np.nonzero(l1 <= self.flat_twice[pos])[0]
+        w = np.searchsorted(ends, keep, side="right")  # the window of each kept pair
+        kept = pos[keep]
+        return joined, windows, np.stack((w, self.flat[kept], kept - first[w]))
 
     def _windows(
         self, folded: Sequence[str], usable: np.ndarray

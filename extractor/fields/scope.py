@@ -36,8 +36,9 @@ def patient_reference(text: str) -> str | None:
     return None
 
 
-def sentence_bounds(doc: Doc, pos: int) -> tuple[int, int]:
-    """Character bounds of the sentence containing ``pos`` (cached per doc)."""
+def _cached_bounds(doc: Doc) -> tuple[list[int], list[tuple[int, int]]]:
+    """Starts and character bounds of the doc's sentences (the whole text without
+    sentence starts), computed once per doc."""
     cached = doc.user_data.get("sentence_bounds")
     if cached is None:
         if doc.has_annotation("SENT_START"):
@@ -46,7 +47,18 @@ def sentence_bounds(doc: Doc, pos: int) -> tuple[int, int]:
             bounds = [(0, len(doc_text(doc)))]
         cached = ([b[0] for b in bounds], bounds)
         doc.user_data["sentence_bounds"] = cached
-    starts, bounds = cached
+    return cached
+
+
+def doc_sentences(doc: Doc) -> list[tuple[int, int]]:
+    """Character bounds of the doc's sentences, in order (cached per doc: the site and
+    diagnosis fields read them too, instead of walking ``doc.sents`` again)."""
+    return _cached_bounds(doc)[1]
+
+
+def sentence_bounds(doc: Doc, pos: int) -> tuple[int, int]:
+    """Character bounds of the sentence containing ``pos`` (cached per doc)."""
+    starts, bounds = _cached_bounds(doc)
     if not bounds:
         return 0, len(doc_text(doc))
     return bounds[max(bisect_right(starts, pos) - 1, 0)]

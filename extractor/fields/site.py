@@ -52,7 +52,7 @@ from extractor.fields.base import BaseField, Candidate
 from extractor.fields.diagnosis import FRONT_MATTER_SKIP_RE, diagnosis_mentions
 from extractor.fields.diagnosis_match import default_index as default_dx_index
 from extractor.fields.diagnosis_roles import covered
-from extractor.fields.scope import PATIENT_REFERENCE_RE
+from extractor.fields.scope import PATIENT_REFERENCE_RE, doc_sentences
 from extractor.fields.site_parser import (  # noqa: F401 - re-exported for callers
     ANCHOR_ROLES,
     Anchor,
@@ -130,12 +130,6 @@ def default_laterality() -> dict[str, str]:
 # ---------------------------------------------------------------- component
 
 
-def _sentences(doc: Doc) -> list[tuple[int, int]]:
-    if doc.has_annotation("SENT_START"):
-        return [(s.start_char, s.end_char) for s in doc.sents]
-    return [(0, len(doc_text(doc)))]
-
-
 def sentence_allowed(sections: list[SectionSpan], start: int, text: str, cfg: SiteConfig) -> bool:
     """Patient sections, abstract and title; literature only about the patient. (The
     patient-reference search runs only where its answer is read.)"""
@@ -168,7 +162,7 @@ class SiteField(BaseField):
         sections = doc._.sections or []
         full = doc_text(doc)
         out: list[Candidate] = []
-        sentences = _sentences(doc)
+        sentences = doc_sentences(doc)
         prime_columns(full, sentences)  # one tokenization for every sentence
         # one vocabulary match of the document, cut per sentence; a sentence without a
         # site match or a final diagnosis gives no site and is not looked at further

@@ -109,16 +109,21 @@ class _Trie:
             node = node.setdefault(part, {})
         node["\0"] = entry
 
-    def longest(self, words: Sequence[str], i: int) -> tuple[int, VocabEntry | None]:
-        """(number of tokens, entry) of the longest key starting at ``words[i]``."""
-        node, best, best_n = self.root, None, 0
-        for n in range(i, len(words)):
-            node = node.get(words[n])
-            if node is None:
-                break
-            if "\0" in node:
-                best, best_n = node["\0"], n - i + 1
-        return best_n, best
+
+_NONE: tuple[int, VocabEntry | None] = (0, None)
+
+
+def _longest(root: dict[str, Any], words: Sequence[str], i: int) -> tuple[int, VocabEntry | None]:
+    """(number of tokens, entry) of the longest key of the trie ``root`` starting at
+    ``words[i]``."""
+    node, best, best_n = root, None, 0
+    for n in range(i, len(words)):
+        node = node.get(words[n])
+        if node is None:
+            break
+        if "\0" in node:
+            best, best_n = node["\0"], n - i + 1
+    return best_n, best
 
 
 def damerau_levenshtein(a: str, b: str, limit: int) -> int:
@@ -219,8 +224,9 @@ class PhraseIndex:
             if k < i:
                 continue
             i = k
-            n1, e1 = self._folded.longest(folded, i)
-            n2, e2 = self._raw.longest(raw, i)
+            # a trie is walked only from a token that starts one of its keys
+            n1, e1 = _longest(folded_root, folded, i) if folded[i] in folded_root else _NONE
+            n2, e2 = _longest(raw_root, raw, i) if raw[i] in raw_root else _NONE
             n, entry, how = (n2, e2, "exact") if n2 > n1 else (n1, e1, "synonym")
             if entry is None:
                 continue
@@ -291,7 +297,8 @@ def _free(cols: Columns, spans: list[tuple[int, int]]) -> np.ndarray:
     per-token bisect test, on all tokens at once)."""
     if not spans:
         return np.ones(len(cols.starts), bool)
-    s, e = np.array(cols.starts), np.array(cols.ends)
+    n = len(cols.starts)
+    s, e = np.fromiter(cols.starts, np.int64, n), np.fromiter(cols.ends, np.int64, n)
     a, b = np.array(spans).T
     i = np.searchsorted(a, s, side="right") - 1
     before = (i >= 0) & (b[np.maximum(i, 0)] > s)

@@ -79,9 +79,21 @@ class Columns(NamedTuple):
     folded: tuple[str, ...]
 
 
-#: sentence text -> its columns cut from the document's (see :func:`prime_columns`)
-_PRIMED: dict[str, Columns] = {}
+class _Cut(NamedTuple):
+    """Where a primed sentence's columns are in the document's: its start offset and
+    its first and past-the-last token."""
+
+    start: int
+    first: int
+    stop: int
+
+
+#: sentence text -> its columns cut from the document's (see :func:`prime_columns`),
+#: or where to cut them: a sentence's columns are built when first asked for (most
+#: sentences are matched only as part of the document)
+_PRIMED: dict[str, Columns | _Cut] = {}
 _PRIMED_DOC: list[str] = [""]
+_PRIMED_COLUMNS: list[Columns] = [Columns((), (), (), ())]
 
 
 def columns(text: str) -> Columns:
@@ -89,7 +101,23 @@ def columns(text: str) -> Columns:
     sentences of the current document come from its one tokenization
     (:func:`prime_columns`), other texts are tokenized here and cached."""
     primed = _PRIMED.get(text)
-    return primed if primed is not None else _columns(text)
+    if primed is None:
+        return _columns(text)
+    if isinstance(primed, _Cut):
+        primed = _PRIMED[text] = _cut(_PRIMED_COLUMNS[0], primed)
+    return primed
+
+
+def _cut(whole: Columns, cut: _Cut) -> Columns:
+    """The columns of a sentence from those of its document (offsets made relative)."""
+    a, i, j = cut
+    starts, ends, raw, folded = whole
+    return Columns(
+        tuple(map(sub, starts[i:j], repeat(a))) if a else starts[i:j],
+        tuple(map(sub, ends[i:j], repeat(a))) if a else ends[i:j],
+        raw[i:j],
+        folded[i:j],
+    )
 
 
 def prime_columns(full: str, spans: Iterable[tuple[int, int]]) -> int:
@@ -107,19 +135,14 @@ def prime_columns(full: str, spans: Iterable[tuple[int, int]]) -> int:
         return 0
     _PRIMED.clear()
     _PRIMED_DOC[0] = full
-    starts, ends, raw, folded = _columns(full)
+    _PRIMED_COLUMNS[0] = whole = _columns(full)
+    starts = whole.starts
     n = len(full)
     cut = 0
     for a, b in spans:
         if not (open_edge(full, a, n) and open_edge(full, b, n)):
             continue
-        i, j = bisect_left(starts, a), bisect_left(starts, b)
-        _PRIMED[full[a:b]] = Columns(
-            tuple(map(sub, starts[i:j], repeat(a))) if a else starts[i:j],
-            tuple(map(sub, ends[i:j], repeat(a))) if a else ends[i:j],
-            raw[i:j],
-            folded[i:j],
-        )
+        _PRIMED[full[a:b]] = _Cut(a, bisect_left(starts, a), bisect_left(starts, b))
         cut += 1
     return cut
 
