@@ -52,6 +52,7 @@ from extractor.assertion.rules import (
     rule_id,
     tokenized_words,
 )
+from extractor.tokenizer import GATED_TOKENIZER
 
 MAX_TOKENS = 200
 WINDOW = 40
@@ -228,7 +229,9 @@ class ContextEngine:
     """A ConText component with our rules and a tokenizer, built once."""
 
     def __init__(self, ruleset: RuleSet) -> None:
-        self.nlp = spacy.blank("en")
+        # spaCy's English tokenizer, its affix searches gated (extractor.tokenizer)
+        tokenizer = {"@tokenizers": GATED_TOKENIZER}
+        self.nlp = spacy.blank("en", config={"nlp": {"tokenizer": tokenizer}})
         self.ruleset = ruleset
         self.context = ConText(
             self.nlp,
