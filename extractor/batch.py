@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import multiprocessing.pool
 import os
 import sys
 import tempfile
@@ -153,23 +152,6 @@ def _chunk_worker(args: tuple[list[str], int]) -> list[Result]:
     return [result_of(path, max_chars) for path in paths]
 
 
-class QuietPool(multiprocessing.pool.Pool):
-    """A process pool whose worker-maintenance thread sleeps until a worker exits or the
-    pool changes state.
-
-    The standard pool also wakes that thread whenever a result is waiting in the result
-    pipe, and it keeps waking until the result thread has read it: during a 2-worker run
-    over 199 reports it looped 2,600-4,800 times and the parent used 75-111 ms of CPU
-    (32-38 ms without those wake-ups), CPU taken from the workers on a 2-core machine.
-    Nothing it maintains depends on results: workers that exit (``maxtasksperchild``,
-    a crash) wake it through their sentinels; ``close``/``terminate`` and the last
-    pending task finishing wake it through the change notifier.
-    """
-
-    def _get_sentinels(self) -> list[object]:
-        return [self._change_notifier._reader]
-
-
 def plan_chunks(n: int, jobs: int, size: int = CHUNK_SIZE) -> list[int]:
     """Sizes of the pool tasks for ``n`` reports: ``size`` each, then the last
     TAIL_TASKS_PER_JOB x ``jobs`` tasks of one report each (they sum to ``n``)."""
@@ -226,6 +208,8 @@ def iter_results(
         return
     if sys.platform != "win32":
         warm_up()  # once before forking: workers inherit the loaded pipeline and vocabularies
+    from extractor.worker_pool import QuietPool  # imported here: not needed by jobs=1 loads
+
     ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
     # a pool task is one chunk of at most CHUNK_SIZE reports
     per_worker = max(1, RECYCLE_AFTER // CHUNK_SIZE)

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from extractor.batch import QuietPool
+from extractor.worker_pool import QuietPool
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="uses fork")
 
