@@ -208,10 +208,12 @@ def iter_results(
         return
     if sys.platform != "win32":
         warm_up()  # once before forking: workers inherit the loaded pipeline and vocabularies
+    from extractor.worker_pool import QuietPool  # imported here: not needed by jobs=1 loads
+
     ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
     # a pool task is one chunk of at most CHUNK_SIZE reports
     per_worker = max(1, RECYCLE_AFTER // CHUNK_SIZE)
-    with ctx.Pool(processes=jobs, maxtasksperchild=per_worker) as pool:
+    with QuietPool(processes=jobs, maxtasksperchild=per_worker, context=ctx) as pool:
         for results in pool.imap(_chunk_worker, _chunks(rest, max_chars, jobs)):
             yield from results
 
