@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from extractor.assertion.core import analyze_text
 from extractor.assertion.engine import get_engine, shift_cue
 from extractor.assertion.sentence import Sentence
 from extractor.sentences import sentence_spans
@@ -107,3 +108,17 @@ def test_same_cues_as_the_sentence_tokenized_alone(nlp, path) -> None:  # noqa: 
             assert found == [[shift_cue(c, a) for c in t] for t in expected.target_cues]
         compared += 1
     assert compared > 10
+
+
+@pytest.mark.parametrize("path", REAL_REPORTS[:3], ids=lambda p: p.stem)
+def test_analyze_text_same_with_the_documents_tokens(nlp, path) -> None:  # noqa: ANN001
+    """The whole text analysed with the document's tokens (which then also skip the
+    sentences where no asserting cue can match) or with each sentence tokenized alone."""
+    text = normalize(path.read_text(encoding="utf-8")).text
+    doc = nlp.make_doc(text)
+    sentences = get_engine().doc_filter.sentences_of(doc)
+    targets = [(t.idx, t.idx + len(t)) for t in doc if t.is_alpha][::3]
+    alone = analyze_text(text, targets, all_sentences=True)
+    shared = analyze_text(text, targets, all_sentences=True, doc_sentences=sentences)
+    assert shared == alone
+    assert any(alone.target_cues) and alone.cues
