@@ -55,8 +55,8 @@ class SentenceTokens(Tokens):
 
 
 class Sentence:
-    """One sentence's tokens: ``text``, ``lower`` (lower-cased token texts), ``starts``
-    and ``ends`` (character offsets of each token in ``text``) and ``tokens`` (the
+    """One sentence's tokens: ``text``, ``lower`` (lower-cased token texts),
+    :attr:`offsets` (character offsets of each token in ``text``) and ``tokens`` (the
     tokens as a Doc or a Span, for their lexical attributes)."""
 
     def __init__(
