@@ -68,11 +68,15 @@ def test_same_tokens_as_spacy_on_dev_texts(nlp) -> None:  # noqa: ANN001
     assert isinstance(safe.tokenizer.infix_finditer, InfixGate)
     assert not isinstance(plain.suffix_search, SuffixGate | InfixGate)
     assert not isinstance(plain.infix_finditer, SuffixGate | InfixGate)
+    blank = spacy.blank("en").tokenizer  # spaCy's own construction, no gate
     for _ in range(2):  # first sight, then from the warmed cache
         for text in texts:
             doc = safe(text)
             assert _rows(doc) == _rows(plain(text))
             assert doc_text(doc) == doc.text == text
+    for text in texts:
+        spans = [(t.idx, t.text, t.whitespace_) for t in blank(text)]
+        assert [(t.idx, t.text, t.whitespace_) for t in nlp.make_doc(text)] == spans
 
 
 def _counting(tokenizer: Tokenizer) -> Callable[[], int]:
@@ -310,3 +314,13 @@ def test_gates_only_on_the_english_affixes(nlp) -> None:  # noqa: ANN001
     assert gate_affix_searches(custom) is False
     assert custom.suffix_search("class").group() == "ss"
     assert [m.group() for m in custom.infix_finditer("abc")] == ["b"]
+
+
+def test_english_patterns_are_spacys() -> None:
+    from spacy.lang.en import English
+    from spacy.util import compile_infix_regex, compile_suffix_regex
+
+    from extractor.tokenizer import _english_pattern
+
+    assert _english_pattern("suffix") == compile_suffix_regex(English.Defaults.suffixes).pattern
+    assert _english_pattern("infix") == compile_infix_regex(English.Defaults.infixes).pattern

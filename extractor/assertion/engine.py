@@ -53,6 +53,7 @@ from extractor.assertion.rules import (
     tokenized_words,
 )
 from extractor.assertion.sentence import Sentence
+from extractor.tokenizer import GATED_TOKENIZER
 
 MAX_TOKENS = 200
 WINDOW = 40
@@ -218,7 +219,9 @@ class ContextEngine:
     """A ConText component with our rules and a tokenizer, built once."""
 
     def __init__(self, ruleset: RuleSet) -> None:
-        self.nlp = spacy.blank("en")
+        # spaCy's English tokenizer, its affix searches gated (extractor.tokenizer)
+        tokenizer = {"@tokenizers": GATED_TOKENIZER}
+        self.nlp = spacy.blank("en", config={"nlp": {"tokenizer": tokenizer}})
         self.ruleset = ruleset
         self.context = ConText(
             self.nlp,
