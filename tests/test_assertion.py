@@ -24,6 +24,7 @@ from extractor.assertion.rules import (
     parse_rules,
     rule_id,
 )
+from extractor.assertion.sentence import Sentence
 from extractor.schema import FieldName
 
 FLAGS = ("negated", "uncertain", "hypothetical", "historical", "family", "resolved")
@@ -352,13 +353,13 @@ def test_prefilter_table(sentence: str, analysed: bool) -> None:
 
 def test_asserting_only_skips_context(monkeypatch: pytest.MonkeyPatch) -> None:
     engine = get_engine()
-    real, ran = engine._graph, []
+    real, ran = engine._sentence_graph, []
 
-    def graph(doc: Doc, *args: object) -> object:
-        ran.append(doc.text)
-        return real(doc, *args)
+    def graph(sentence: Sentence, *args: object) -> object:
+        ran.append(sentence.text)
+        return real(sentence, *args)
 
-    monkeypatch.setattr(engine, "_graph", graph)
+    monkeypatch.setattr(engine, "_sentence_graph", graph)
     for sentence, _ in PREFILTER_CASES:
         engine.analyze(sentence, [(0, 4)], asserting_only=True)
     # a target overlapping a control cue is run once more alone (Engine._solo)
@@ -404,16 +405,17 @@ def test_prefiltered_matcher_takes_the_full_order_on_a_tie(
     monkeypatch.setattr(
         prefiltered,
         "run_in_order",
-        lambda doc, matched, targets=None: (
-            calls.append((doc.text, len(matched))) or run_in_order(doc, matched, targets)
+        lambda doc, matched, targets=None, others=(): (
+            calls.append((doc.text, len(matched), len(others)))
+            or run_in_order(doc, matched, targets, others)
         ),
     )
     for sentence in ("Metastases were excluded.", "Metastases were absent."):
         doc = get_engine().nlp.tokenizer(sentence)
         assert prefiltered(doc) == prefiltered.run_all(doc)
-    # two patterns match "were excluded": the 4 patterns with a match in the sentence
-    # go through spaCy's Matcher, not all of them
-    assert calls == [("Metastases were excluded.", 4)]
+    # two patterns match "were excluded": those two go through spaCy's Matcher, not all
+    # of them, the matches of the 2 other patterns with a match in the sentence as found
+    assert calls == [("Metastases were excluded.", 2, 2)]
     assert len(prefiltered.token_matchers) > 100
 
 
@@ -653,3 +655,39 @@ def test_pipeline_shares_the_engine_vocab(nlp) -> None:  # noqa: ANN001 - sessio
     doc = nlp.make_doc(text)
     assert nlp.vocab is get_engine().nlp.vocab
     assert [t.text for t in doc] == [t.text for t in get_engine().nlp.tokenizer(text)]
+
+
+def _key(rule_key: str) -> int:
+    return get_engine().nlp.vocab.strings.add(rule_key)
+
+
+def _anchored_key(anchor: str) -> str:
+    rules = get_engine().matcher.rule_map
+    return next(k for k, r in rules.items() if (r.metadata or {}).get("anchor") == anchor)
+
+
+def _plain_keys() -> list[str]:
+    rules = get_engine().matcher.rule_map
+    return [k for k, r in rules.items() if r.pattern is not None and not r.metadata.get("anchor")]
+
+
+@pytest.mark.parametrize(
+    ("spans", "tied"),
+    [
+        ([("plain0", 2, 3), ("plain1", 2, 3), ("plain2", 4, 6)], {"plain0", "plain1"}),
+        # cut to its first token, the anchored match has the other's span
+        ([("first", 2, 4), ("plain0", 2, 3)], {"first", "plain0"}),
+        ([("last", 2, 4), ("plain0", 3, 4), ("plain1", 2, 3)], {"last", "plain0"}),
+        # counter-examples: overlapping matches with different spans are not tied
+        ([("first", 2, 4), ("plain0", 3, 4)], set()),
+        ([("plain0", 2, 3), ("plain1", 2, 4)], set()),
+    ],
+)
+def test_tied_patterns(spans: list[tuple[str, int, int]], tied: set[str]) -> None:
+    """The patterns whose order decides which match pruning keeps: those with a match
+    whose span, as matched or cut to its anchor, is another pattern's match's."""
+    plain = _plain_keys()
+    names = {"first": _anchored_key("first"), "last": _anchored_key("last")}
+    names |= {f"plain{i}": key for i, key in enumerate(plain[:3])}
+    matches = [(_key(names[name]), start, end) for name, start, end in spans]
+    assert get_engine().matcher._tied(matches) == {_key(names[name]) for name in tied}

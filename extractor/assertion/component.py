@@ -6,7 +6,8 @@ Runs after the field components: each ``doc._.candidates`` item gets its
 negated in patient sections (normalized offsets), the only ones the summary uses:
 sentences without a candidate are analysed only there, which halves the ConText work
 on a typical report, and sentences in which the document's own tokens show that no
-cue can match are not tokenized again (:mod:`.doc_filter`). Findings overlapping a
+cue can match are not tokenized again (:mod:`.doc_filter`), nor are the others, where
+the document's tokens are theirs (:mod:`.sentence`). Findings overlapping a
 candidate exempt from negation (a stain's "negative for CD34") are not findings.
 """
 
@@ -33,9 +34,14 @@ def case_assertions(doc: Doc) -> Doc:
         patient = [(0, len(text))]
     else:
         patient = [(s.start, s.end) for s in doc._.sections if s.kind == SectionKind.PATIENT]
-    skip = get_engine().doc_filter.for_doc(doc)
+    sentences = get_engine().doc_filter.sentences_of(doc)
     result = analyze_text(
-        text, spans, also_in=patient, skip=skip, sentences=doc_sentence_spans(doc)
+        text,
+        spans,
+        also_in=patient,
+        skip=None if sentences is None else sentences.skip,
+        sentences=doc_sentence_spans(doc),
+        doc_sentences=sentences,
     )
     for cand, cues in zip(candidates, result.target_cues, strict=True):
         cand.assertion = to_assertion(cues, (cand.start, cand.end), cand.exempt)

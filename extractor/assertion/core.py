@@ -11,7 +11,7 @@ import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from extractor.assertion.doc_filter import Skip
+from extractor.assertion.doc_filter import DocSentences, Skip
 from extractor.assertion.engine import ContextEngine, CueMatch, get_engine, shift_cue
 from extractor.assertion.findings import findings_in_scope
 from extractor.assertion.rules import NEGATED
@@ -48,6 +48,7 @@ def analyze_text(
     engine: ContextEngine | None = None,
     skip: Skip | None = None,
     sentences: list[tuple[int, int]] | None = None,
+    doc_sentences: DocSentences | None = None,
 ) -> TextResult:
     """Run ConText on the sentences of ``text`` holding a target (or on all of them, or
     also on those starting inside one of the ``also_in`` character ranges).
@@ -58,6 +59,8 @@ def analyze_text(
     ``skip(start, end)`` may say of a sentence that the engine would find no cue in it
     (:mod:`~extractor.assertion.doc_filter`, from the pipeline document's tokens).
     ``sentences`` are :func:`sentence_spans` of ``text`` when the caller has them.
+    ``doc_sentences``: the pipeline document's tokens, which stand for a sentence's
+    own tokens where they are the same (:class:`~.doc_filter.DocSentences`).
     """
     engine = engine or get_engine()
     if sentences is None:
@@ -69,6 +72,16 @@ def analyze_text(
         members = groups.get(k, [])
         wanted = all_sentences or any(a <= s_start < b for a, b in also_in)
         if not members and not wanted or skip is not None and skip(s_start, s_end):
+            continue
+        sentence = None
+        if doc_sentences is not None:
+            sentence = doc_sentences.sentence(s_start, s_end, engine.nlp.tokenizer)
+        if sentence is not None:  # offsets into the whole text, no shift needed
+            clipped = [(min(targets[i][0], s_end), min(targets[i][1], s_end)) for i in members]
+            found_cues, sentence_cues = engine.run_sentence(sentence, clipped, s_start, True)
+            for i, found in zip(members, found_cues, strict=True):
+                target_cues[i] = found
+            cues.extend(sentence_cues)
             continue
         local = [
             (min(targets[i][0], s_end) - s_start, min(targets[i][1], s_end) - s_start)

@@ -19,9 +19,11 @@ tokens over its characters when:
   :class:`~extractor.tokenizer.SafeTokenizer` splits a text with a chunk over 100
   characters piece by piece).
 
-Then, for a sentence the engine would analyse whole (at most ``MAX_CHARS`` characters
-and ``MAX_TOKENS`` tokens), the document's lower-cased words decide as the sentence's
-would; any other sentence goes to the engine.
+Where those tokens are the sentence's, :meth:`DocSentences.sentence` also gives them to
+the engine (:class:`~extractor.assertion.sentence.Sentence`), which then does not
+tokenize the sentence again. For a sentence the engine would analyse whole (at most
+``MAX_CHARS`` characters and ``MAX_TOKENS`` tokens), the document's lower-cased words
+then decide as the sentence's would; any other sentence goes to the engine.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from extractor.assertion.rules import RuleFilter
-from extractor.tokenizer import tokenized_whole
+from extractor.assertion.sentence import Sentence
+from extractor.tokenizer import doc_text, tokenized_whole
 
 #: (start, end) of a sentence -> True when the engine would find no asserting cue in it
 Skip = Callable[[int, int], bool]
@@ -100,24 +103,71 @@ class DocCueFilter:
         """The test for the sentences of ``doc``, or ``None`` when the document's tokens
         cannot stand for its sentences' (another vocabulary, so another tokenizer, or a
         text tokenized piece by piece)."""
+        sentences = self.sentences_of(doc)
+        return None if sentences is None else sentences.skip
+
+    def sentences_of(self, doc: Doc) -> DocSentences | None:
+        """The sentences of ``doc`` as its tokens give them (``None`` as in
+        :meth:`for_doc`)."""
         if doc.vocab is not self.vocab or not tokenized_whole(doc):
             return None
+        return DocSentences(self, doc)
+
+
+class DocSentences:
+    """The sentences of one pipeline document, from its tokens: :meth:`skip` tells
+    whether the engine would find no asserting cue in one, :meth:`sentence` gives the
+    tokens it would analyse (both only where the document's tokens are the sentence's)."""
+
+    def __init__(self, owner: DocCueFilter, doc: Doc) -> None:
+        self.owner = owner
+        self.doc = doc
         columns = doc.to_array([IDX, LENGTH, LOWER, ORTH])
-        starts = columns[:, 0].tolist()
-        ends = (columns[:, 0] + columns[:, 1]).tolist()
-        lower = columns[:, 2].tolist()
-        orth = columns[:, 3].tolist()
-        pairs, n = self.pairs, len(starts)
+        self.starts: list[int] = columns[:, 0].tolist()
+        self.ends: list[int] = (columns[:, 0] + columns[:, 1]).tolist()
+        self.lower: list[int] = columns[:, 2].tolist()
+        self.orth: list[int] = columns[:, 3].tolist()
 
-        def open_edge(i: int) -> bool:  # no special case can match across token i's start
-            return i == 0 or i == n or (orth[i - 1], orth[i]) not in pairs
+    def _open_edge(self, i: int) -> bool:
+        """No special case of the tokenizer can match across the start of token ``i``."""
+        return (
+            i == 0
+            or i == len(self.orth)
+            or (self.orth[i - 1], self.orth[i]) not in self.owner.pairs
+        )
 
-        def skip(start: int, end: int) -> bool:
-            if end - start > self.max_chars:
-                return False
-            i, j = bisect_left(starts, start), bisect_left(starts, end)
-            if i >= j or starts[i] != start or ends[j - 1] != end or j - i > self.max_tokens:
-                return False
-            return open_edge(i) and open_edge(j) and not self.filter.may_match(lower[i:j])
+    def tokens_of(self, start: int, end: int) -> tuple[int, int] | None:
+        """The document's tokens ``i:j`` that are the tokens of the sentence
+        ``start:end`` tokenized alone, if they are and the engine analyses it whole."""
+        owner, starts = self.owner, self.starts
+        if end - start > owner.max_chars:
+            return None
+        i, j = bisect_left(starts, start), bisect_left(starts, end)
+        if i >= j or starts[i] != start or self.ends[j - 1] != end or j - i > owner.max_tokens:
+            return None
+        if not (self._open_edge(i) and self._open_edge(j)):
+            return None
+        return i, j
 
-        return skip
+    def skip(self, start: int, end: int) -> bool:
+        """True when no asserting cue can match in the sentence ``start:end``."""
+        where = self.tokens_of(start, end)
+        return where is not None and not self.owner.filter.may_match(
+            self.lower[where[0] : where[1]]
+        )
+
+    def sentence(self, start: int, end: int, tokenizer: Callable[[str], Doc]) -> Sentence | None:
+        """The sentence ``start:end`` with the document's tokens (``None`` where they are
+        not its own); ``tokenizer`` makes its own Doc, if a spaCy matcher needs it."""
+        where = self.tokens_of(start, end)
+        if where is None:
+            return None
+        i, j = where
+        strings = self.doc.vocab.strings
+        text = doc_text(self.doc)[start:end]
+        offsets = (
+            [s - start for s in self.starts[i:j]],
+            [e - start for e in self.ends[i:j]],
+        )
+        lower = [strings[h] for h in self.lower[i:j]]
+        return Sentence(text, lower, self.doc[i:j], tokenizer, offsets)

@@ -13,10 +13,13 @@ spaCy extensions.
 
 The engine works on plain sentence strings, tokenized by its own blank English
 tokenizer, so the pipeline component and :func:`extractor.assertion.assess` run
-exactly the same code. ConText compares every pair of cues of a document, so each
-sentence is its own document; a sentence longer than :data:`MAX_CHARS` characters or
-:data:`MAX_TOKENS` tokens (a flattened table or junk, never prose) is only looked at
-in a window around each target, which keeps the cost linear in the input length.
+exactly the same code; the component hands it, where they are the same tokens, the
+pipeline document's tokens of a sentence instead (:meth:`ContextEngine.run_sentence`,
+:mod:`.sentence`), which saves tokenizing it again. ConText compares every pair of
+cues of a document, so each sentence is its own document; a sentence longer than
+:data:`MAX_CHARS` characters or :data:`MAX_TOKENS` tokens (a flattened table or junk,
+never prose) is only looked at in a window around each target, which keeps the cost
+linear in the input length.
 
 With ``asserting_only`` the engine returns only cues that can modify a target (not
 terminators or pseudo-triggers, :data:`~extractor.assertion.rules.CONTROL_DIRECTIONS`)
@@ -31,11 +34,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-import numpy
 import spacy
 from medspacy.context import ConText
-from spacy.attrs import SENT_START
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from extractor.assertion import matcher
 from extractor.assertion.doc_filter import DocCueFilter
@@ -48,10 +49,10 @@ from extractor.assertion.rules import (
     RuleSet,
     cue_filter,
     load_rules,
-    lower_words,
     rule_id,
     tokenized_words,
 )
+from extractor.assertion.sentence import Sentence
 from extractor.tokenizer import GATED_TOKENIZER
 
 MAX_TOKENS = 200
@@ -59,7 +60,6 @@ WINDOW = 40
 MAX_CHARS = 3000
 WINDOW_CHARS = 300
 PHRASE_ATTR = "LOWER"  # rules without a pattern match their literal case-insensitively
-_NOT_START = numpy.uint64(2**64 - 1)  # SENT_START -1 (not a start) in a uint64 array
 
 
 @dataclass(frozen=True)
@@ -88,15 +88,6 @@ class SentenceResult:
     cues: list[CueMatch]
 
 
-def _one_sentence(doc: Doc) -> None:
-    """Make token 0 the only sentence start, as ``token.is_sent_start = token.i == 0``
-    on every token does, in one array write (the setter checks the Doc each time)."""
-    if len(doc):
-        starts = numpy.full((len(doc), 1), _NOT_START, dtype=numpy.uint64)
-        starts[0, 0] = 1
-        doc.from_array([SENT_START], starts)
-
-
 def shift_cue(cue: CueMatch, offset: int) -> CueMatch:
     return replace(
         cue,
@@ -109,34 +100,28 @@ def shift_cue(cue: CueMatch, offset: int) -> CueMatch:
     )
 
 
-def _chars(doc: Doc, start: int, end: int, at: int) -> tuple[int, int]:
-    """Character offsets of tokens ``start:end`` (an empty scope sits at ``at``)."""
-    if end > start:
-        span = doc[start:end]
-        return span.start_char, span.end_char
-    return at, at
-
-
-def _cue(doc: Doc, modifier: Modifier, offset: int, modifiers: Sequence[Modifier] = ()) -> CueMatch:
+def _cue(
+    sentence: Sentence, modifier: Modifier, offset: int, modifiers: Sequence[Modifier] = ()
+) -> CueMatch:
     start, end = modifier.modifier_span
-    span = doc[start:end]
-    scope = _chars(doc, *modifier.scope_span, span.end_char)
-    finding = _chars(doc, *_finding_scope(doc, modifier, modifiers), span.end_char)
+    start_char, end_char = sentence.chars(start, end, 0)
+    scope = sentence.chars(*modifier.scope_span, end_char)
+    finding = sentence.chars(*_finding_scope(len(sentence), modifier, modifiers), end_char)
     return CueMatch(
         rule=rule_id(modifier.rule),
         category=modifier.category,
         direction=modifier.direction,
-        start=offset + span.start_char,
-        end=offset + span.end_char,
+        start=offset + start_char,
+        end=offset + end_char,
         scope_start=offset + scope[0],
         scope_end=offset + scope[1],
-        text=span.text,
+        text=sentence.text[start_char:end_char],
         finding_start=offset + finding[0],
         finding_end=offset + finding[1],
     )
 
 
-def _ending_in(span: Span, modifiers: Sequence[Modifier]) -> list[Modifier]:
+def _ending_in(span: tuple[int, int], modifiers: Sequence[Modifier]) -> list[Modifier]:
     """Cues that start before ``span`` and end inside it: "was not [jaundiced]".
 
     ConText never lets a cue modify a target it overlaps; a cue whose last word is the
@@ -146,49 +131,52 @@ def _ending_in(span: Span, modifiers: Sequence[Modifier]) -> list[Modifier]:
         m
         for m in modifiers
         if m.direction not in CONTROL_DIRECTIONS
-        and m.modifier_span[0] < span.start < m.modifier_span[1]
+        and m.modifier_span[0] < span[0] < m.modifier_span[1]
     ]
 
 
-def _opening(span: Span, modifiers: Sequence[Modifier]) -> list[Modifier]:
+def _opening(
+    sentence: Sentence, span: tuple[int, int], modifiers: Sequence[Modifier]
+) -> list[Modifier]:
     """Forward cues that open the span itself: "[no signs of endocarditis]",
     "[without any recurrence]" (the span is what the cue negates). A cue glued to the
     next word ("[non-Hodgkin lymphoma]") or one whose rule says ``names_finding``
     ("[absence of appetite]", "[resolution of all features]") is part of a name."""
-    doc = span.doc
     found = []
     for m in modifiers:
         start, end = m.modifier_span
         if (
             m.direction in ("FORWARD", "BIDIRECTIONAL")
-            and start == span.start
-            and end < span.end
-            and doc[end - 1].whitespace_
+            and start == span[0]
+            and end < span[1]
+            and sentence.has_space(end - 1)
             and not (m.rule.metadata or {}).get("names_finding")
         ):
             found.append(m)
     return found
 
 
-def _inside(span: Span, modifier: Modifier) -> bool:
+def _inside(span: tuple[int, int], modifier: Modifier) -> bool:
     """A cue in the middle of the span: "[disc bulge without canal compromise]" asserts
     its head (the bulge), so the cue does not modify the span. (medspaCy's overlap test
     misses a cue that lies wholly inside a target.)"""
     start, end = modifier.modifier_span
-    return span.start < start and end <= span.end
+    return span[0] < start and end <= span[1]
 
 
 def _shield_ends(modifiers: Sequence[Modifier]) -> set[int]:
     return {m.modifier_span[1] for m in modifiers if m.category.upper() == SHIELD}
 
 
-def _span_cues(span: Span, linked: list[Modifier], modifiers: list[Modifier]) -> list[Modifier]:
+def _span_cues(
+    sentence: Sentence, span: tuple[int, int], linked: list[Modifier], modifiers: list[Modifier]
+) -> list[Modifier]:
     """The cues asserting ``span`` (``linked``: the modifiers ConText links to it). A
     relation shield ("recurrence of", "risk factors for") ends negation scopes like a
     terminator; a backward negation cut by one ("the recurrence of [the tumour] was
     not seen") is about the relation, not the span."""
     outside = [m for m in linked if not _inside(span, m)]
-    cues = [*outside, *_ending_in(span, modifiers), *_opening(span, modifiers)]
+    cues = [*outside, *_ending_in(span, modifiers), *_opening(sentence, span, modifiers)]
     if not any(m.category.upper() == NEGATED and m.direction == "BACKWARD" for m in cues):
         return cues
     ends = _shield_ends(modifiers)
@@ -201,7 +189,9 @@ def _span_cues(span: Span, linked: list[Modifier], modifiers: list[Modifier]) ->
     ]
 
 
-def _finding_scope(doc: Doc, modifier: Modifier, modifiers: Sequence[Modifier]) -> tuple[int, int]:
+def _finding_scope(
+    n_tokens: int, modifier: Modifier, modifiers: Sequence[Modifier]
+) -> tuple[int, int]:
     """The token scope of a negation widened over a relation shield that cut it, so the
     negated finding is "recurrence of the tumour", not nothing (forward) or "the tumour"
     (backward); it stops at the next other control cue."""
@@ -217,7 +207,7 @@ def _finding_scope(doc: Doc, modifier: Modifier, modifiers: Sequence[Modifier]) 
         if m.category.upper() in CONTROL_CATEGORIES and m.category.upper() != SHIELD
     ]
     if modifier.direction in ("FORWARD", "BIDIRECTIONAL") and any(a == s_end for a, _ in shields):
-        s_end = min([a for a, _ in others if a >= s_end] + [len(doc)])
+        s_end = min([a for a, _ in others if a >= s_end] + [n_tokens])
     if modifier.direction in ("BACKWARD", "BIDIRECTIONAL") and any(
         b == s_start for _, b in shields
     ):
@@ -254,15 +244,59 @@ class ContextEngine:
         doc: Doc,
         spans: list[tuple[int, int]],
         solo: Sequence[tuple[int, int]] = (),
-        lower: list[str] | None = None,
     ) -> tuple[list[Modifier], list[list[Modifier]]]:
-        """ConText on ``doc`` (one sentence): its modifiers, and for each target token
-        span those linked to it. The matcher drops the control cues overlapping the
-        ``solo`` target (see :meth:`_solo`)."""
-        matches = self.matcher(doc, solo, lower)
-        rule_map, strings = self.matcher.rule_map, doc.vocab.strings
-        modifiers = build_modifiers(matches, lambda key: rule_map[strings[key]], len(doc))
+        """:meth:`_sentence_graph` of the sentence ``doc`` (tokenized alone)."""
+        sentence = Sentence.of_doc(doc.text, doc, self.nlp.tokenizer)
+        return self._sentence_graph(sentence, spans, solo)
+
+    def _sentence_graph(
+        self,
+        sentence: Sentence,
+        spans: list[tuple[int, int]],
+        solo: Sequence[tuple[int, int]] = (),
+    ) -> tuple[list[Modifier], list[list[Modifier]]]:
+        """ConText on one sentence: its modifiers, and for each target token span those
+        linked to it. The matcher drops the control cues overlapping the ``solo``
+        target (see :meth:`_solo`)."""
+        matches = self.matcher.match(sentence, solo)
+        rule_map, strings = self.matcher.rule_map, self.nlp.vocab.strings
+        modifiers = build_modifiers(matches, lambda key: rule_map[strings[key]], len(sentence))
         return modifiers, modifiers_of_targets(modifiers, spans)
+
+    def run_sentence(
+        self,
+        sentence: Sentence,
+        targets: Sequence[tuple[int, int]],
+        offset: int = 0,
+        asserting_only: bool = False,
+    ) -> tuple[list[list[CueMatch]], list[CueMatch]]:
+        """ConText on a sentence whose tokens the engine would give it (at most
+        :data:`MAX_CHARS` characters and :data:`MAX_TOKENS` tokens): for each target
+        (character offsets into the sentence, plus ``offset``), the cues modifying it,
+        and the sentence's cues, their offsets plus ``offset``."""
+        if asserting_only and not self.cue_filter.may_match(sentence.lower):
+            return [[] for _ in targets], []
+        spans = [sentence.char_span(s - offset, e - offset) for s, e in targets]
+        present = [span for span in spans if span is not None]
+        modifiers, linked = self._sentence_graph(sentence, present)
+        control = [m.modifier_span for m in modifiers if m.category.upper() in CONTROL_CATEGORIES]
+        target_cues: list[list[CueMatch]] = []
+        found = iter(linked)
+        for span in spans:
+            if span is None:
+                target_cues.append([])
+                continue
+            mods = next(found)
+            if any(a < span[1] and span[0] < b for a, b in control):
+                target_cues.append(self._solo(sentence, span, offset))
+            else:
+                cues = _span_cues(sentence, span, mods, modifiers)
+                target_cues.append([_cue(sentence, m, offset, modifiers) for m in cues])
+        kept = modifiers
+        if asserting_only:
+            kept = [m for m in modifiers if m.direction not in CONTROL_DIRECTIONS]
+        cues = [_cue(sentence, m, offset, modifiers) for m in kept]
+        return target_cues, cues
 
     def _run(
         self,
@@ -273,48 +307,19 @@ class ContextEngine:
         asserting_only: bool = False,
     ) -> tuple[list[list[CueMatch]], list[CueMatch]]:
         doc = doc if doc is not None else self.nlp.make_doc(text)
-        lower = lower_words(doc)
-        if asserting_only and not self.cue_filter.may_match(lower):
-            return [[] for _ in targets], []
-        _one_sentence(doc)
-        spans: list[Span | None] = [
-            doc.char_span(s - offset, e - offset, label="TARGET", alignment_mode="expand")
-            for s, e in targets
-        ]
-        present = [(s.start, s.end) for s in spans if s is not None]
-        modifiers, linked = self._graph(doc, present, (), lower)
-        control = [m.modifier_span for m in modifiers if m.category.upper() in CONTROL_CATEGORIES]
-        target_cues: list[list[CueMatch]] = []
-        found = iter(linked)
-        for span in spans:
-            if span is None:
-                target_cues.append([])
-                continue
-            mods = next(found)
-            if any(a < span.end and span.start < b for a, b in control):
-                target_cues.append(self._solo(text, span, offset))
-            else:
-                cues = _span_cues(span, mods, modifiers)
-                target_cues.append([_cue(doc, m, offset, modifiers) for m in cues])
-        kept = modifiers
-        if asserting_only:
-            kept = [m for m in modifiers if m.direction not in CONTROL_DIRECTIONS]
-        cues = [_cue(doc, m, offset, modifiers) for m in kept]
-        return target_cues, cues
+        sentence = Sentence.of_doc(text, doc, self.nlp.tokenizer)
+        return self.run_sentence(sentence, targets, offset, asserting_only)
 
-    def _solo(self, text: str, span: Span, offset: int) -> list[CueMatch]:
+    def _solo(self, sentence: Sentence, span: tuple[int, int], offset: int) -> list[CueMatch]:
         """Cues of a target that overlaps a terminator or pseudo-trigger: ConText again
         on the sentence with that target alone, the matcher dropping the control cues
         that overlap it. Words of the finding itself ("an apparent [source of
         bleeding]", "no remarkable [change]", "the absence of [risk factors for CAD]")
         do not cut or block the cues around it, while for another target ("risk
         factors for [CAD]") they still do."""
-        doc = self.nlp.make_doc(text)
-        _one_sentence(doc)
-        target = Span(doc, span.start, span.end, label="TARGET")
-        where = [(span.start, span.end)]
-        modifiers, (linked,) = self._graph(doc, where, where)
-        return [_cue(doc, m, offset, modifiers) for m in _span_cues(target, linked, modifiers)]
+        modifiers, (linked,) = self._sentence_graph(sentence, [span], [span])
+        cues = _span_cues(sentence, span, linked, modifiers)
+        return [_cue(sentence, m, offset, modifiers) for m in cues]
 
     def analyze(
         self, text: str, targets: Sequence[tuple[int, int]] = (), *, asserting_only: bool = False

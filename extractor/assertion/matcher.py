@@ -40,7 +40,7 @@ from medspacy.common.medspacy_matcher import MedspacyMatcher
 from medspacy.common.util import prune_overlapping_matches
 from medspacy.context import ConText, ConTextRule
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from extractor.assertion.patterns import TokenPattern, Tokens, compile_pattern
@@ -51,6 +51,7 @@ from extractor.assertion.rules import (
     required_words,
     tokenized_words,
 )
+from extractor.assertion.sentence import Sentence
 
 Match = tuple[int, int, int]
 
@@ -124,7 +125,7 @@ class PrefilteredMatcher:
         return [(span.start, span.end) for span in doc._.get(self.targets_attr) or ()]
 
     def _keep(
-        self, matches: list[Match], doc: Doc, targets: Sequence[tuple[int, int]] | None
+        self, matches: list[Match], doc: Doc | Span, targets: Sequence[tuple[int, int]] | None
     ) -> list[Match]:
         """``matches`` with anchored cues cut to their first token, and without the
         control cues that overlap a target span (``targets``, token offsets; ``None``:
@@ -163,32 +164,74 @@ class PrefilteredMatcher:
         """The cue matches of ``doc``; ``lower``: its lower-cased words, if known."""
         if self.always_full:
             return self.run_all(doc, targets)
+        if targets is None:
+            targets = self._targets(doc)
+        tokens = Tokens(doc, lower_words(doc) if lower is None else lower)
+        return self._match(tokens, lambda: doc, targets)
+
+    def match(self, sentence: Sentence, targets: Sequence[tuple[int, int]] = ()) -> list[Match]:
+        """The cue matches of a sentence analysed alone (its own Doc made only if a
+        spaCy ``Matcher`` must run); ``targets``: as in :meth:`_keep`."""
+        if self.always_full:
+            return self.run_all(sentence.doc, targets)
+        return self._match(sentence.token_view(), lambda: sentence.doc, targets)
+
+    def _match(
+        self, tokens: Tokens, own_doc: Callable[[], Doc], targets: Sequence[tuple[int, int]]
+    ) -> list[Match]:
+        """The prefiltered matching over ``tokens`` (``own_doc``: their Doc, for spaCy's
+        matchers)."""
         matches: list[Match] = []
         matched: list[int] = []
-        tokens = Tokens(doc, lower_words(doc) if lower is None else lower)
         for i in self.filter.matchable(tokens.lower):
             key, pattern = self.token_matchers[i]
             n = len(matches)
             if isinstance(pattern, TokenPattern):
                 matches.extend((key, start, end) for start, end in pattern.matches(tokens))
             else:
-                matches.extend(pattern(doc))
+                matches.extend(pattern(own_doc()))
             if len(matches) > n:
                 matched.append(i)
         if len({(start, end) for _, start, end in matches}) < len(matches):
             # which one pruning keeps depends on the full matcher's order
-            return self.run_in_order(doc, tuple(matched), targets)
-        matches.extend(self.phrases(doc))
-        return prune_overlapping_matches(self._keep(matches, doc, targets))
+            tied = self._tied(matches)
+            order = tuple(i for i in matched if self.token_matchers[i][0] in tied)
+            others = [match for match in matches if match[0] not in tied]
+            return self.run_in_order(own_doc(), order, targets, others)
+        doclike = tokens.doc
+        phrases = self.phrases(doclike)
+        if isinstance(doclike, Span) and doclike.start:  # offsets into the whole Doc
+            phrases = [(key, a - doclike.start, b - doclike.start) for key, a, b in phrases]
+        matches.extend(phrases)
+        return prune_overlapping_matches(self._keep(matches, doclike, targets))
+
+    def _tied(self, matches: list[Match]) -> set[int]:
+        """Keys of the patterns with a match whose span, as matched or cut to its anchor
+        (see :meth:`_keep`), is also another match's: where pruning keeps the first."""
+        rules, strings = self.full.rule_map, self.vocab.strings
+        keys: dict[tuple[int, int], set[int]] = {}
+        for key, start, end in matches:
+            keys.setdefault((start, end), set()).add(key)
+            _, a, b = _anchor(rules[strings[key]], key, start, end)
+            if (a, b) != (start, end):
+                keys.setdefault((a, b), set()).add(key)
+        return {key for found in keys.values() if len(found) > 1 for key in found}
 
     def run_in_order(
         self,
         doc: Doc,
         matched: tuple[int, ...],
         targets: Sequence[tuple[int, int]] | None = None,
+        others: Sequence[Match] = (),
     ) -> list[Match]:
-        """:meth:`run_all` where only the token patterns ``matched`` (indices) match:
-        their matches in the full matcher's order, from a matcher holding only them."""
+        """:meth:`run_all` where only the token patterns ``matched`` (indices) and those
+        of ``others`` (their matches) match: the matches of ``matched`` in the full
+        matcher's order, from a matcher holding only them, after ``others``. spaCy's
+        matcher moves the states of each pattern on their own and emits each match as
+        its state completes, so leaving patterns out of it leaves the order of the
+        other patterns' matches as it was; and pruning only reads the order of matches
+        with the same span, which all come from ``matched`` when ``others`` holds no
+        pattern with a tied span (see :meth:`_tied`)."""
         matcher = self._ordered.get(matched)
         if matcher is None:
             matcher = Matcher(self.vocab, validate=False)  # the full matcher validated them
@@ -199,7 +242,7 @@ class PrefilteredMatcher:
                 self._ordered.clear()
             self._ordered[matched] = matcher
         full = self.full
-        matches = matcher(doc)
+        matches = [*others, *matcher(doc)]
         matches += full._MedspacyMatcher__phrase_matcher(doc)
         matches += full._MedspacyMatcher__regex_matcher(doc)
         return prune_overlapping_matches(self._keep(matches, doc, targets))

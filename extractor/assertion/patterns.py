@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 #: predicate over token ``i`` of a :class:`Tokens`
 Predicate = Callable[["Tokens", int], bool]
@@ -33,9 +33,10 @@ _OPS = {None: (1, 1), "1": (1, 1), "?": (0, 1), "*": (0, _INF), "+": (1, _INF)}
 
 
 class Tokens:
-    """Token attributes of a Doc, each list read from spaCy once and only if needed."""
+    """Token attributes of a Doc (or of a Span), each list read from spaCy once and only
+    if needed."""
 
-    def __init__(self, doc: Doc, lower: list[str]) -> None:
+    def __init__(self, doc: Doc | Span, lower: list[str]) -> None:
         self.doc = doc
         self.lower = lower
         self._orth: list[str] | None = None
