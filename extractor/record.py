@@ -9,6 +9,7 @@ from spacy.tokens import Doc
 
 from extractor.assertion import assertion_to_original
 from extractor.fields.base import Candidate
+from extractor.fields.scope import doc_sentences
 from extractor.flags import review_record
 from extractor.pipeline import get_nlp
 from extractor.schema import Mention, Record, Section, Source
@@ -84,7 +85,8 @@ def build_record(
     ]
     sections = _SectionIndex(spans)
     mentions = [_mention(norm, sections, c) for c in doc._.candidates or []]
-    sentences = [norm.to_original(s.start_char, s.end_char) for s in doc.sents]
+    # the sentence bounds the fields already read (one walk of ``doc.sents`` per doc)
+    sentences = [norm.to_original(a, b) for a, b in doc_sentences(doc)]
     memo: Summaries = {}  # group summaries, shared by the summary and its review
     summary = build_summary(mentions, _negated_findings(doc, sections), original, sentences, memo)
     all_warnings = list(warnings or [])

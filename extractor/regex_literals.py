@@ -66,7 +66,7 @@ def may_contain(literals: Literals | None, text: str) -> bool:
     if literals is None:
         return True
     lower = searchable(text)
-    return lower is None or any(lit in lower for lit in literals)
+    return lower is None or any(map(lower.__contains__, literals))
 
 
 class LiteralGate:

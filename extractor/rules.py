@@ -7,7 +7,9 @@ contained in every match of a pattern that cannot cross a line break;
 :meth:`Rule.finditer` then runs the pattern only on the lines containing it (a speed-up
 for patterns that are slow on the whole text; checked on load against the example).
 An optional ``gate`` is a small regex (compiled with the rule's flags) found in the text
-wherever the pattern matches (it starts inside the match; it may end in a lookahead):
+wherever the pattern matches (it starts inside the match, or where the match ends when it
+is text the pattern requires by a lookahead: "45M" matches up to "M"; it may end in a
+lookahead):
 :meth:`Rule.finditer` runs the pattern only on texts where the gate is found (one fast
 scan instead of trying the pattern at every position; the same matches, since a text
 without the gate contains no match; checked on load against the example).
@@ -133,9 +135,9 @@ def _gate(where: str, raw: dict[str, Any], regex: re.Pattern[str]) -> re.Pattern
         raise RuleFileError(f"{where}: invalid gate: {exc}") from exc
     example = raw["example"]
     for m in regex.finditer(example):
-        # the gate starts inside the match (it may end in a lookahead after it)
+        # the gate starts inside the match or at its end (text of the pattern's lookahead)
         found = compiled.search(example, m.start())
-        if found is None or found.start() > max(m.start(), m.end() - 1):
+        if found is None or found.start() > m.end():
             raise RuleFileError(f"{where}: gate {gate!r} is not in every match of the example")
     return compiled
 

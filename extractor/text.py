@@ -61,13 +61,15 @@ _TOKEN_RE = re.compile(
     rf"|(?P<lig>[{''.join(_LIGATURES)}])"
 )
 #: where a match of ``_TOKEN_RE`` can start: a character only its branches begin with,
-#: or a plain space followed by more horizontal space or a line break. ``_TOKEN_RE``
+#: a plain space followed by more horizontal space or a line break, or a hyphen followed
+#: by a line break (a hyphen inside a line, "45-year-old", starts none). ``_TOKEN_RE``
 #: tries seven branches at every character; this tries two, so the scan skips plain
 #: text about ten times faster.
 _START_RE = re.compile(
-    rf"[{_HSPACE_NOT_SPACE}\r\n\-{_TIMES}{_DASHES}\u2018\u2019\u201a\u201c\u201d{_DELETE}"
+    rf"[{_HSPACE_NOT_SPACE}\r\n{_TIMES}{_DASHES}\u2018\u2019\u201a\u201c\u201d{_DELETE}"
     rf"{''.join(_LIGATURES)}]"
     rf"| [{_HSPACE}\r\n]"
+    rf"|-(?=[{_HSPACE}]*[\r\n])"
 )
 
 _SENT_END_RE = re.compile(r"[.!?:;][\"')\]]*$")

@@ -84,6 +84,10 @@ def test_rule_example_fires_its_rule(filename: str, rule) -> None:
             {"rules": [{"id": "x", "pattern": "a", "example": "a", "gate": "("}]},
             "rule x: invalid gate",
         ),
+        (  # a gate starting after the match ends (after the lookahead's text)
+            {"rules": [{"id": "x", "pattern": r"\d+(?=M)", "example": "45M x", "gate": " x"}]},
+            "rule x: gate ' x' is not in every match of the example",
+        ),
     ],
 )
 def test_bad_rule_files_fail_loudly(data: dict, message: str) -> None:
@@ -144,10 +148,57 @@ def test_gated_rule_runs_only_on_texts_with_its_gate() -> None:
     assert searched == ["a 45 M"]
 
 
-def _gated_rules() -> list:  # noqa: ANN401 - Rule objects of two files
-    from extractor.fields import age
+def _gated_rules() -> list:  # noqa: ANN401 - Rule objects of three files
+    from extractor.fields import age, sex
 
-    return [r for r in [*age._rules(), *level._rules()] if r.gate is not None]
+    return [r for r in [*age._rules(), *sex._rules(), *level._rules()] if r.gate is not None]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "example", "gate"),
+    [
+        (r"\d+(?=M\b)", "a 45M", r"M\b"),  # the lookahead's text, where the match ends
+        (r"\d+ ?(?=[MF])", "45 F", "[MF]"),
+        (r"\d+M", "45M", "M"),  # inside the match
+    ],
+)
+def test_gate_may_start_where_the_match_ends(pattern: str, example: str, gate: str) -> None:
+    (rule,) = parse_rules(
+        "test.json", {"rules": [{"id": "x", "pattern": pattern, "example": example, "gate": gate}]}
+    )
+    assert [m.span() for m in rule.finditer(example)] == [
+        m.span() for m in rule.regex.finditer(example)
+    ]
+    assert list(rule.finditer(example.replace("M", "m").replace("F", "f"))) == []
+
+
+GATED_STRINGS = [
+    "a 45 y/o woman",
+    "a 45 Y.O. man",
+    "a 45yo man",
+    "a 45 yrs-old man",
+    "a 45-yr-old woman",
+    "A 45 yrs. female",
+    "a 45 years old male",
+    "a 3 months, baby",
+    "45M with a mass",
+    "a 45 yo F",
+    "45 F, back pain",
+    "your 45 yoga classes",  # counter-examples: the gate's letters without a match
+    "45 years ago, York",
+    "a 4 MB file",
+    "18F-FDG PET",
+    "pain since 1 year. She was admitted",
+]
+
+
+@pytest.mark.parametrize("text", GATED_STRINGS)
+def test_gated_rules_match_as_bare_patterns_on_short_strings(text: str) -> None:
+    for rule in _gated_rules():
+        got = [m.span() for m in rule.finditer(text)]
+        assert got == [m.span() for m in rule.regex.finditer(text)], (rule.id, text)
+        if got:
+            assert rule.gate.search(text), rule.id
 
 
 def test_packaged_gated_rules_match_as_without_their_gate() -> None:

@@ -21,7 +21,7 @@ def _per_sentence(doc) -> list[tuple[int, int, dict, str]]:  # noqa: ANN001
 
     full, sections, index = doc_text(doc), doc._.sections or [], default_index()
     out = []
-    for start, end in stain._sentences(doc):
+    for start, end in [(s.start_char, s.end_char) for s in doc.sents]:
         if not stain.stain_section_allowed(sections, start):
             continue
         text = full[start:end]

@@ -152,6 +152,10 @@ def _spans(matches) -> list[tuple[int, int, str | None]]:  # noqa: ANN001 - re.M
         "  ",
         "x -\n",
         "\ufeff\u3000a\u2060",
+        "a 45-year-old non-smoker",  # hyphens inside lines: no match starts there
+        "well-\ndefined, ill- \t\r\ndefined",  # hyphens before a line break do
+        "para-\n\n(12)\n\nspinal",
+        "end-",
     ],
 )
 def test_token_matches_are_the_pattern_matches(original: str) -> None:

@@ -56,6 +56,8 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate
+from operator import itemgetter
+from typing import NamedTuple
 
 from extractor.fields.measured_vocab import (  # noqa: F401 - re-exported for callers
     KEPT_CLASSES,
@@ -80,9 +82,10 @@ from extractor.fields.measured_vocab import (  # noqa: F401 - re-exported for ca
 # ---------------------------------------------------------------- linking
 
 
-@dataclass(frozen=True)
-class Unit:
-    """A piece of a sentence: an object phrase, a measurement, a word or a mark."""
+class Unit(NamedTuple):
+    """A piece of a sentence: an object phrase, a measurement, a word or a mark (a
+    named tuple: a report makes about fifty, and a frozen dataclass costs five times
+    more to build)."""
 
     start: int
     end: int
@@ -133,15 +136,15 @@ def units_of(
             units.append(Unit(s, e, phrase, "object", cls))
             taken.append((s, e))
     free = _free_of(taken)
-    for m in WORD_RE.finditer(chunk):
-        s, e = m.start() + start, m.end() + start
+    for m in WORD_RE.finditer(text, start, end):  # no lookaround: as in the chunk
+        s, e = m.span()
         if free(s, e):
-            if m.group(0) in abbreviations:
-                units.append(Unit(s, e, m.group(0), "object", abbreviations[m.group(0)]))
-                continue
-            kind = "word" if m.group(0)[0].isalnum() else "mark"
-            units.append(Unit(s, e, m.group(0), kind))
-    return sorted(units, key=lambda u: u.start)
+            word = m.group()
+            if word in abbreviations:
+                units.append(Unit(s, e, word, "object", abbreviations[word]))
+            else:
+                units.append(Unit(s, e, word, "word" if word[0].isalnum() else "mark"))
+    return sorted(units, key=itemgetter(0))
 
 
 def _free_of(taken: list[tuple[int, int]]) -> Callable[[int, int], bool]:
@@ -176,6 +179,8 @@ class Linker:
         self.cfg = link_config()
         self.links: dict[tuple[int, int], Link] = {}
         self.abbreviations = defined_abbreviations(text) if measures else {}
+        #: the units of each span read (measurements of one sentence share them)
+        self.spans: dict[tuple[int, int], list[Unit]] = {}
 
     def link(self, start: int, end: int) -> Link:
         key = (start, end)
@@ -194,7 +199,7 @@ class Linker:
         s_start, s_end = sentence_span(text, start)
         before = len(text[:s_start].rstrip().rstrip(".!?"))
         p_start = sentence_span(text, before - 1)[0] if before > 0 else s_start
-        units = units_of(text, p_start, s_end, self.measures, self.abbreviations)
+        units = self._units(p_start, s_end)
         i = next(k for k, u in enumerate(units) if u.kind == "measure" and u.start == start)
         first = next(k for k, u in enumerate(units) if u.start >= s_start)
         for step in (self._premodified, self._quantity_of):
@@ -205,6 +210,14 @@ class Linker:
         if found is not None:
             return found
         return self._default(units, i, first)
+
+    def _units(self, start: int, end: int) -> list[Unit]:
+        """:func:`units_of` the span, computed once per span (read-only afterwards)."""
+        units = self.spans.get((start, end))
+        if units is None:
+            units = units_of(self.text, start, end, self.measures, self.abbreviations)
+            self.spans[(start, end)] = units
+        return units
 
     def _run(self, units: list[Unit], i: int) -> list[Unit]:
         run: list[Unit] = []

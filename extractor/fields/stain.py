@@ -28,6 +28,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from extractor.fields.base import BaseField, Candidate
+from extractor.fields.scope import doc_sentences
 from extractor.fields.stain_cues import find_cues, stain_rules
 from extractor.fields.stain_markers import default_index, find_markers, may_have_markers
 from extractor.fields.stain_parser import parse_stains
@@ -61,12 +62,6 @@ GENERAL_RE = re.compile(
 GENERAL_SUFFIX = "|general"
 
 
-def _sentences(doc: Doc) -> list[tuple[int, int]]:
-    if doc.has_annotation("SENT_START"):
-        return [(s.start_char, s.end_char) for s in doc.sents]
-    return [(0, len(doc_text(doc)))]
-
-
 def allowed_starts(sections: list[SectionSpan], positions: list[int]) -> list[bool]:
     """:func:`stain_section_allowed` at each of ``positions``, the sections' starts and
     verdicts computed once (sections tile the text in order)."""
@@ -91,7 +86,7 @@ class StainField(BaseField):
         sections = doc._.sections or []
         full = doc_text(doc)
         out: list[Candidate] = []
-        sentences = _sentences(doc)
+        sentences = doc_sentences(doc)  # cached per doc: the other fields read them too
         prime_columns(full, sentences)  # one tokenization for every sentence
         verdicts = allowed_starts(sections, [a for a, _b in sentences])
         allowed = [span for span, ok in zip(sentences, verdicts, strict=True) if ok]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from extractor.flags.checks import LESION_KEYS, Context, Flags, flag
 from extractor.flags.rules import ReviewRule
+from extractor.regex_scan import find_all
 
 
 def _region_text(ctx: Context) -> list[tuple[int, str]]:
@@ -85,13 +86,16 @@ def missing_result(ctx: Context, rule: ReviewRule) -> Flags:
 def missing_unit(ctx: Context, rule: ReviewRule) -> Flags:
     """A dimension written without a unit ("a 3 x 2 mass") in a sentence about a lesion
     that no size mention covers: the size may be missing or wrong."""
-    p = rule.params
+    cue, dimension = rule.params["lesion_cue"], rule.params["unitless_dimension"]
     spans = []
-    for a, b in ctx.gated_sentences(p["lesion_cue"]):
+    for a, b in ctx.region_sentences():
         sentence = ctx.text[a:b]
-        if not p["lesion_cue"].search(sentence):
+        # the dimensions first (a first-character scan): few sentences have one, and
+        # only those need the lesion cue (a literal gate on the cue costs more)
+        found = list(find_all(dimension, sentence))
+        if not found or not cue.search(sentence):
             continue
-        for m in p["unitless_dimension"].finditer(sentence):
+        for m in found:
             start, end = a + m.start(), a + m.end()
             if not _covered(ctx, start, end, "size"):
                 spans.append((start, end))

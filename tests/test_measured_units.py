@@ -1,0 +1,86 @@
+"""The units a measurement is linked through, read once per span, and the missing-unit
+review check that scans for unitless dimensions before it looks for a lesion cue."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor import extract
+from extractor.fields import measured
+from extractor.fields.measured import Linker, Unit, units_of
+from extractor.fields.size import link, link_sizes
+from extractor.schema import ReviewReason
+
+SAME_SENTENCE = [
+    "A mass measuring 4 x 3 cm and a nodule of 2 cm were seen.",
+    "The tumour (5 cm) and a second lesion (12 mm) were resected.",
+    "The largest measured 3 cm. The others were 1 cm and 2 cm in size.",
+    "An 8 x 4 cm cyst on the right and 5 x 3 cm on the left; it measured 2 mm.",
+]
+
+
+@pytest.mark.parametrize("text", SAME_SENTENCE)
+def test_links_of_one_linker_equal_fresh_linkers(text: str) -> None:
+    """Measurements sharing a span share its units: each link equals the one a linker
+    made for that measurement alone computes."""
+    shared = link_sizes(text)
+    assert len(shared) >= 2
+    for s, e, _value, _rule, found in shared:
+        assert found == link(text, s, e)
+
+
+@pytest.mark.parametrize("text", SAME_SENTENCE)
+def test_units_read_once_per_span(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    spans: list[tuple[int, int]] = []
+    real = measured.units_of
+
+    def counted(text: str, start: int, end: int, *args: object) -> list[Unit]:
+        spans.append((start, end))
+        return real(text, start, end, *args)
+
+    monkeypatch.setattr(measured, "units_of", counted)
+    link_sizes(text)
+    assert spans, "no measurement linked"
+    assert len(spans) == len(set(spans))
+
+
+def test_linker_without_measurements_reads_nothing() -> None:
+    linker = Linker("No measurement here.", [])
+    assert linker.spans == {} and linker.abbreviations == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("A 3 cm mass (PA) was seen, and the PA grew.", 0, 44),
+        ("A 3 cm mass (PA) was seen, and the PA grew.", 1, 30),  # cuts a word
+        ("xx; a lesion, 2 cm, of the D12 vertebral body.", 3, 47),
+        ("The mass-like lesion's wall (4 mm) was thick.", 5, 20),  # ends inside a word
+    ],
+)
+def test_units_of_a_span_are_those_of_its_text(text: str, start: int, end: int) -> None:
+    """Words are read in the text between ``start`` and ``end`` as in the cut-out chunk
+    (a word cut by a bound is the chunk's word)."""
+    abbreviations = {"PA": "lesion"}
+    found = units_of(text, start, end, [], abbreviations)
+    chunk = units_of(text[start:end], 0, end - start, [], abbreviations)
+    shifted = [u._replace(start=u.start + start, end=u.end + start) for u in chunk]
+    assert found == shifted
+    assert all(text[u.start : u.end] == u.text for u in found)
+    assert {u.kind for u in found} >= {"word", "mark", "object"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "flagged"),
+    [
+        ("A mass at L2 measuring 3 x 2 on MRI.", True),
+        ("A 4.5 x 3 x 2 nodule was found.", True),
+        ("A mass at L2 measuring 3 x 2 cm on MRI.", False),  # a unit
+        ("The ratio was 3 x 2 on the scan.", False),  # a dimension, no lesion cue
+        ("A mass at L2 was seen on MRI.", False),  # a lesion cue, no dimension
+    ],
+)
+def test_missing_unit_needs_a_dimension_and_a_lesion_cue(sentence: str, flagged: bool) -> None:
+    record = extract(f"Case presentation\nA 50-year-old woman was admitted. {sentence}")
+    reasons = [f.reason for f in record.summary.review["size_max_mm"]]
+    assert (ReviewReason.MISSING_UNIT in reasons) is flagged, reasons
