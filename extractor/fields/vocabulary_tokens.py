@@ -27,6 +27,13 @@ class Token(NamedTuple):
 
 
 _TOKEN_RE = re.compile(r"[^\W\d_]{1,6}-\d{1,4}[^\W_]{0,3}|[^\W_]+(?:'s\b)?|[^\w\s'\-]")
+#: ``_TOKEN_RE`` without its first branch ("S-100"), which matches only where a letter
+#: is followed by "-" and a digit: a text without such a place is tokenized alike by
+#: both (the first branch fails everywhere, so the others are tried in the same order);
+#: it runs ~30% faster and its tokens contain no hyphen
+_PLAIN_TOKEN_RE = re.compile(r"[^\W_]+(?:'s\b)?|[^\w\s'\-]")
+_HYPHEN_DIGIT_RE = re.compile(r"-\d")  # a literal prefix: searched for without a scan
+_LETTER_RE = re.compile(r"[^\W\d_]")
 _SPELLING = (
     ("tumour", "tumor"),
     ("haem", "hem"),
@@ -155,12 +162,27 @@ def open_edge(text: str, p: int, n: int) -> bool:
 @lru_cache(maxsize=2048)
 def _columns(text: str) -> Columns:
     """:func:`columns` computed: one pass of the token pattern over ``text`` (the columns
-    taken from the matches by ``map``, without a Python loop per token)."""
-    found = list(_TOKEN_RE.finditer(text))
-    # "S-100" == "S100", "Ki-67" == "Ki67"
-    raw = tuple(map(str.replace, map(re.Match.group, found), repeat("-"), repeat("")))
+    taken from the matches by ``map``, without a Python loop per token); the pattern
+    without the "S-100" branch when no letter in ``text`` is followed by "-" and a digit
+    (:func:`hyphen_number`)."""
+    if hyphen_number(text):
+        found = list(_TOKEN_RE.finditer(text))
+        # "S-100" == "S100", "Ki-67" == "Ki67"
+        raw = tuple(map(str.replace, map(re.Match.group, found), repeat("-"), repeat("")))
+    else:
+        found = list(_PLAIN_TOKEN_RE.finditer(text))
+        raw = tuple(map(re.Match.group, found))
     starts, ends = tuple(map(re.Match.start, found)), tuple(map(re.Match.end, found))
     return Columns(starts, ends, raw, tuple(map(fold, raw)))
+
+
+def hyphen_number(text: str) -> bool:
+    """Some letter of ``text`` is followed by "-" and a digit (where the "S-100" branch
+    of the token pattern can match)."""
+    return any(
+        at and _LETTER_RE.match(text, at - 1)
+        for at in map(re.Match.start, _HYPHEN_DIGIT_RE.finditer(text))
+    )
 
 
 @lru_cache(maxsize=2048)
