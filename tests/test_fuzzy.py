@@ -187,3 +187,15 @@ def test_free_tokens_are_the_uncovered_ones(spans: list[tuple[int, int]]) -> Non
     cols = columns("A giant cell tumour of tendon sheeth, excised.")
     expected = [not _covered(spans, s, e) for s, e in zip(cols.starts, cols.ends, strict=True)]
     assert _free(cols, spans).tolist() == expected
+
+
+def test_bucket_table_holds_every_bucket_number() -> None:
+    """The table of bucket numbers uses a small integer type (it is read at random
+    places); every bucket is reachable from it and each key sits in its own buckets."""
+    index = phrase_index("diagnoses.csv").fuzzy_index()
+    assert index.table.dtype == np.int16
+    assert sorted(set(index.table[index.table >= 0].tolist())) == list(range(len(index.counts)))
+    assert int(index.counts.sum()) == len(index.flat)
+    small = fuzzy.FuzzyIndex([("neurofibroma", 1, "nf"), ("neuroma", 0, "n")], max_tokens=1)
+    bucket = small.table[small._code(0, len("neurofibroma"), 1)]
+    assert bucket >= 0 and small.flat[small.offsets[bucket]] == small.keys.index("neurofibroma")

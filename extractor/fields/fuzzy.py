@@ -94,9 +94,6 @@ class FuzzyIndex:
         self.table, self.offsets, self.counts, self.flat = self._buckets(
             len(prefixes), pid, lengths, words, limits
         )
-        #: histogram and twice the limit of the key at each place of ``flat`` (the pairs
-        #: read them there without first looking up the key id)
-        self.flat_hist, self.flat_twice = self.hist[self.flat], self.twice_limit[self.flat]
 
     def _code(self, pid: Any, length: Any, n: Any) -> Any:
         """Bucket number of (prefix id, window length, tokens); ints or arrays."""
@@ -122,9 +119,12 @@ class FuzzyIndex:
         code = np.broadcast_to(code, ok.shape)[ok]
         by_code = np.argsort(code, kind="stable")  # key order within a bucket
         codes, offsets, sizes = np.unique(code[by_code], return_index=True, return_counts=True)
-        table = np.full(self._code(n_prefixes, 0, 0), -1, np.int32)
+        # the smallest type that holds the bucket numbers: the table is read at random
+        # places, mostly from outside the CPU caches (other work runs between documents)
+        kind = np.int16 if len(codes) < 1 << 15 else np.int32
+        table = np.full(self._code(n_prefixes, 0, 0), -1, kind)
         table[codes] = np.arange(len(codes))
-        return table, offsets, sizes, kid[by_code]
+        return table, offsets.astype(np.int32), sizes.astype(np.int32), kid[by_code]
 
     def candidate_pairs(
         self, folded: Sequence[str], usable: np.ndarray
@@ -142,12 +142,13 @@ class FuzzyIndex:
         whist = (tok_hist[wi + wn] - tok_hist[wi]).astype(np.int16)
         whist[:, _SPACE] = wn - 1
         diff = np.repeat(whist, cnt, axis=0)  # the window's histogram on each of its pairs
-        diff -= self.flat_hist[pos]
+        kid = self.flat[pos]
+        diff -= self.hist[kid]
         l1 = np.einsum("ij->i", np.abs(diff, out=diff))  # faster than sum(axis=1)
-        keep = np.nonzero(l1 <= self.flat_twice[pos])[0]
+        keep = np.nonzero(l1 <= self.twice_limit[kid])[0]
         w = np.searchsorted(ends, keep, side="right")  # the window of each kept pair
         kept = pos[keep]
-        return joined, windows, np.stack((w, self.flat[kept], kept - first[w]))
+        return joined, windows, np.stack((w, kid[keep], kept - first[w]))
 
     def _windows(
         self, folded: Sequence[str], usable: np.ndarray
