@@ -187,3 +187,83 @@ def test_free_tokens_are_the_uncovered_ones(spans: list[tuple[int, int]]) -> Non
     cols = columns("A giant cell tumour of tendon sheeth, excised.")
     expected = [not _covered(spans, s, e) for s, e in zip(cols.starts, cols.ends, strict=True)]
     assert _free(cols, spans).tolist() == expected
+
+
+def test_bucket_table_holds_every_bucket_number() -> None:
+    """The table of bucket numbers uses a small integer type (it is read at random
+    places); every bucket is reachable from it and each key sits in its own buckets."""
+    index = phrase_index("diagnoses.csv").fuzzy_index()
+    assert index.table.dtype == np.int16
+    assert sorted(set(index.table[index.table >= 0].tolist())) == list(range(len(index.counts)))
+    assert int(index.counts.sum()) == len(index.flat)
+    small = fuzzy.FuzzyIndex([("neurofibroma", 1, "nf"), ("neuroma", 0, "n")], max_tokens=1)
+    bucket = small.table[small._code(0, len("neurofibroma"), 1)]
+    assert bucket >= 0 and small.flat[small.offsets[bucket]] == small.keys.index("neurofibroma")
+
+
+def _reference_windows(index: fuzzy.FuzzyIndex, folded: list[str], usable: list[bool]):  # noqa: ANN202
+    """(first token, tokens, offset, length) of every window with a bucket, trying every
+    number of tokens up to ``n_max`` (no per-prefix reach)."""
+    prefixes = {
+        chr(c // fuzzy._CP) + chr(c % fuzzy._CP): p for p, c in enumerate(index.prefix_codes)
+    }
+    offsets = [sum(len(w) + 1 for w in folded[:k]) for k in range(len(folded))]
+    out = []
+    for i, word in enumerate(folded):
+        pid = prefixes.get((word + " ")[:2])
+        for n in range(1, index.n_max + 1):
+            if pid is None or i + n > len(folded) or not all(usable[i : i + n]):
+                break
+            length = min(len(" ".join(folded[i : i + n])), index.max_len + 1)
+            if index.table[index._code(pid, length, n)] >= 0 and (n > 1 or len(word) > 1):
+                out.append((i, n, offsets[i], length))
+    return out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "neurofibroma of the neuro fibroma giant cell tumour",
+        "a schwannoma, b schwanoma; dermatofibrosarcoma protuberance x",
+        # windows at and past a prefix's reach: "zz" has no key, "ne" keys are short
+        "nerve sheath tumor malignant peripheral nerve sheath tumour zz ne",
+        "",
+    ],
+)
+def test_windows_stop_at_each_prefix_reach(text: str) -> None:
+    """Windows are formed only up to the longest key reach of their prefix (characters
+    and tokens): the same windows as trying every length up to the longest key."""
+    index = phrase_index("diagnoses.csv").fuzzy_index()
+    cols = columns(text)
+    if not cols.folded:
+        return
+    usable = [w.isalpha() for w in cols.raw]
+    _joined, windows, buckets, _hist = index._windows(cols.folded, np.array(usable))
+    expected = _reference_windows(index, list(cols.folded), usable)
+    assert [tuple(w) for w in windows.T.tolist()] == expected
+    assert len(buckets) == len(expected)
+
+
+def test_windows_reach_the_most_tokens_of_a_prefix() -> None:
+    """A key split by as many extra spaces as its limit allows gives a window with the
+    most tokens its prefix reaches; it is formed."""
+    index = phrase_index("diagnoses.csv").fuzzy_index()
+    pid = np.searchsorted(
+        index.prefix_codes, [ord(k[0]) * fuzzy._CP + ord(k[1]) for k in index.keys]
+    )
+    tokens = [k.count(" ") + 1 + limit for k, limit in zip(index.keys, index.limit_of, strict=True)]
+    most: dict[int, int] = {}  # per prefix, the most tokens a window can have
+    for p, n in zip(pid.tolist(), tokens, strict=True):
+        most[p] = max(most.get(p, 0), min(n, index.n_max))
+    at_reach = [
+        k
+        for k in range(len(index.keys))
+        if tokens[k] == most[pid[k]] and " " not in index.keys[k][1 : 3 + index.limit_of[k]]
+    ]
+    k = max(at_reach, key=lambda k: (tokens[k], index.keys[k]))
+    key, limit, n = index.keys[k], index.limit_of[k], tokens[k]
+    split = key[:2] + "".join(" " + c for c in key[2 : 2 + limit]) + key[2 + limit :]
+    cols = columns(f"x {split} y")
+    assert len(cols.folded) == n + 2 and n > 3
+    _joined, windows, _buckets, _hist = index._windows(cols.folded, np.ones(n + 2, bool))
+    assert (1, n) in set(zip(windows[0].tolist(), windows[1].tolist(), strict=True))

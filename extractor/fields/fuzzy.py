@@ -10,8 +10,9 @@ the pass runs in three steps, the first two as array operations over the whole t
    characters, and the window's length and number of tokens are both within the key's
    edit limit of the key's own (an edit adds or removes at most one space). The pairs
    come from one table lookup per window: (prefix, length, tokens) -> keys
-   (:class:`FuzzyIndex`). On the 199 development reports: 129,537 windows, 919,941
-   pairs, of which 172 are within two edits;
+   (:class:`FuzzyIndex`); windows longer (in characters or tokens) than every key of
+   their prefix can reach are not formed. On the 199 development reports: 129,537
+   windows, 919,941 pairs, of which 172 are within two edits;
 2. a histogram filter drops the pairs that cannot be within the limit: an insertion or
    deletion changes the character histogram (L1 norm) by one, a substitution by at most
    two, a transposition not at all, so ``L1(window, key) <= 2 * distance``. Characters
@@ -94,9 +95,12 @@ class FuzzyIndex:
         self.table, self.offsets, self.counts, self.flat = self._buckets(
             len(prefixes), pid, lengths, words, limits
         )
-        #: histogram and twice the limit of the key at each place of ``flat`` (the pairs
-        #: read them there without first looking up the key id)
-        self.flat_hist, self.flat_twice = self.hist[self.flat], self.twice_limit[self.flat]
+        #: per prefix, the longest window (characters, tokens) that has a bucket: longer
+        #: windows from a token with that prefix are not formed
+        self.reach_len = np.zeros(len(prefixes), np.int64)
+        np.maximum.at(self.reach_len, pid, lengths + limits)
+        self.reach_n = np.zeros(len(prefixes), np.int64)
+        np.maximum.at(self.reach_n, pid, np.minimum(words + limits, self.n_max))
 
     def _code(self, pid: Any, length: Any, n: Any) -> Any:
         """Bucket number of (prefix id, window length, tokens); ints or arrays."""
@@ -122,9 +126,12 @@ class FuzzyIndex:
         code = np.broadcast_to(code, ok.shape)[ok]
         by_code = np.argsort(code, kind="stable")  # key order within a bucket
         codes, offsets, sizes = np.unique(code[by_code], return_index=True, return_counts=True)
-        table = np.full(self._code(n_prefixes, 0, 0), -1, np.int32)
+        # the smallest type that holds the bucket numbers: the table is read at random
+        # places, mostly from outside the CPU caches (other work runs between documents)
+        kind = np.int16 if len(codes) < 1 << 15 else np.int32
+        table = np.full(self._code(n_prefixes, 0, 0), -1, kind)
         table[codes] = np.arange(len(codes))
-        return table, offsets, sizes, kid[by_code]
+        return table, offsets.astype(np.int32), sizes.astype(np.int32), kid[by_code]
 
     def candidate_pairs(
         self, folded: Sequence[str], usable: np.ndarray
@@ -142,12 +149,13 @@ class FuzzyIndex:
         whist = (tok_hist[wi + wn] - tok_hist[wi]).astype(np.int16)
         whist[:, _SPACE] = wn - 1
         diff = np.repeat(whist, cnt, axis=0)  # the window's histogram on each of its pairs
-        diff -= self.flat_hist[pos]
+        kid = self.flat[pos]
+        diff -= self.hist[kid]
         l1 = np.einsum("ij->i", np.abs(diff, out=diff))  # faster than sum(axis=1)
-        keep = np.nonzero(l1 <= self.flat_twice[pos])[0]
+        keep = np.nonzero(l1 <= self.twice_limit[kid])[0]
         w = np.searchsorted(ends, keep, side="right")  # the window of each kept pair
         kept = pos[keep]
-        return joined, windows, np.stack((w, self.flat[kept], kept - first[w]))
+        return joined, windows, np.stack((w, kid[keep], kept - first[w]))
 
     def _windows(
         self, folded: Sequence[str], usable: np.ndarray
@@ -164,20 +172,26 @@ class FuzzyIndex:
         pcode = cps[start] * _CP + cps[start + 1]
         pid = np.minimum(np.searchsorted(self.prefix_codes, pcode), len(self.prefix_codes) - 1)
         i = np.nonzero(usable & (self.prefix_codes[pid] == pcode))[0]
-        bad = np.concatenate(([0], np.cumsum(~usable)))
-        ns = np.arange(1, self.n_max + 1)[:, None]
-        j = np.minimum(i + ns - 1, t - 1)
-        length = np.minimum(start[j] + lens[j] - start[i], self.max_len + 1)
-        bucket = self.table[self._code(pid[i], length, ns)]
-        ok = (i + ns <= t) & (bad[j + 1] == bad[i]) & (bucket >= 0)
-        ok[0] &= lens[i] > 1  # a one-letter token starts longer windows only
-        wi, wn = np.nonzero(ok.T)  # in (first token, tokens) order
-        windows = np.stack((i[wi], wn + 1, start[i[wi]], length[wn, wi]))
+        p, end = pid[i], start + lens
+        # tokens in a window from i: within the run of usable tokens and its prefix's reach
+        stops = np.append(np.nonzero(~usable)[0], t)  # the unusable tokens, then the end
+        run = stops[np.searchsorted(stops, i)] - i
+        fit = np.searchsorted(end, start[i] + self.reach_len[p], side="right") - i
+        m = np.minimum(np.minimum(run, fit), self.reach_n[p])
+        # the windows (i, n) for n = 1..m of each i, in (first token, tokens) order
+        first = np.repeat(i, m)
+        n = np.arange(len(first)) - np.repeat(np.cumsum(m) - m, m) + 1
+        length = end[first + n - 1] - start[first]
+        bucket = self.table[self._code(np.repeat(p, m), length, n)]
+        # a one-letter token starts longer windows only
+        ok = np.nonzero((bucket >= 0) & ((n > 1) | (lens[first] > 1)))[0]
+        first = first[ok]
+        windows = np.stack((first, n[ok], start[first], length[ok]))
         owner = np.repeat(np.arange(t), lens + 1)[: len(joined)]  # a token and its space
         counts = np.bincount(owner * N_BINS + bins_of(cps[:-1]), minlength=t * N_BINS)
         tok_hist = np.zeros((t + 1, N_BINS), np.int32)
         np.cumsum(counts.reshape(t, N_BINS), axis=0, out=tok_hist[1:])
-        return joined, windows, bucket[wn, wi], tok_hist
+        return joined, windows, bucket[ok], tok_hist
 
     def matches(
         self, folded: Sequence[str], usable: np.ndarray, stop_keys: frozenset[str]
