@@ -28,7 +28,6 @@ from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix
 from spacy.vocab import Vocab
 
 MAX_CHUNK = 100
-_LONG_CHUNK_RE = re.compile(rf"\S{{{MAX_CHUNK + 1},}}")
 _CHUNK_RE = re.compile(r"\S+|\s+")
 _PIECE_RE = re.compile(rf"\w{{1,{MAX_CHUNK}}}|\W")
 
@@ -86,10 +85,10 @@ class ChunkWarmer:
         self.calls = 0
         self.chunks = 0
 
-    def warm(self, text: str) -> None:
-        """Tokenize each chunk of ``text`` not seen before, in a call with no special
-        case before it."""
-        new = set(text.split()) - self.seen
+    def warm(self, text: str, chunks: list[str] | None = None) -> None:
+        """Tokenize each chunk of ``text`` (``chunks``: ``text.split()``, if the caller
+        has them) not seen before, in a call with no special case before it."""
+        new = set(text.split() if chunks is None else chunks) - self.seen
         if not new:
             return
         if len(self.seen) + len(new) > MAX_SEEN_CHUNKS:
@@ -244,8 +243,10 @@ class SafeTokenizer:
         gate_affix_searches(tokenizer)
 
     def __call__(self, text: str) -> Doc:
-        if not _LONG_CHUNK_RE.search(text):
-            self.warmer.warm(text)
+        # spaCy's chunks are the white-space-separated runs of ``str.split``
+        chunks = text.split()
+        if max(map(len, chunks), default=0) <= MAX_CHUNK:
+            self.warmer.warm(text, chunks)
             doc = self.tokenizer(text)
             doc.user_data[_WHOLE_KEY] = True
             # spaCy's tokenization keeps every character: the doc's text is ``text``

@@ -324,3 +324,26 @@ def test_english_patterns_are_spacys() -> None:
 
     assert _english_pattern("suffix") == compile_suffix_regex(English.Defaults.suffixes).pattern
     assert _english_pattern("infix") == compile_infix_regex(English.Defaults.infixes).pattern
+
+
+@pytest.mark.parametrize(
+    ("text", "whole"),
+    [
+        ("x" * 100 + " end", True),  # a chunk of MAX_CHUNK characters: spaCy's tokenizer
+        ("x" * 101 + " end", False),  # one more: pre-split
+        ("x" * 60 + "\u00a0" + "y" * 60, True),  # no-break space separates chunks
+        ("x" * 60 + "\u200b" + "y" * 60, False),  # zero-width space does not: 121
+        ("", True),
+    ],
+)
+def test_long_chunks_are_pre_split(nlp, text: str, whole: bool) -> None:  # noqa: ANN001
+    from extractor.tokenizer import tokenized_whole
+
+    doc = SafeTokenizer(_fresh(nlp))(text)
+    assert tokenized_whole(doc) is whole
+    assert doc.text == text
+
+
+def test_str_split_white_space_is_regex_white_space() -> None:
+    # the chunks SafeTokenizer measures (str.split) are spaCy's (str.isspace) and \S runs
+    assert [c for c in map(chr, range(0x110000)) if c.isspace() != bool(re.match(r"\s", c))] == []
