@@ -348,6 +348,15 @@ def cpu_ceiling(n: int = 10_000_000) -> float:
     return 4 * one / two
 
 
+#: the ceiling measured by :func:`machine` (the first round's)
+CEILING = [0.0]
+
+
+def _ceiling() -> float:
+    CEILING[0] = cpu_ceiling()
+    return CEILING[0]
+
+
 def machine() -> str:
     import spacy
 
@@ -364,7 +373,7 @@ def machine() -> str:
     return (
         f"nproc {os.cpu_count()}, {cpu}, RAM {mem:.1f} GiB, Python "
         f"{sys.version.split()[0]}, spaCy {spacy.__version__}, load average {load}; "
-        f"2-process speed-up of a pure-Python loop right now: {cpu_ceiling():.2f}x"
+        f"2-process speed-up of a pure-Python loop right now: {_ceiling():.2f}x"
     )
 
 
@@ -422,18 +431,25 @@ def report_baselines(base: dict, ours: dict, n: int, n_chars: int) -> dict[str, 
     return {name: n / b["cpu_s"] for name, b in base.items()}
 
 
-def report_targets(batches: dict, load: dict, rates: dict, n: int) -> None:
+def report_targets(
+    batches: dict, load: dict, rates: dict, n: int, medians: dict[str, float] | None = None
+) -> None:
+    """The targets, on this run's ratios or, with ``--rounds``, on the rounds' medians."""
     ours = n / batches[1]["cpu_s"]
-    print("\n## Ratios (reports per CPU-second) and targets\n")
     tok = rates["spacy blank tokenizer"]
     med = rates["medspaCy default + sectionizer"]
-    print(f"- ours / medspaCy: {ours / med:.2f}x  {_check(ours / med, TARGETS['vs_medspacy'])}")
-    print(
-        f"- ours / blank tokenizer: {ours / tok:.4f}x  "
-        f"{_check(ours / tok, TARGETS['vs_tokenizer'])}"
-    )
+    ratios = {"vs_medspacy": ours / med, "vs_tokenizer": ours / tok}
     if 2 in batches:
-        speedup = batches[1]["wall_s"] / batches[2]["wall_s"]
+        ratios["speedup_2"] = batches[1]["wall_s"] / batches[2]["wall_s"]
+    ratios.update(medians or {})
+    how = "medians of the rounds" if medians else "reports per CPU-second"
+    print(f"\n## Ratios ({how}) and targets\n")
+    value = ratios["vs_medspacy"]
+    print(f"- ours / medspaCy: {value:.2f}x  {_check(value, TARGETS['vs_medspacy'])}")
+    value = ratios["vs_tokenizer"]
+    print(f"- ours / blank tokenizer: {value:.4f}x  {_check(value, TARGETS['vs_tokenizer'])}")
+    if "speedup_2" in ratios:
+        speedup = ratios["speedup_2"]
         print(f"- speed-up with 2 workers: {speedup:.2f}x  {_check(speedup, TARGETS['speedup_2'])}")
     print(
         f"- pipeline load (imports + get_nlp + first doc, fresh process): "
@@ -445,6 +461,7 @@ def report_targets(batches: dict, load: dict, rates: dict, n: int) -> None:
 
 def main_benchmark(args: argparse.Namespace) -> None:
     print(f"# Throughput benchmark ({time.strftime('%Y-%m-%d %H:%M')})\n\n{machine()}")
+    texts = [text for _, text in workload(extra=args.folder_extra)]  # every one distinct
     with tempfile.TemporaryDirectory(prefix="throughput-") as tmp:
         folder = Path(tmp) / "reports"
         folder.mkdir()
@@ -463,19 +480,32 @@ def main_benchmark(args: argparse.Namespace) -> None:
                 ]
             ],
         )
-        batches = {
-            j: run_child("batch", *batch_args(folder, Path(tmp) / f"out{j}.jsonl", j, "local"))
-            for j in args.jobs
-        }
+
+        def run_batches() -> dict[int, dict]:
+            out = Path(tmp)
+            return {
+                j: run_child("batch", *batch_args(folder, out / f"out{j}.jsonl", j, "local"))
+                for j in args.jobs
+            }
+
+        batches = run_batches()
         report_batches(batches, n, n_chars)
-    texts = [text for _, text in workload(extra=args.folder_extra)]
-    distinct = texts  # every text of the workload is distinct
-    report_stages(stage_times(distinct), len(distinct))
-    rates = report_baselines(baseline_rates(texts), batches[min(batches)], n, n_chars)
+        report_stages(stage_times(texts), len(texts))
+        base = baseline_rates(texts)
+        rates = report_baselines(base, batches[min(batches)], n, n_chars)
+        medians = None
+        if args.rounds > 1 and 1 in batches:
+            from ratio_rounds import more_rounds, report_rounds, round_row
+
+            first = round_row(batches, base, n, CEILING[0])
+            more = more_rounds(
+                args.rounds - 1, lambda: (run_batches(), baseline_rates(texts), cpu_ceiling()), n
+            )
+            medians = report_rounds([first, *more])
     if 1 in batches:
-        report_targets(batches, load, rates, n)
+        report_targets(batches, load, rates, n, medians)
     if args.profile:
-        profile(distinct, args.profile)
+        profile(texts, args.profile)
 
 
 # ---------------------------------------------------------------- stream mode
@@ -576,6 +606,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=0,
         metavar="TOP",
         help="also print the TOP functions of a cProfile run",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="measure ours and the baselines N times back to back; targets on the medians",
     )
     parser.add_argument("--child", choices=["load", "batch"], help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
