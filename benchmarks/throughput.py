@@ -31,94 +31,24 @@ T_START = time.perf_counter()  # the load-time child measures imports from here
 
 import argparse  # noqa: E402
 import json  # noqa: E402
-import os  # noqa: E402
-import random  # noqa: E402
 import resource  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
-from collections.abc import Callable, Iterator  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED_CANDIDATES = (ROOT.parent / "shared", Path("/work/shared"))
-#: the shared development sets read by the workload (each a folder of ``*.txt``)
-SHARED_SETS = ("maccrobat-dev", "pages-dev", "e3c-dev")
-TARGETS = {
-    "vs_medspacy": 10.0,
-    "vs_tokenizer": 0.35,
-    "speedup_2": 1.8,
-    "load_s": 1.5,
-    "rss_mb": 300.0,
-}
-
-
-# ---------------------------------------------------------------- workload
-
-
-def shared_dir() -> Path | None:
-    """The shared/ folder beside the repository, or /work/shared."""
-    return next((p for p in SHARED_CANDIDATES if p.is_dir()), None)
-
-
-def source_files(extra: str | None = None) -> list[Path]:
-    """Every source report file, in a fixed order: corpus, synthetic, the shared dev sets,
-    then ``extra`` (a folder of ``*.txt``)."""
-    files = sorted((ROOT / "corpus").glob("*.txt")) + sorted(
-        (ROOT / "corpus" / "synthetic").glob("*.txt")
-    )
-    shared = shared_dir()
-    for name in SHARED_SETS if shared else ():
-        files += sorted((shared / name).glob("*.txt"))
-    if extra:
-        files += sorted(Path(extra).glob("*.txt"))
-    return files
-
-
-def source_texts(extra: str | None = None) -> list[tuple[str, str]]:
-    """(stem, text) of every distinct source report (read with newline="": E3C has CRLF);
-    a text seen before (same content) is dropped, so no text is repeated."""
-    seen: set[str] = set()
-    out = []
-    for path in source_files(extra):
-        with open(path, encoding="utf-8", newline="") as handle:
-            text = handle.read()
-        if text not in seen:
-            seen.add(text)
-            out.append((f"{path.parent.name}_{path.stem}", text))
-    return out
-
-
-def workload(
-    n: int = 0, unique_tokens: bool = False, extra: str | None = None
-) -> Iterator[tuple[str, str]]:
-    """(file name, text) of the distinct reports; with ``unique_tokens`` (stream mode) the
-    sources are cycled to ``n`` and each copy gets a line of unique random tokens, so every
-    text is still distinct."""
-    sources = source_texts(extra)
-    if not unique_tokens:
-        for i, (stem, text) in enumerate(sources):
-            yield f"{i:07d}_{stem}.txt", text
-        return
-    rng = random.Random(0)
-    for i in range(n):
-        stem, text = sources[i % len(sources)]
-        words = " ".join(f"{rng.choice('abcdefgh')}{rng.getrandbits(40):x}" for _ in range(20))
-        yield f"{i:07d}_{stem}.txt", f"{text}\nAccession {i}: {words}.\n"
-
-
-def write_workload(
-    folder: Path, n: int = 0, unique_tokens: bool = False, extra: str | None = None
-) -> tuple[int, int]:
-    """Write the workload to ``folder``; (number of reports, total characters)."""
-    n_reports = n_chars = 0
-    for name, text in workload(n, unique_tokens, extra):
-        with open(folder / name, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        n_reports += 1
-        n_chars += len(text)
-    return n_reports, n_chars
-
+from throughput_report import (  # noqa: E402
+    CEILING,
+    cpu_ceiling,
+    machine,
+    print_table,
+    report_baselines,
+    report_batches,
+    report_stages,
+    report_targets,
+)
+from throughput_workload import ROOT, batch_args, workload, write_workload  # noqa: E402
 
 # ---------------------------------------------------------------- child processes
 
@@ -186,10 +116,6 @@ def run_child(mode: str, *extra: str) -> dict:
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-def batch_args(folder: Path, out: Path, jobs: int, engine: str) -> list[str]:
-    return ["--folder", str(folder), "--out", str(out), "--jobs", str(jobs), "--engine", engine]
 
 
 # ---------------------------------------------------------------- in-process measurements
@@ -311,154 +237,6 @@ def profile(texts: list[str], top: int) -> None:
         stats.sort_stats(key).print_stats(top)
 
 
-# ---------------------------------------------------------------- report
-
-
-def _print_table(title: str, header: list[str], rows: list[list[object]]) -> None:
-    print(f"\n## {title}\n")
-    print("| " + " | ".join(header) + " |")
-    print("|" + "|".join("---" for _ in header) + "|")
-    for row in rows:
-        cells = [f"{c:,.2f}" if isinstance(c, float) else str(c) for c in row]
-        print("| " + " | ".join(cells) + " |")
-
-
-def _check(value: float, target: float, higher_is_better: bool = True) -> str:
-    ok = value >= target if higher_is_better else value < target
-    return f"{'PASS' if ok else 'MISS'} (target {'>=' if higher_is_better else '<'} {target:g})"
-
-
-def _spin(n: int) -> float:
-    t, total = time.perf_counter(), 0
-    for i in range(n):
-        total += i
-    return time.perf_counter() - t
-
-
-def cpu_ceiling(n: int = 10_000_000) -> float:
-    """Speed-up of 2 processes on a pure-Python loop now: the best any 2-worker run can do
-    on this machine at this moment (other users of the CPUs lower it)."""
-    import multiprocessing
-
-    one = _spin(n)
-    with multiprocessing.get_context("fork").Pool(2) as pool:
-        t = time.perf_counter()
-        pool.map(_spin, [n] * 4)
-        two = time.perf_counter() - t
-    return 4 * one / two
-
-
-#: the ceiling measured by :func:`machine` (the first round's)
-CEILING = [0.0]
-
-
-def _ceiling() -> float:
-    CEILING[0] = cpu_ceiling()
-    return CEILING[0]
-
-
-def machine() -> str:
-    import spacy
-
-    cpu = next(
-        (
-            ln.split(":", 1)[1].strip()
-            for ln in open("/proc/cpuinfo")
-            if ln.startswith("model name")
-        ),
-        "?",
-    )
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return (
-        f"nproc {os.cpu_count()}, {cpu}, RAM {mem:.1f} GiB, Python "
-        f"{sys.version.split()[0]}, spaCy {spacy.__version__}, load average {load}; "
-        f"2-process speed-up of a pure-Python loop right now: {_ceiling():.2f}x"
-    )
-
-
-def report_batches(batches: dict[int, dict], n: int, n_chars: int) -> None:
-    rows = [
-        [
-            j,
-            b["wall_s"],
-            n / b["wall_s"],
-            n_chars / b["wall_s"],
-            b["load_s"],
-            b["self_rss_mb"],
-            b["workers_rss_mb"] if j > 1 else "-",
-            b["n_errors"],
-        ]
-        for j, b in batches.items()
-    ]
-    _print_table(
-        f"Batch path (run_batch, fresh process per row, {n} reports, {n_chars:,} chars)",
-        [
-            "jobs",
-            "wall s",
-            "reports/s",
-            "chars/s",
-            "pipeline load s",
-            "peak RSS main MB",
-            "peak RSS worker MB",
-            "errors",
-        ],
-        rows,
-    )
-
-
-def report_stages(stages: dict[str, float], n_texts: int) -> None:
-    total = sum(stages.values())
-    rows = [[name, 1000 * s / n_texts, 100 * s / total] for name, s in stages.items()]
-    rows.append(["total", 1000 * total / n_texts, 100.0])
-    _print_table(
-        f"Per-stage time, single process, {n_texts} distinct reports",
-        ["stage", "ms/report", "% of total"],
-        rows,
-    )
-
-
-def report_baselines(base: dict, ours: dict, n: int, n_chars: int) -> dict[str, float]:
-    rows = [
-        [name, b.get("load_s", "-"), b["wall_s"], n / b["wall_s"], b["cpu_s"], n / b["cpu_s"]]
-        for name, b in {"ours (batch, jobs 1)": ours, **base}.items()
-    ]
-    _print_table(
-        f"Baselines, same {n} reports ({n_chars:,} chars), single process",
-        ["system", "load s", "wall s", "reports/s (wall)", "CPU s", "reports/CPU-s"],
-        rows,
-    )
-    return {name: n / b["cpu_s"] for name, b in base.items()}
-
-
-def report_targets(
-    batches: dict, load: dict, rates: dict, n: int, medians: dict[str, float] | None = None
-) -> None:
-    """The targets, on this run's ratios or, with ``--rounds``, on the rounds' medians."""
-    ours = n / batches[1]["cpu_s"]
-    tok = rates["spacy blank tokenizer"]
-    med = rates["medspaCy default + sectionizer"]
-    ratios = {"vs_medspacy": ours / med, "vs_tokenizer": ours / tok}
-    if 2 in batches:
-        ratios["speedup_2"] = batches[1]["wall_s"] / batches[2]["wall_s"]
-    ratios.update(medians or {})
-    how = "medians of the rounds" if medians else "reports per CPU-second"
-    print(f"\n## Ratios ({how}) and targets\n")
-    value = ratios["vs_medspacy"]
-    print(f"- ours / medspaCy: {value:.2f}x  {_check(value, TARGETS['vs_medspacy'])}")
-    value = ratios["vs_tokenizer"]
-    print(f"- ours / blank tokenizer: {value:.4f}x  {_check(value, TARGETS['vs_tokenizer'])}")
-    if "speedup_2" in ratios:
-        speedup = ratios["speedup_2"]
-        print(f"- speed-up with 2 workers: {speedup:.2f}x  {_check(speedup, TARGETS['speedup_2'])}")
-    print(
-        f"- pipeline load (imports + get_nlp + first doc, fresh process): "
-        f"{load['total_s']:.2f} s  {_check(load['total_s'], TARGETS['load_s'], False)}"
-    )
-    worst = max(max(b["self_rss_mb"], b["workers_rss_mb"]) for b in batches.values())
-    print(f"- peak RSS per worker: {worst:.0f} MB  {_check(worst, TARGETS['rss_mb'], False)}")
-
-
 def main_benchmark(args: argparse.Namespace) -> None:
     print(f"# Throughput benchmark ({time.strftime('%Y-%m-%d %H:%M')})\n\n{machine()}")
     texts = [text for _, text in workload(extra=args.folder_extra)]  # every one distinct
@@ -467,7 +245,7 @@ def main_benchmark(args: argparse.Namespace) -> None:
         folder.mkdir()
         n, n_chars = write_workload(folder, extra=args.folder_extra)
         load = run_child("load")
-        _print_table(
+        print_table(
             "Pipeline load, fresh process",
             ["imports s", "get_nlp s", "first doc s", "total s", "RSS MB"],
             [
@@ -506,76 +284,6 @@ def main_benchmark(args: argparse.Namespace) -> None:
         report_targets(batches, load, rates, n, medians)
     if args.profile:
         profile(texts, args.profile)
-
-
-# ---------------------------------------------------------------- stream mode
-
-
-def _progress(out_dir: Path) -> int:
-    """Inputs finished so far (lines of the run's journal, its settings line excluded)."""
-    n = 0
-    for journal in out_dir.glob(".records.jsonl.journal.tmp"):
-        with open(journal, "rb") as handle:
-            n += sum(chunk.count(b"\n") for chunk in iter(lambda h=handle: h.read(1 << 20), b""))
-            n -= 1
-    return max(0, n)
-
-
-def _rss_sample(proc) -> list[float]:  # noqa: ANN001 - psutil.Process
-    import psutil
-
-    rss = []
-    for p in [proc, *proc.children(recursive=True)]:
-        try:
-            rss.append(p.memory_info().rss / 2**20)
-        except psutil.NoSuchProcess:
-            continue
-    return rss
-
-
-def main_stream(args: argparse.Namespace) -> None:
-    import psutil
-
-    jobs = max(args.jobs)
-    print(
-        f"# Stream: {args.stream} reports, jobs {jobs}, engine {args.engine} "
-        f"({time.strftime('%Y-%m-%d %H:%M')})\n\n{machine()}\n"
-    )
-    with tempfile.TemporaryDirectory(prefix="stream-") as tmp:
-        folder, out = Path(tmp) / "reports", Path(tmp) / "out" / "records.jsonl"
-        folder.mkdir()
-        out.parent.mkdir()
-        n, n_chars = write_workload(folder, args.stream, unique_tokens=True)
-        cmd = [
-            sys.executable,
-            str(Path(__file__).resolve()),
-            "--child",
-            "batch",
-            *batch_args(folder, out, jobs, args.engine),
-        ]
-        t0 = time.perf_counter()
-        child = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
-        proc = psutil.Process(child.pid)
-        print("| t s | records written | RSS main MB | RSS other processes MB (largest first) |")
-        print("|---|---|---|---|")
-        while child.poll() is None:
-            rss = _rss_sample(proc)
-            if rss:
-                others = " ".join(f"{x:.0f}" for x in sorted(rss[1:], reverse=True) if x > 20)
-                print(
-                    f"| {time.perf_counter() - t0:.0f} | {_progress(out.parent)} | "
-                    f"{rss[0]:.0f} | {others} |",
-                    flush=True,
-                )
-            time.sleep(args.interval)
-        result = json.loads(child.communicate()[0].strip().splitlines()[-1])
-    wall = result["wall_s"]
-    print(
-        f"\n{n} reports ({n_chars:,} chars) in {wall:.1f} s (+ {result['load_s']:.1f} s "
-        f"load): {n / wall:.1f} reports/s, {n_chars / wall:,.0f} chars/s; errors "
-        f"{result['n_errors']}; peak RSS main {result['self_rss_mb']:.0f} MB, largest "
-        f"finished child {result['workers_rss_mb']:.0f} MB"
-    )
 
 
 # ---------------------------------------------------------------- command line
@@ -625,6 +333,8 @@ def main() -> None:
         args.jobs = max(args.jobs)
         print(json.dumps((child_load if args.child == "load" else child_batch)(args)))
     elif args.stream:
+        from throughput_stream import main_stream
+
         main_stream(args)
     else:
         main_benchmark(args)
