@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from functools import cache
+from typing import Any
 
 import spacy
 from spacy.attrs import IDS
@@ -183,16 +184,12 @@ def gated_tokenizer() -> Callable[[Language], Tokenizer]:
         prefixes, suffixes, infixes = defaults.prefixes, defaults.suffixes, defaults.infixes
         suffix_search = compile_suffix_regex(suffixes).search if suffixes else None
         infix_finditer = compile_infix_regex(infixes).finditer if infixes else None
-        if _pattern(suffix_search) == _english_pattern("suffix"):
-            suffix_search = SuffixGate(suffix_search)
-        if _pattern(infix_finditer) == _english_pattern("infix"):
-            infix_finditer = InfixGate(infix_finditer)
         return Tokenizer(
             nlp.vocab,
             rules=defaults.tokenizer_exceptions,
             prefix_search=compile_prefix_regex(prefixes).search if prefixes else None,
-            suffix_search=suffix_search,
-            infix_finditer=infix_finditer,
+            suffix_search=_gated(suffix_search, SuffixGate, "suffix"),
+            infix_finditer=_gated(infix_finditer, InfixGate, "infix"),
             token_match=defaults.token_match,
             url_match=defaults.url_match,
         )
@@ -204,21 +201,24 @@ def gate_affix_searches(tokenizer: Tokenizer) -> bool:
     """Put a :class:`SuffixGate` and an :class:`InfixGate` on ``tokenizer`` where its
     suffix and infix searches are spaCy's English ones; whether it put one."""
     put = False
-    search = tokenizer.suffix_search
-    if _pattern(search) == _english_pattern("suffix"):
-        tokenizer.suffix_search = SuffixGate(search)
+    search = _gated(tokenizer.suffix_search, SuffixGate, "suffix")
+    if search is not tokenizer.suffix_search:
+        tokenizer.suffix_search = search  # each set reloads the special cases
         put = True
-    finditer = tokenizer.infix_finditer
-    if _pattern(finditer) == _english_pattern("infix"):
-        tokenizer.infix_finditer = InfixGate(finditer)
+    finditer = _gated(tokenizer.infix_finditer, InfixGate, "infix")
+    if finditer is not tokenizer.infix_finditer:
+        tokenizer.infix_finditer = finditer
         put = True
     return put
 
 
-def _pattern(method: object) -> str | None:
+def _gated(method: Any, gate: type[SuffixGate | InfixGate], kind: str) -> Any:
+    """``gate(method)`` if ``method`` is the bound search of spaCy's English ``kind``
+    (suffix or infix) pattern, else ``method`` itself (already gated, or another)."""
     if isinstance(method, SuffixGate | InfixGate):
-        return None
-    return getattr(getattr(method, "__self__", None), "pattern", None)
+        return method
+    pattern = getattr(getattr(method, "__self__", None), "pattern", None)
+    return gate(method) if pattern == _english_pattern(kind) else method
 
 
 @cache

@@ -26,12 +26,15 @@ class Token(NamedTuple):
     folded: str
 
 
-_TOKEN_RE = re.compile(r"[^\W\d_]{1,6}-\d{1,4}[^\W_]{0,3}|[^\W_]+(?:'s\b)?|[^\w\s'\-]")
-#: ``_TOKEN_RE`` without its first branch ("S-100"), which matches only where a letter
-#: is followed by "-" and a digit: a text without such a place is tokenized alike by
-#: both (the first branch fails everywhere, so the others are tried in the same order);
-#: it runs ~30% faster and its tokens contain no hyphen
-_PLAIN_TOKEN_RE = re.compile(r"[^\W_]+(?:'s\b)?|[^\w\s'\-]")
+#: the token pattern's first branch ("S-100", "Ki-67") and the others
+_HYPHENATED = r"[^\W\d_]{1,6}-\d{1,4}[^\W_]{0,3}"
+_PLAIN = r"[^\W_]+(?:'s\b)?|[^\w\s'\-]"
+_TOKEN_RE = re.compile(f"{_HYPHENATED}|{_PLAIN}")
+#: ``_TOKEN_RE`` without its first branch, which matches only where a letter is
+#: followed by "-" and a digit: a text without such a place is tokenized alike by both
+#: (the first branch fails everywhere, so the others are tried in the same order); it
+#: runs ~30% faster and its tokens contain no hyphen
+_PLAIN_TOKEN_RE = re.compile(_PLAIN)
 _HYPHEN_DIGIT_RE = re.compile(r"-\d")  # a literal prefix: searched for without a scan
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _SPELLING = (
