@@ -267,3 +267,36 @@ def test_windows_reach_the_most_tokens_of_a_prefix() -> None:
     assert len(cols.folded) == n + 2 and n > 3
     _joined, windows, _buckets, _hist = index._windows(cols.folded, np.ones(n + 2, bool))
     assert (1, n) in set(zip(windows[0].tolist(), windows[1].tolist(), strict=True))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "needed"),
+    [
+        ("giant cell tumor", "giantcell tumor", 1),  # one space less: one edit
+        ("neuro fibroma", "neurofibromata", 2),  # a word less, a letter more: two or more
+        ("ab cd", "abc d", 0),  # same length and words: no bound (one transposition)
+        ("lipoma", "lipo mas", 2),  # a word and two characters more: two
+        ("a b c", "abcxyz", 3),  # two words less, a character more
+    ],
+)
+def test_edits_needed_for_length_and_words(a: str, b: str, needed: int) -> None:
+    """The bucket bound: changes of length and word count in opposite directions need
+    separate edits; the bound is reached and never above the OSA distance."""
+    dl, dn = len(b) - len(a), b.count(" ") - a.count(" ")
+    assert int(fuzzy.edits_needed(dl, dn)) == needed <= OSA.distance(a, b)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_edits_needed_on_random_edits(seed: int) -> None:
+    """Single-spaced phrases, their misspellings and other phrases: the bound holds."""
+    rng = random.Random(seed)
+
+    def phrase() -> str:
+        words = rng.randint(1, 4)
+        return " ".join("".join(rng.choices("abe", k=rng.randint(1, 4))) for _ in range(words))
+
+    for k in range(800):
+        a = phrase()
+        b = " ".join(_misspelt(a, rng.randrange(1000)).split()) if k % 2 else phrase()
+        dl, dn = len(b) - len(a), b.count(" ") - a.count(" ")
+        assert int(fuzzy.edits_needed(dl, dn)) <= OSA.distance(a, b), (a, b)
