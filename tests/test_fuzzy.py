@@ -300,3 +300,15 @@ def test_edits_needed_on_random_edits(seed: int) -> None:
         b = " ".join(_misspelt(a, rng.randrange(1000)).split()) if k % 2 else phrase()
         dl, dn = len(b) - len(a), b.count(" ") - a.count(" ")
         assert int(fuzzy.edits_needed(dl, dn)) <= OSA.distance(a, b), (a, b)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_free_tokens_on_random_spans(seed: int) -> None:
+    """Random sorted spans, overlapping, nested, empty or equal-starting ones too."""
+    rng = random.Random(seed)
+    cols = columns("A giant cell tumour of tendon sheeth, excised (GCTTS) in 2019-05.")
+    for _ in range(300):
+        starts = [rng.randrange(70) for _ in range(rng.randint(0, 5))]
+        spans = sorted((a, a + rng.randint(0, 12)) for a in starts)
+        expected = [not _covered(spans, s, e) for s, e in zip(cols.starts, cols.ends, strict=True)]
+        assert _free(cols, spans).tolist() == expected, spans
