@@ -22,7 +22,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import compress, count
-from operator import or_
 from typing import Any
 
 import numpy as np
@@ -218,9 +217,12 @@ class PhraseIndex:
         folded_root, raw_root = self._folded.root, self._raw.root
         out: list[VocabMatch] = []
         i = 0  # the first token not inside a match
-        # only tokens that start a key are tried (membership tests mapped over the tokens)
-        starting = map(or_, map(folded_root.__contains__, folded), map(raw_root.__contains__, raw))
-        for k in compress(count(), starting):
+        # only tokens that start a key are tried (a membership test mapped over the
+        # tokens; the raw ones only when a raw token starts a key: most texts have none)
+        starting: Iterable[int] = compress(count(), map(folded_root.__contains__, folded))
+        if raw_root and not raw_root.keys().isdisjoint(raw):
+            starting = sorted({*starting, *compress(count(), map(raw_root.__contains__, raw))})
+        for k in starting:
             if k < i:
                 continue
             i = k
