@@ -201,8 +201,9 @@ def find_diagnoses(
     found = [m for m in found if not _is_generic(text, m, cfg)]
     taken = [(m.start, m.end) for m in found]
     for m in index.find_fuzzy(text, taken, _fuzzy_stop_keys(stop_keys, cfg)):
-        found.append(DxMatch(m.start, m.end, m.entry, "fuzzy"))
-    found = [m for m in found if not _is_generic(text, m, cfg)]  # fuzzy "spine metastasis"
+        fuzzy = DxMatch(m.start, m.end, m.entry, "fuzzy")
+        if not _is_generic(text, fuzzy, cfg):  # fuzzy "spine metastasis" (the others passed)
+            found.append(fuzzy)
     found = [m for m in found if not _is_definition(text, m, found)]
     found = _reordered(text, sorted(found, key=lambda m: m.start), index)
     by_code = _by_code(index)
