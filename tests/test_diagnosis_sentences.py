@@ -151,3 +151,42 @@ def test_after_cue_probe(marked: str, rule_id: str, may: bool) -> None:
 
     text, spans = _spans(marked)
     assert _may_cue_after(text, _rule(rule_id), spans) is may
+
+
+MYOMA = VocabEntry("myoma", ("myoma",), (), {"icdo3": "8890/0", "category": "neoplasm"})
+
+
+@pytest.mark.parametrize(
+    ("labels", "roles", "classified"),
+    [
+        # every mention in other articles or non-content sections: nothing to classify
+        (("references", "references"), [], 0),
+        (("web_chrome", "declarations"), [], 0),
+        # the counter-examples: one mention where a role is read, or in the title block
+        (("references", "case_presentation"), ["final"], 1),
+        (("case_presentation", "case_presentation"), ["final", "final"], 1),
+        (("front_matter", "references"), ["final"], 1),
+    ],
+)
+def test_sentence_without_a_kept_mention_is_not_classified(
+    monkeypatch: pytest.MonkeyPatch, labels: tuple[str, str], roles: list[str], classified: int
+) -> None:
+    calls: list[str] = []
+    real = diagnosis.classify_sentence
+
+    def counted(text: str, spans: list, cfg: object):  # noqa: ANN202
+        calls.append(text)
+        return real(text, spans, cfg)
+
+    monkeypatch.setattr(diagnosis, "classify_sentence", counted)
+    text = "A lipoma and a myoma."
+    cut = text.index(" and")
+    sections = [
+        SectionSpan(labels[0], labels[0].title(), 0, cut),
+        SectionSpan(labels[1], labels[1].title(), cut, len(text)),
+    ]
+    a, b = text.index("lipoma"), text.index("myoma")
+    inside = [DxMatch(a, a + 6, LIPOMA, "synonym"), DxMatch(b, b + 5, MYOMA, "synonym")]
+    out = _sentence_roles(text, 0, len(text), inside, config(), sections)
+    assert [r.role for _m, r in out] == roles
+    assert len(calls) == classified

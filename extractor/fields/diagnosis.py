@@ -60,6 +60,7 @@ from extractor.fields.diagnosis_roles import (
     DxRole,
     classify_sentence,
     config,
+    drops_every_mention,
     resolve_role,
 )
 from extractor.fields.diagnosis_stated import find_stated
@@ -142,12 +143,15 @@ def _sentence_roles(
     cfg: DxConfig,
     sections: list[SectionSpan],
 ) -> list[tuple[DxMatch, DxRole]]:
+    in_sections = [section_at(sections, m.start) for m in inside]
+    if all(map(drops_every_mention, in_sections)):
+        return []  # no role is read: the sentence is not classified
     text = full[s_start:s_end]
     spans = [(m.start - s_start, m.end - s_start) for m in inside]
     about_patient: bool | None = None  # searched for only where resolve_role reads it
     out: list[tuple[DxMatch, DxRole]] = []
-    for match, role in zip(inside, classify_sentence(text, spans, cfg), strict=True):
-        section = section_at(sections, match.start)
+    roles = classify_sentence(text, spans, cfg)
+    for match, role, section in zip(inside, roles, in_sections, strict=True):
         if (
             section is not None
             and section.label == "front_matter"

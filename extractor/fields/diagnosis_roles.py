@@ -262,6 +262,16 @@ def is_comorbidity(entry: VocabEntry, cfg: DxConfig) -> bool:
     return " ".join(key_of(entry.canonical)) in cfg.comorbidity_names
 
 
+def drops_every_mention(section: SectionSpan | None) -> bool:
+    """Other articles and non-content sections (but the title block, where a mention is
+    outside any section) yield no mention, whatever its cues."""
+    return (
+        section is not None
+        and section.label != "front_matter"
+        and section.kind in (SectionKind.OTHER_ARTICLES, SectionKind.NON_CONTENT)
+    )
+
+
 def resolve_role(
     role: DxRole,
     entry: VocabEntry,
@@ -270,10 +280,10 @@ def resolve_role(
     about_patient: bool = False,
 ) -> DxRole | None:
     """The section's say: literature -> other; no cue -> section default; None = drop."""
+    if drops_every_mention(section):
+        return None
     label = section.label if section else "front_matter"
     kind = section.kind if section else SectionKind.NON_CONTENT
-    if label != "front_matter" and kind in (SectionKind.OTHER_ARTICLES, SectionKind.NON_CONTENT):
-        return None
     if kind == SectionKind.LITERATURE and label != "abstract" and not about_patient:
         return DxRole("other", None, "dx.literature_section")
     if kind == SectionKind.LITERATURE and label != "abstract" and role.role is None:
