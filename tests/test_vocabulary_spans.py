@@ -97,19 +97,44 @@ def test_corpus_sentences_are_cut_from_the_document(monkeypatch: pytest.MonkeyPa
     ],
 )
 def test_primed_columns_are_cut_when_first_asked_for(span: tuple[int, int], cut: bool) -> None:
-    """Priming records where each sentence's columns are; they are cut from the
-    document's on the first :func:`columns` call (equal to tokenizing the sentence) and
-    kept for the later calls. A span with an edge inside a token is not primed."""
+    """Priming records where each sentence is (by its length); its columns are cut
+    from the document's on the first :func:`columns` call (equal to tokenizing the
+    sentence) and kept for the later calls. A span with an edge inside a token is not
+    cut."""
     from extractor.fields import vocabulary_tokens as vt
 
     a, b = span
     prime_columns(TEXT, [span])
     text = TEXT[a:b]
-    assert isinstance(vt._PRIMED.get(text), vt._Cut) is cut
+    assert vt._PRIMED_AT == {b - a: [a]} and not vt._PRIMED  # nothing sliced or cut yet
     got = vt.columns(text)
     assert got == vt._columns.__wrapped__(text)
+    assert (text in vt._PRIMED) is cut
     if cut:
         assert vt._PRIMED[text] is got  # built once, then the same columns
         assert vt.columns(text) is got
     prime_columns("", [])  # the next document: the primed sentences are dropped
-    assert text not in vt._PRIMED
+    assert text not in vt._PRIMED and not vt._PRIMED_AT
+
+
+@pytest.mark.parametrize(
+    ("spans", "text", "cut"),
+    [
+        ([(1, 6), (7, 12)], "ab cd", True),  # the second place's edges are open
+        ([(1, 6)], "ab cd", False),  # the counter-example: only inside "xab"
+        ([(7, 12)], "zz cd", False),  # the same length, another text
+        ([(7, 12), (0, 3)], "xab", True),
+    ],
+)
+def test_primed_text_is_found_by_its_length(
+    spans: list[tuple[int, int]], text: str, cut: bool
+) -> None:
+    """A text is looked up among the primed spans of its length: cut from the first
+    one holding it whose edges white space touches, else tokenized on its own."""
+    from extractor.fields import vocabulary_tokens as vt
+
+    full = "xab cd ab cd"
+    prime_columns(full, spans)
+    assert vt.columns(text) == vt._columns.__wrapped__(text)
+    assert (text in vt._PRIMED) is cut
+    prime_columns("", [])

@@ -91,19 +91,12 @@ class Columns(NamedTuple):
     folded: tuple[str, ...]
 
 
-class _Cut(NamedTuple):
-    """Where a primed sentence's columns are in the document's: its start offset and
-    its first and past-the-last token."""
-
-    start: int
-    first: int
-    stop: int
-
-
 #: sentence text -> its columns cut from the document's (see :func:`prime_columns`),
-#: or where to cut them: a sentence's columns are built when first asked for (most
-#: sentences are matched only as part of the document)
-_PRIMED: dict[str, Columns | _Cut] = {}
+#: built when first asked for; span length -> the starts of the primed spans of that
+#: length (most sentences are matched only as part of the document: a sentence's text
+#: is neither sliced nor hashed unless a matcher asks for its columns)
+_PRIMED: dict[str, Columns] = {}
+_PRIMED_AT: dict[int, list[int]] = {}
 _PRIMED_DOC: list[str] = [""]
 _PRIMED_COLUMNS: list[Columns] = [Columns((), (), (), ())]
 
@@ -113,17 +106,24 @@ def columns(text: str) -> Columns:
     sentences of the current document come from its one tokenization
     (:func:`prime_columns`), other texts are tokenized here and cached."""
     primed = _PRIMED.get(text)
-    if primed is None:
-        return _columns(text)
-    if isinstance(primed, _Cut):
-        primed = _PRIMED[text] = _cut(_PRIMED_COLUMNS[0], primed)
-    return primed
+    if primed is not None:
+        return primed
+    at = _PRIMED_AT.get(len(text))
+    if at is not None:
+        full, n = _PRIMED_DOC[0], len(_PRIMED_DOC[0])
+        for a in at:
+            b = a + len(text)
+            if full.startswith(text, a) and open_edge(full, a, n) and open_edge(full, b, n):
+                primed = _PRIMED[text] = _cut(_PRIMED_COLUMNS[0], a, b)
+                return primed
+    return _columns(text)
 
 
-def _cut(whole: Columns, cut: _Cut) -> Columns:
-    """The columns of a sentence from those of its document (offsets made relative)."""
-    a, i, j = cut
+def _cut(whole: Columns, a: int, b: int) -> Columns:
+    """The columns of ``full[a:b]`` from those of its document ``full`` (offsets made
+    relative), for a span whose edges white space touches (:func:`prime_columns`)."""
     starts, ends, raw, folded = whole
+    i, j = bisect_left(starts, a), bisect_left(starts, b)
     return Columns(
         tuple(map(sub, starts[i:j], repeat(a))) if a else starts[i:j],
         tuple(map(sub, ends[i:j], repeat(a))) if a else ends[i:j],
@@ -133,9 +133,10 @@ def _cut(whole: Columns, cut: _Cut) -> Columns:
 
 
 def prime_columns(full: str, spans: Iterable[tuple[int, int]]) -> int:
-    """Tokenize ``full`` once and cut the columns of each ``full[a:b]`` from it, so the
-    diagnosis, site and marker matchers never tokenize a sentence again; the number of
-    spans cut (a document already primed is skipped).
+    """Tokenize ``full`` once, so that the columns of each ``full[a:b]`` are cut from
+    it when a matcher asks for them (:func:`columns`): the diagnosis, site and marker
+    matchers never tokenize a sentence again; the number of spans recorded (0 for a
+    document already primed).
 
     A span is cut only when white space touches each of its edges (a character on either
     side of the edge is white space, or the edge is an end of the text): no token
@@ -146,17 +147,14 @@ def prime_columns(full: str, spans: Iterable[tuple[int, int]]) -> int:
     if full is _PRIMED_DOC[0]:
         return 0
     _PRIMED.clear()
+    _PRIMED_AT.clear()
     _PRIMED_DOC[0] = full
-    _PRIMED_COLUMNS[0] = whole = _columns(full)
-    starts = whole.starts
-    n = len(full)
-    cut = 0
+    _PRIMED_COLUMNS[0] = _columns(full)
+    recorded = 0
     for a, b in spans:
-        if not (open_edge(full, a, n) and open_edge(full, b, n)):
-            continue
-        _PRIMED[full[a:b]] = _Cut(a, bisect_left(starts, a), bisect_left(starts, b))
-        cut += 1
-    return cut
+        _PRIMED_AT.setdefault(b - a, []).append(a)
+        recorded += 1
+    return recorded
 
 
 def open_edge(text: str, p: int, n: int) -> bool:
