@@ -157,21 +157,21 @@ class FuzzyIndex:
         length) and per pair (window number, key id, the key's place in its bucket)."""
         joined, windows, bucket, tok_hist = self._windows(folded, usable)
         cnt = self.counts[bucket]
-        ends = np.cumsum(cnt)  # pairs of window w: [ends[w] - cnt[w], ends[w])
+        ends = cnt.cumsum()  # pairs of window w: [ends[w] - cnt[w], ends[w])
         first = self.offsets[bucket]
         # each pair's position in ``flat``: consecutive within a window's bucket
-        pos = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(first - ends + cnt, cnt)
+        pos = np.arange(int(ends[-1]) if len(ends) else 0) + (first - ends + cnt).repeat(cnt)
         wi, wn = windows[0], windows[1]
         whist = (tok_hist[wi + wn] - tok_hist[wi]).astype(np.int16)
         whist[:, _SPACE] = wn - 1
-        diff = np.repeat(whist, cnt, axis=0)  # the window's histogram on each of its pairs
+        diff = whist.repeat(cnt, axis=0)  # the window's histogram on each of its pairs
         kid = self.flat[pos]
         diff -= self.hist[kid]
         l1 = np.einsum("ij->i", np.abs(diff, out=diff))  # faster than sum(axis=1)
-        keep = np.nonzero(l1 <= self.twice_limit[kid])[0]
-        w = np.searchsorted(ends, keep, side="right")  # the window of each kept pair
+        keep = (l1 <= self.twice_limit[kid]).nonzero()[0]
+        w = ends.searchsorted(keep, side="right")  # the window of each kept pair
         kept = pos[keep]
-        return joined, windows, np.stack((w, kid[keep], kept - first[w]))
+        return joined, windows, np.array([w, kid[keep], kept - first[w]])
 
     def _windows(
         self, folded: Sequence[str], usable: np.ndarray
@@ -184,29 +184,29 @@ class FuzzyIndex:
         cps = code_points(joined + "\0")
         lens = np.fromiter(map(len, folded), np.int64, t)
         start = np.zeros(t, np.int64)
-        np.cumsum(lens[:-1] + 1, out=start[1:])
+        (lens[:-1] + 1).cumsum(out=start[1:])
         pcode = cps[start] * _CP + cps[start + 1]
-        pid = np.minimum(np.searchsorted(self.prefix_codes, pcode), len(self.prefix_codes) - 1)
-        i = np.nonzero(usable & (self.prefix_codes[pid] == pcode))[0]
+        pid = np.minimum(self.prefix_codes.searchsorted(pcode), len(self.prefix_codes) - 1)
+        i = (usable & (self.prefix_codes[pid] == pcode)).nonzero()[0]
         p, end = pid[i], start + lens
         # tokens in a window from i: within the run of usable tokens and its prefix's reach
-        stops = np.append(np.nonzero(~usable)[0], t)  # the unusable tokens, then the end
-        run = stops[np.searchsorted(stops, i)] - i
-        fit = np.searchsorted(end, start[i] + self.reach_len[p], side="right") - i
+        stops = np.concatenate(((~usable).nonzero()[0], [t]))  # the unusable tokens, the end
+        run = stops[stops.searchsorted(i)] - i
+        fit = end.searchsorted(start[i] + self.reach_len[p], side="right") - i
         m = np.minimum(np.minimum(run, fit), self.reach_n[p])
         # the windows (i, n) for n = 1..m of each i, in (first token, tokens) order
-        first = np.repeat(i, m)
-        n = np.arange(len(first)) - np.repeat(np.cumsum(m) - m, m) + 1
+        first = i.repeat(m)
+        n = np.arange(len(first)) - (m.cumsum() - m).repeat(m) + 1
         length = end[first + n - 1] - start[first]
-        bucket = self.table[self._code(np.repeat(p, m), length, n)]
+        bucket = self.table[self._code(p.repeat(m), length, n)]
         # a one-letter token starts longer windows only
-        ok = np.nonzero((bucket >= 0) & ((n > 1) | (lens[first] > 1)))[0]
+        ok = ((bucket >= 0) & ((n > 1) | (lens[first] > 1))).nonzero()[0]
         first = first[ok]
-        windows = np.stack((first, n[ok], start[first], length[ok]))
-        owner = np.repeat(np.arange(t), lens + 1)[: len(joined)]  # a token and its space
+        windows = np.array([first, n[ok], start[first], length[ok]])
+        owner = np.arange(t).repeat(lens + 1)[: len(joined)]  # a token and its space
         counts = np.bincount(owner * N_BINS + bins_of(cps[:-1]), minlength=t * N_BINS)
         tok_hist = np.zeros((t + 1, N_BINS), np.int32)
-        np.cumsum(counts.reshape(t, N_BINS), axis=0, out=tok_hist[1:])
+        counts.reshape(t, N_BINS).cumsum(axis=0, out=tok_hist[1:])
         return joined, windows, bucket[ok], tok_hist
 
     def matches(
