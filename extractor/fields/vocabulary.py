@@ -250,18 +250,21 @@ class PhraseIndex:
         """
         whole = self.find(text)
         starts = [m.start for m in whole]
+        ends = [m.end for m in whole]
         n = len(text)
         out: list[list[VocabMatch]] = []
         for a, b in spans:
             i, j = bisect_left(starts, a), bisect_left(starts, b)
             if (
                 not (open_edge(text, a, n) and open_edge(text, b, n))
-                or (i and whole[i - 1].end > a)
-                or (j > i and whole[j - 1].end > b)
+                or (i and ends[i - 1] > a)
+                or (j > i and ends[j - 1] > b)
             ):
                 out.append(self.find(text[a:b]))
-                continue
-            out.append([VocabMatch(m.start - a, m.end - a, m.entry, m.how) for m in whole[i:j]])
+            elif i == j:
+                out.append([])  # most spans: no match (no comprehension to run)
+            else:
+                out.append([VocabMatch(m.start - a, m.end - a, m.entry, m.how) for m in whole[i:j]])
         return out
 
     def find_fuzzy(
