@@ -190,3 +190,51 @@ def test_sentence_without_a_kept_mention_is_not_classified(
     out = _sentence_roles(text, 0, len(text), inside, config(), sections)
     assert [r.role for _m, r in out] == roles
     assert len(calls) == classified
+
+
+@pytest.mark.parametrize(
+    ("labels", "text", "roles", "classified"),
+    [
+        # literature sentences not about the patient: "other" whatever the cues
+        (("discussion", "discussion"), "A lipoma was confirmed, a myoma suspected.", 2, 0),
+        (("introduction", "references"), "A lipoma was confirmed, a myoma suspected.", 1, 0),
+        # the counter-examples: about the patient, or a mention outside the literature
+        (("discussion", "discussion"), "Our patient had a lipoma, a myoma suspected.", 2, 1),
+        (("discussion", "case_presentation"), "A lipoma was confirmed, a myoma suspected.", 2, 1),
+        (("abstract", "discussion"), "A lipoma was confirmed, a myoma suspected.", 2, 1),
+    ],
+)
+def test_literature_sentence_not_about_the_patient_is_not_classified(
+    monkeypatch: pytest.MonkeyPatch, labels: tuple[str, str], text: str, roles: int, classified: int
+) -> None:
+    """resolve_role gives such mentions the literature role without reading a cue: the
+    same roles as classifying the sentence first."""
+    calls: list[str] = []
+    real = diagnosis.classify_sentence
+
+    def counted(text: str, spans: list, cfg: object):  # noqa: ANN202
+        calls.append(text)
+        return real(text, spans, cfg)
+
+    cut = text.index(",")
+    sections = [
+        SectionSpan(labels[0], labels[0].title(), 0, cut),
+        SectionSpan(labels[1], labels[1].title(), cut, len(text)),
+    ]
+    a, b = text.index("lipoma"), text.index("myoma")
+    inside = [DxMatch(a, a + 6, LIPOMA, "synonym"), DxMatch(b, b + 5, MYOMA, "synonym")]
+    expected = [
+        (m, r)
+        for m, role, section in zip(
+            inside, real(text, [(m.start, m.end) for m in inside], config()), sections, strict=True
+        )
+        if (r := diagnosis.resolve_role(role, m.entry, section, config(), _about(text))) is not None
+    ]
+    monkeypatch.setattr(diagnosis, "classify_sentence", counted)
+    out = _sentence_roles(text, 0, len(text), inside, config(), sections)
+    assert out == expected and len(out) == roles
+    assert len(calls) == classified
+
+
+def _about(text: str) -> bool:
+    return bool(diagnosis.PATIENT_REFERENCE_RE.search(text))

@@ -135,6 +135,10 @@ def _value(entry: VocabEntry, role: DxRole) -> dict[str, Any]:
     }
 
 
+#: a mention's role when no cue applies (given to resolve_role where it reads none)
+_NO_CUE = DxRole(None, None, DEFAULT_RULE)
+
+
 def _sentence_roles(
     full: str,
     s_start: int,
@@ -147,9 +151,19 @@ def _sentence_roles(
     if all(map(drops_every_mention, in_sections)):
         return []  # no role is read: the sentence is not classified
     text = full[s_start:s_end]
-    spans = [(m.start - s_start, m.end - s_start) for m in inside]
     about_patient: bool | None = None  # searched for only where resolve_role reads it
     out: list[tuple[DxMatch, DxRole]] = []
+    if all(drops_every_mention(s) or _reads_patient_reference(s) for s in in_sections):
+        about_patient = bool(PATIENT_REFERENCE_RE.search(text))
+        if not about_patient:
+            # a literature sentence not about the patient: resolve_role reads no cue
+            # (a quarter of the classified sentences), so none is looked for
+            for match, section in zip(inside, in_sections, strict=True):
+                final = resolve_role(_NO_CUE, match.entry, section, cfg, about_patient)
+                if final is not None:
+                    out.append((match, final))
+            return out
+    spans = [(m.start - s_start, m.end - s_start) for m in inside]
     roles = classify_sentence(text, spans, cfg)
     for match, role, section in zip(inside, roles, in_sections, strict=True):
         if (
