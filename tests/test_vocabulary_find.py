@@ -1,0 +1,50 @@
+"""PhraseIndex.find walks its tries only from the tokens that start a key (no spaCy)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.fields.vocabulary import PhraseIndex, _longest, columns, parse_vocabulary
+
+MARKERS = """canonical,synonyms,case_sensitive_synonyms,kind,note
+smooth muscle actin,alpha-smooth muscle actin,SMA,ihc,
+S100 protein,S-100|S-100 protein,,ihc,
+ALK,anaplastic lymphoma kinase,ALK,ihc,
+"""
+
+
+def _reference_find(index: PhraseIndex, text: str) -> list[tuple[int, int, str, str]]:
+    """:meth:`PhraseIndex.find` without its pre-filter: both tries walked from every
+    token."""
+    starts, ends, raw, folded = columns(text)
+    out: list[tuple[int, int, str, str]] = []
+    i = 0
+    while i < len(raw):
+        n1, e1 = _longest(index._folded.root, folded, i)
+        n2, e2 = _longest(index._raw.root, raw, i)
+        n, entry, how = (n2, e2, "exact") if n2 > n1 else (n1, e1, "synonym")
+        if entry is None:
+            i += 1
+            continue
+        out.append((starts[i], ends[i + n - 1], entry.canonical, how))
+        i += n
+    return out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SMA, then smooth muscle actin",  # a case-sensitive key first
+        "smooth muscle actin, then SMA; S-100 ALK",  # and last
+        "alpha-SMA",  # inside a longer folded key's place
+        "sma and alk in lower case, S-100 protein",  # no raw token starts a key
+        "nothing here",
+        "",
+    ],
+)
+def test_find_equals_walking_from_every_token(text: str) -> None:
+    """Only tokens starting a key are walked from; the raw tokens are tested only when
+    one of them starts a case-sensitive key: the same matches as walking from all."""
+    index = PhraseIndex(parse_vocabulary("markers.csv", MARKERS))
+    found = [(m.start, m.end, m.canonical, m.how) for m in index.find(text)]
+    assert found == _reference_find(index, text)
