@@ -13,6 +13,7 @@ linear-time scan.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import numpy
 from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
@@ -27,8 +28,8 @@ ABBREVIATIONS = frozenset(
     rt lt ant post sup inf lat med pt pts hosp ed eds""".split()
 )
 #: a stop (after a word: a superscript citation may follow it, "tumours.12 The") + space
-#: + a capital, digit, quote or bracket (both branches start at the stop: the leading
-#: look-ahead lets the regex engine skip other characters fast)
+#: + a capital, digit, quote or bracket (both branches start at the stop, as the leading
+#: look-ahead says: :func:`_boundaries` tries the pattern only there)
 _BOUNDARY_RE = re.compile(
     r"(?=[.!?])(?:[.!?]|(?<=[A-Za-z)\]])\.\d{1,3}(?:[,\u2013-]\d{1,3})*(?=[ \t]+[A-Z]))"
     r"[\"')\]]*[ \t]+(?=[A-Z0-9\"'(\[])"
@@ -46,6 +47,25 @@ def _is_abbreviation(text: str, stop: int) -> bool:
     return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
+def _boundaries(text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_BOUNDARY_RE.finditer(text)``, the pattern tried only at the
+    stops: every match starts at one (its leading look-ahead), so trying the stops in
+    order, each at or after the end of the last match, finds the same matches, while
+    finditer tries the pattern at every character."""
+    stops: list[int] = []
+    for stop in ".!?":
+        pos = text.find(stop)
+        while pos >= 0:
+            stops.append(pos)
+            pos = text.find(stop, pos + 1)
+    stops.sort()
+    end = 0
+    for pos in stops:
+        if pos >= end and (match := _BOUNDARY_RE.match(text, pos)) is not None:
+            end = match.end()
+            yield match
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Split ``text`` into sentence spans (start, end), whitespace excluded.
 
@@ -59,7 +79,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         cuts.add(pos)
         cuts.add(pos + 1)
         pos = text.find("\n", pos + 1)
-    for match in _BOUNDARY_RE.finditer(text):
+    for match in _boundaries(text):
         if text[match.start()] == "." and _is_abbreviation(text, match.start()):
             continue
         cuts.add(match.end())

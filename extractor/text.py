@@ -129,11 +129,18 @@ def is_soft_break(prev_line: str, next_line: str, line_after_next: str = "") -> 
     number: one followed by a line starting with a capital ("References / [1] /
     N. Boulman, ..."), which keeps its breaks so the heading stays alone on its line;
     so does a numbered reference item ("REFERENCES / (1) McMaster ML, ...").
+
+    A heading line on either side keeps the break whatever else holds; it is checked
+    last, only for a break the rest would join (most breaks follow a sentence end and
+    are kept without it: the heading test is the costly part).
     """
-    if not prev_line or not next_line:
+    if not prev_line or not next_line or not _joins(prev_line, next_line, line_after_next):
         return False
-    if is_heading_line(prev_line) or is_heading_line(next_line):
-        return False
+    return not (is_heading_line(prev_line) or is_heading_line(next_line))
+
+
+def _joins(prev_line: str, next_line: str, line_after_next: str) -> bool:
+    """:func:`is_soft_break` of two non-empty lines, neither of them a heading."""
     if _CITATION_LINE_RE.match(next_line):
         return not line_after_next[:1].isupper()
     if _CITATION_LINE_RE.match(prev_line):

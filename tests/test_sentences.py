@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from extractor.sentences import sentence_spans, sentence_starts
+from extractor.sentences import _BOUNDARY_RE, _boundaries, sentence_spans, sentence_starts
 
 
 @pytest.mark.parametrize(
@@ -91,3 +93,32 @@ def test_whole_text_scan_as_line_by_line(text: str) -> None:
         by_line += [(pos + s, pos + e) for s, e in sentence_spans(line)]
         pos += len(line) + 1
     assert sentence_spans(text) == by_line
+
+
+def _spans(matches) -> list[tuple[int, int]]:  # noqa: ANN001 - re.Match iterable
+    return [m.span() for m in matches]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "No stop at all",
+        "Really?! Yes. No!",
+        # matches ending at the next stop's position, or overlapping stops
+        "A. B. C.",
+        "end?) The",
+        "!?. A",
+        "It was seen.12,13 The mass grew.",
+        # counter-examples: stops that start no match (decimal, no capital after)
+        "It was 4.5 cm. x.y",
+    ],
+)
+def test_boundaries_are_the_pattern_matches(text: str) -> None:
+    assert _spans(_boundaries(text)) == _spans(_BOUNDARY_RE.finditer(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list('.!?) \t\nAa1,-"')), max_size=40).map("".join))
+def test_boundaries_on_stop_heavy_text(text: str) -> None:
+    assert _spans(_boundaries(text)) == _spans(_BOUNDARY_RE.finditer(text))

@@ -84,6 +84,8 @@ def test_normalize_table(original: str, expected: str) -> None:
         ("2. Case presentation:", "the patient", False),
         # counter-example: a heading word inside running text
         ("the results of the", "discussion were shared", True),
+        # a heading after a citation line that would join: still kept on its own line
+        ("(12)", "references", False),
     ],
 )
 def test_soft_break_table(prev: str, nxt: str, soft: bool) -> None:

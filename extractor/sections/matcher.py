@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from medspacy.common.medspacy_matcher import MedspacyMatcher
 from medspacy.common.util import prune_overlapping_matches
-from numpy import array, flatnonzero, searchsorted, uint64
+from numpy import array, flatnonzero, ndarray, searchsorted, uint64
 from spacy.attrs import LOWER, ORTH
 from spacy.tokens import Doc
 
@@ -33,9 +33,10 @@ Match = tuple[int, int, int]
 
 
 class _Words:
-    """The token strings of a Doc attribute array, looked up only where read."""
+    """The token strings of a Doc attribute array, looked up only where read (the
+    patterns read a few tokens after each first word: the array is not listed)."""
 
-    def __init__(self, ids: list[int], doc: Doc) -> None:
+    def __init__(self, ids: ndarray, doc: Doc) -> None:
         self.ids = ids
         self.strings = doc.vocab.strings
 
@@ -43,16 +44,16 @@ class _Words:
         return len(self.ids)
 
     def __getitem__(self, i: int) -> str:
-        return self.strings[self.ids[i]]
+        return self.strings[int(self.ids[i])]
 
 
 class _DocTokens(Tokens):
     """:class:`Tokens` whose ``lower`` and ``orth`` are read from the arrays of the Doc
     token by token, as the patterns ask, instead of listed for the whole report."""
 
-    def __init__(self, doc: Doc, columns: list[list[int]]) -> None:
-        super().__init__(doc, _Words(columns[0], doc))  # type: ignore[arg-type]
-        self._orth = _Words(columns[1], doc)  # type: ignore[assignment]
+    def __init__(self, doc: Doc, lower: ndarray, orth: ndarray) -> None:
+        super().__init__(doc, _Words(lower, doc))  # type: ignore[arg-type]
+        self._orth = _Words(orth, doc)  # type: ignore[assignment]
 
 
 def _first_words(pattern: TokenPattern) -> frozenset[str] | None:
@@ -98,10 +99,9 @@ class HeadingMatcher:
         starts = flatnonzero(first[at] == lower).tolist()
         matches: list[Match] = []
         if starts:
-            ids = lower.tolist()
-            tokens = _DocTokens(doc, [ids, columns[:, 1].tolist()])
+            tokens = _DocTokens(doc, lower, columns[:, 1])
             for start in starts:
-                for k in self.by_first[ids[start]]:
+                for k in self.by_first[int(lower[start])]:
                     key, pattern = self.patterns[k]
                     ends = sorted(pattern.ends_from(tokens, start))
                     matches.extend((key, start, end) for end in ends if end > start)
