@@ -31,7 +31,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
@@ -72,6 +72,12 @@ class Rule:
     scanned: bool = True
     placed: Placed | None = None
 
+    @cached_property
+    def scanner(self) -> re.Pattern[str] | None:
+        """:func:`extractor.regex_scan.scanner` of the pattern, kept on the rule (the
+        scanner cache is keyed by the pattern, whose hash reads its whole code)."""
+        return regex_scan.scanner(self.regex) if self.scanned else None
+
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """Matches of the pattern in ``text``; with a ``gate``, none unless the gate is
         found; with an ``anchor``, only the lines containing it are searched (same
@@ -88,7 +94,7 @@ class Rule:
             return
         if self.gate is not None and self.gate.search(text) is None:
             return
-        scan = regex_scan.scanner(self.regex) if self.scanned else None
+        scan = self.scanner
         if not self.anchor:
             yield from regex_scan.finditer(self.regex, scan, text)
             return
