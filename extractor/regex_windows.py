@@ -25,7 +25,7 @@ for in the text itself (a group that turns IGNORECASE on places none).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from re import _constants as sre  # type: ignore[attr-defined]
@@ -79,7 +79,7 @@ def match_starts(placed: Placed, text: str) -> list[int] | None:
     where = searchable(text) if placed.folded else text
     if where is None or len(where) != len(text):
         return None
-    budget = MIN_STARTS + len(text) * MAX_STARTS_PER_CHAR
+    budget = start_budget(len(text))
     present = []
     for literal, lo, hi in placed.places:
         found = occurrences(where, literal)
@@ -121,7 +121,13 @@ def occurrences(where: str, literal: str) -> tuple[int, ...]:
     return positions
 
 
-def finditer(regex: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+def start_budget(length: int) -> float:
+    """The most starts worth trying in a text of ``length`` characters rather than
+    scanning it (:data:`MIN_STARTS`, :data:`MAX_STARTS_PER_CHAR`)."""
+    return MIN_STARTS + length * MAX_STARTS_PER_CHAR
+
+
+def finditer(regex: re.Pattern[str], text: str, starts: Sequence[int]) -> Iterator[re.Match[str]]:
     """``regex.finditer(text)`` for a pattern that cannot match the empty string and
     whose every match starts at one of the sorted ``starts``: left to right, the match at
     each start that is not before the end of the previous match."""

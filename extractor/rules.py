@@ -20,7 +20,10 @@ needed then; on a short text the test below comes first). Otherwise it looks for
 pattern's required literals
 (:func:`extractor.regex_literals.required_literals`, read from the pattern on load) in
 the lower-case text: a text containing none of them has no match, and a few substring
-tests cost less than one regex scan. The pattern then runs through
+tests cost less than one regex scan. A pattern whose matches start a number
+(``(?<![\w.])\d...``: :func:`extractor.regex_scan.starts_a_number`) is then tried in a
+long text only at its :func:`~extractor.regex_scan.number_starts`, found once for the
+number rules of every field. Otherwise it runs through
 :func:`extractor.regex_scan.finditer` (the same matches, found by a first-character scan).
 Unknown keys, duplicate ids and invalid regexes fail loudly, naming the file and the rule.
 """
@@ -71,6 +74,9 @@ class Rule:
     #: search, not at load: it compiles the pattern a second time)
     scanned: bool = True
     placed: Placed | None = None
+    #: every match starts a number (:func:`extractor.regex_scan.starts_a_number`): in a
+    #: long text, tried only at :func:`extractor.regex_scan.number_starts`
+    numeric: bool = False
 
     @cached_property
     def scanner(self) -> re.Pattern[str] | None:
@@ -94,6 +100,11 @@ class Rule:
             return
         if self.gate is not None and self.gate.search(text) is None:
             return
+        if self.numeric and self.scanned and not short:  # found once for every rule
+            numbers = regex_scan.number_starts(text)
+            if len(numbers) <= regex_windows.start_budget(len(text)):
+                yield from regex_windows.finditer(self.regex, text, numbers)
+                return
         scan = self.scanner
         if not self.anchor:
             yield from regex_scan.finditer(self.regex, scan, text)
@@ -197,6 +208,7 @@ def parse_rules(name: str, data: Any, extra_keys: frozenset[str] = frozenset()) 
                 _gate(where, raw, regex),
                 literals_of_tree(tree),
                 placed=placed_in_tree(tree, regex.flags),
+                numeric=regex_scan.starts_a_number(tree, regex.flags),
             )
         )
     return rules
