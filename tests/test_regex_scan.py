@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sys
@@ -191,3 +192,38 @@ def test_number_rules_tried_at_number_starts_only() -> None:
         assert [m.span() for m in rule.finditer(text)] == want
     assert [m.group(0) for m in rule.finditer(prose)] == ["5 cm", "12cm"]
     assert len(regex_scan.number_starts(tables)) > start_budget(len(tables))
+
+
+def test_number_rule_needs_no_gate_scan() -> None:
+    """A gated number rule in a long text is tried at the number starts without its gate
+    (the gate's scan costs more than the tries); with too many numbers to try, the gate
+    runs first as before. The matches are those of ``regex.finditer`` either way."""
+    (rule,) = parse_rules(
+        "t.json",
+        {
+            "rules": [
+                {
+                    "id": "x",
+                    "pattern": r"(?<![\w.])\d{1,3} ?(?=[MF]\b)",
+                    "example": "a 45 M",
+                    "gate": r"[MF]\b",
+                }
+            ]
+        },
+    )
+    searched: list[str] = []
+
+    class CountingGate:
+        def search(self, text: str) -> re.Match[str] | None:
+            searched.append(text)
+            return re.search(r"[MF]\b", text)
+
+    counted = dataclasses.replace(rule, gate=CountingGate())
+    prose = "The margins were free of tumour. " * 20 + "A 45 M, 12 cm. "
+    tables = "1 2 3 4 5 6 7 8 9 " * 200 + "45M"
+    assert [m.group(0) for m in counted.finditer(prose)] == ["45 "]
+    assert searched == []
+    assert [m.span() for m in counted.finditer(tables)] == [
+        m.span() for m in rule.regex.finditer(tables)
+    ]
+    assert searched == [tables]
