@@ -183,3 +183,23 @@ def test_occurrences_are_kept_for_the_last_text_only(
     assert copy is not report
     assert steps(lambda: regex_windows.occurrences(copy, "old")) == first
     assert regex_windows.occurrences(report, "old") == tuple(range(10, 19 * 40, 19))
+
+
+def test_only_present_literals_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A literal absent from the text costs one substring test (a sentence has few of a
+    rule's literals); only the present ones are located and kept."""
+    placed = placed_literals(re.compile(r"\b(?:woman|man)\b", re.I))
+    assert placed is not None
+    located: list[str] = []
+    real = regex_windows.occurrences
+
+    def recording(where: str, literal: str) -> tuple[int, ...]:
+        located.append(literal)
+        return real(where, literal)
+
+    monkeypatch.setattr(regex_windows, "occurrences", recording)
+    assert match_starts(placed, "A 45-year-old Woman.") == [14, 16]
+    assert located == ["woman", "man"]
+    located.clear()
+    assert match_starts(placed, "No sex word here.") == []
+    assert located == []
