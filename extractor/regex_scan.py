@@ -13,6 +13,10 @@ left to right, those that start at or after the end of the previous match and re
 the empty string gets no scanner; a lookbehind of the pattern still sees the text before
 the position, as in a search).
 
+A pattern whose every match starts a number (:func:`starts_a_number`) needs no scan of
+its own: :func:`number_starts`, one scan of a text shared by such patterns, lists the
+only places where it can match.
+
 Under IGNORECASE an ASCII letter also matches its other case and, for "i", "s" and "k",
 the characters of :data:`EXTRA_FOLDS` (a test checks every code point); a pattern
 starting with a non-ASCII letter, a negated class, a backreference or "." gets no
@@ -46,11 +50,53 @@ def first_chars(regex: re.Pattern[str]) -> frozenset[str] | None:
     """Class items (single characters, or ``\\d`` ``\\s`` ``\\w``) one of which starts
     every match of ``regex``, case variants included; None when unknown or when the
     pattern can match the empty string."""
+    return _first_chars_of_tree(sre_parse.parse(regex.pattern, regex.flags), regex.flags)
+
+
+def _first_chars_of_tree(tree: Any, flags: int) -> frozenset[str] | None:
     try:
-        items, nullable = _sequence(sre_parse.parse(regex.pattern, regex.flags), regex.flags)
+        items, nullable = _sequence(tree, flags)
     except _Unknown:
         return None
     return None if nullable else items
+
+
+def starts_a_number(tree: Any, flags: int) -> bool:
+    """True when every match of a pattern (``tree``: ``re._parser.parse`` of it) starts
+    with a digit not preceded by a word character: the pattern starts with a lookbehind
+    such as ``(?<![\\w.])`` and then with a digit. Its matches start only at
+    :func:`number_starts`."""
+    if not tree.data or (flags | tree.state.flags) & (re.ASCII | re.LOCALE):
+        return False  # another \\w than the one of number_starts
+    op, av = tree.data[0]
+    if op != sre.ASSERT_NOT or av[0] != -1 or len(av[1].data) != 1:
+        return False
+    inner_op, items = av[1].data[0]
+    word = (sre.CATEGORY, sre.CATEGORY_WORD)
+    if inner_op != sre.IN or word not in items or (sre.NEGATE, None) in items:
+        return False
+    first = _first_chars_of_tree(tree, flags)
+    return bool(first) and all(i == r"\d" or i.isdecimal() for i in first or ())
+
+
+#: a digit whose previous character is not a word character: the start of a number
+_NUMBER_START_RE = re.compile(r"\d(?<!\w\d)")
+#: (text, its :func:`number_starts`) of the last text read; the text is held, so that an
+#: identity test cannot mistake another text for it
+_NUMBERS: list[tuple[str, tuple[int, ...]]] = [("", ())]
+
+
+def number_starts(text: str) -> tuple[int, ...]:
+    """Positions of the digits of ``text`` that follow no word character ("45" in "a
+    45-year-old", not "5" in "T5" or in "45"): the only places where a pattern that
+    :func:`starts_a_number` can match. One scan (starting with a digit: the regex engine
+    skips to digits fast) serves the number rules of every field of a report: those of
+    the last text read are kept (one text: bounded)."""
+    kept, starts = _NUMBERS[0]
+    if kept is not text:
+        starts = tuple(m.start() for m in _NUMBER_START_RE.finditer(text))
+        _NUMBERS[0] = (text, starts)
+    return starts
 
 
 @cache

@@ -11,7 +11,8 @@ pattern only there: the matches of ``regex.finditer``, without a scan of the tex
 :func:`placed_in_tree` reads a tree already parsed (the rule loader parses each pattern
 once for these and its required literals). Literals expected too often in any text
 (:data:`MAX_COST`: "g", or "M" at eight offsets) are not placed: counting them would
-only add to the scan.
+only add to the scan. The occurrences of a literal are found once per text
+(:func:`occurrences`, kept for the last text): the rules of a field share literals.
 
 Offsets come from the widths of the tree (a lookaround has none; an item matches one
 character, also under IGNORECASE); a literal after an unbounded repeat has no bounded
@@ -24,7 +25,7 @@ for in the text itself (a group that turns IGNORECASE on places none).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from re import _constants as sre  # type: ignore[attr-defined]
@@ -78,26 +79,56 @@ def match_starts(placed: Placed, text: str) -> list[int] | None:
     where = searchable(text) if placed.folded else text
     if where is None or len(where) != len(text):
         return None
-    budget = MIN_STARTS + len(text) * MAX_STARTS_PER_CHAR
+    budget = start_budget(len(text))
     present = []
-    for place in placed.places:
-        count = where.count(place[0])
-        if count:
-            budget -= (place[2] - place[1] + 1) * count
-            if budget < 0:
-                return None
-            present.append(place)
+    for literal, lo, hi in placed.places:
+        if literal not in where:  # most are not: one test, nothing kept
+            continue
+        found = occurrences(where, literal)
+        budget -= (hi - lo + 1) * len(found)
+        if budget < 0:
+            return None
+        present.append((found, lo, hi))
     starts: list[int] = []
-    for literal, lo, hi in present:
-        at = where.find(literal)
-        while at >= 0:
+    for found, lo, hi in present:
+        for at in found:
             starts.extend(range(max(0, at - hi), at - lo + 1))
-            at = where.find(literal, at + 1)
     starts.sort()
     return starts
 
 
-def finditer(regex: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+#: (text, literal -> its positions there): the occurrences of the last text searched;
+#: the text is held, so that an identity test cannot mistake another text for it
+_FOUND: list[tuple[str, dict[str, tuple[int, ...]]]] = [("", {})]
+
+
+def occurrences(where: str, literal: str) -> tuple[int, ...]:
+    """The positions of ``literal`` in ``where`` (overlapping ones too). The rules of a
+    field look for their literals in the same text, several for the same ones ("old",
+    " of "): those found in the last text searched are kept (one text: bounded; a
+    caller reads the pair it checked, never another text's)."""
+    text, found = _FOUND[0]
+    if text is not where:
+        found = {}
+        _FOUND[0] = (where, found)
+    positions = found.get(literal)
+    if positions is None:
+        at = where.find(literal)
+        hits = []
+        while at >= 0:
+            hits.append(at)
+            at = where.find(literal, at + 1)
+        positions = found[literal] = tuple(hits)
+    return positions
+
+
+def start_budget(length: int) -> float:
+    """The most starts worth trying in a text of ``length`` characters rather than
+    scanning it (:data:`MIN_STARTS`, :data:`MAX_STARTS_PER_CHAR`)."""
+    return MIN_STARTS + length * MAX_STARTS_PER_CHAR
+
+
+def finditer(regex: re.Pattern[str], text: str, starts: Sequence[int]) -> Iterator[re.Match[str]]:
     """``regex.finditer(text)`` for a pattern that cannot match the empty string and
     whose every match starts at one of the sorted ``starts``: left to right, the match at
     each start that is not before the end of the previous match."""

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sys
@@ -13,7 +14,8 @@ import pytest
 
 from extractor import regex_scan
 from extractor.regex_literals import FOLDS_TO_ASCII, may_contain, searchable
-from extractor.rules import COMMON_KEYS, load_rules
+from extractor.regex_windows import start_budget
+from extractor.rules import COMMON_KEYS, load_rules, parse_rules
 from extractor.text import normalize
 
 ALL_CHARS = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
@@ -141,3 +143,87 @@ def test_site_patterns_found_as_without_scan(text: str) -> None:
         assert [m.span() for m in regex_scan.find_all(regex, text)] == want
         first = regex_scan.find_first(regex, text)
         assert (first and first.span()) == (want[0] if want else None)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flags", "expected"),
+    [
+        (r"(?<![\w.])(?P<num>\d{1,3}) ?yo", re.I, True),
+        (r"(?<![\w.,])[0-9]+ cm", 0, True),
+        (r"(?<![^\w])\d+", 0, False),  # a negated class: the previous character IS a word one
+        (r"(?<![\w.])\d+", re.A, False),  # an ASCII \w: "é5" may match at the "5"
+        (r"(?a)(?<![\w.])\d+", 0, False),
+        (r"(?<![\w.])(?:\d|one)", 0, False),  # may start with a letter
+        (r"(?<!\w)\d|x", 0, False),
+        (r"\b\d+", 0, False),  # not the lookbehind read
+    ],
+)
+def test_starts_a_number(pattern: str, flags: int, expected: bool) -> None:
+    tree = regex_scan.sre_parse.parse(pattern, flags)
+    assert regex_scan.starts_a_number(tree, flags) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a 45-year-old man", (2,)),
+        ("T5 and x12, not numbers", ()),  # after a letter: inside a word
+        (".5 cm, (3) and 2,5", (1, 8, 15, 17)),  # after '.', '(' or ',': a start
+        ("\u0663\u0664 years", (0,)),  # a digit of another script starts one too
+    ],
+)
+def test_number_starts(text: str, expected: tuple[int, ...]) -> None:
+    assert regex_scan.number_starts(text) == expected
+
+
+def test_number_rules_tried_at_number_starts_only() -> None:
+    """In a long text a number rule runs at the number starts only, with the matches of
+    ``regex.finditer``: also after a '.' that its own lookbehind allows, and through the
+    scan when the text has too many numbers to try one by one."""
+    (rule,) = parse_rules(
+        "t.json", {"rules": [{"id": "x", "pattern": r"(?<!\w)\d+ ?cm", "example": "4 cm"}]}
+    )
+    assert rule.numeric
+    prose = "The margins were free of tumour. " * 20 + "A .5 cm nodule, T4 cm and 12cm. "
+    tables = "1 2 3 4 5 6 7 8 9 " * 200 + "12cm"
+    for text in (prose, tables, "".join(list(prose))):  # an equal text, another object
+        assert len(text) >= 500
+        want = [m.span() for m in rule.regex.finditer(text)]
+        assert [m.span() for m in rule.finditer(text)] == want
+    assert [m.group(0) for m in rule.finditer(prose)] == ["5 cm", "12cm"]
+    assert len(regex_scan.number_starts(tables)) > start_budget(len(tables))
+
+
+def test_number_rule_needs_no_gate_scan() -> None:
+    """A gated number rule in a long text is tried at the number starts without its gate
+    (the gate's scan costs more than the tries); with too many numbers to try, the gate
+    runs first as before. The matches are those of ``regex.finditer`` either way."""
+    (rule,) = parse_rules(
+        "t.json",
+        {
+            "rules": [
+                {
+                    "id": "x",
+                    "pattern": r"(?<![\w.])\d{1,3} ?(?=[MF]\b)",
+                    "example": "a 45 M",
+                    "gate": r"[MF]\b",
+                }
+            ]
+        },
+    )
+    searched: list[str] = []
+
+    class CountingGate:
+        def search(self, text: str) -> re.Match[str] | None:
+            searched.append(text)
+            return re.search(r"[MF]\b", text)
+
+    counted = dataclasses.replace(rule, gate=CountingGate())
+    prose = "The margins were free of tumour. " * 20 + "A 45 M, 12 cm. "
+    tables = "1 2 3 4 5 6 7 8 9 " * 200 + "45M"
+    assert [m.group(0) for m in counted.finditer(prose)] == ["45 "]
+    assert searched == []
+    assert [m.span() for m in counted.finditer(tables)] == [
+        m.span() for m in rule.regex.finditer(tables)
+    ]
+    assert searched == [tables]

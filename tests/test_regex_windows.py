@@ -155,3 +155,51 @@ def test_rule_finditer_on_short_and_long_texts(text: str, padding: int) -> None:
     for rule in _PACKAGED:
         want = [(m.span(), m.groupdict()) for m in rule.regex.finditer(padded)]
         assert [(m.span(), m.groupdict()) for m in rule.finditer(padded)] == want, rule.id
+
+
+@pytest.mark.parametrize(
+    ("text", "literal", "expected"),
+    [
+        ("a 45-year-old, bold man", "old", (10, 16)),  # every occurrence, in a word too
+        ("aaaa", "aa", (0, 1, 2)),  # overlapping ones
+        ("a 45-year-old man", "aged ", ()),
+    ],
+)
+def test_occurrences(text: str, literal: str, expected: tuple[int, ...]) -> None:
+    assert regex_windows.occurrences(text, literal) == expected
+
+
+def test_occurrences_are_kept_for_the_last_text_only(
+    steps: Callable[[Callable[[], object]], int],
+) -> None:
+    """The second rule looking for "old" in a report does not search it again; another
+    text, even one equal to it, is searched (never given the kept positions)."""
+    report = "A 45-year-old man. " * 40
+    first = steps(lambda: regex_windows.occurrences(report, "old"))
+    assert steps(lambda: regex_windows.occurrences(report, "old")) < first // 10
+    other = "An old man."
+    assert regex_windows.occurrences(other, "old") == (3,)
+    copy = "".join(list(report))  # equal, another object: searched again
+    assert copy is not report
+    assert steps(lambda: regex_windows.occurrences(copy, "old")) == first
+    assert regex_windows.occurrences(report, "old") == tuple(range(10, 19 * 40, 19))
+
+
+def test_only_present_literals_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A literal absent from the text costs one substring test (a sentence has few of a
+    rule's literals); only the present ones are located and kept."""
+    placed = placed_literals(re.compile(r"\b(?:woman|man)\b", re.I))
+    assert placed is not None
+    located: list[str] = []
+    real = regex_windows.occurrences
+
+    def recording(where: str, literal: str) -> tuple[int, ...]:
+        located.append(literal)
+        return real(where, literal)
+
+    monkeypatch.setattr(regex_windows, "occurrences", recording)
+    assert match_starts(placed, "A 45-year-old Woman.") == [14, 16]
+    assert located == ["woman", "man"]
+    located.clear()
+    assert match_starts(placed, "No sex word here.") == []
+    assert located == []

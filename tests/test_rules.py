@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from extractor import regex_scan
 from extractor.fields import level, size
 from extractor.fields.age import find_ages
 from extractor.fields.level import find_levels
@@ -218,3 +219,15 @@ def test_packaged_gated_rules_match_as_without_their_gate() -> None:
         for rule in rules:
             got = [m.span() for m in rule.finditer(text)]
             assert got == [m.span() for m in rule.regex.finditer(text)], (rule.id, text[:60])
+
+
+def test_rule_keeps_its_scanner() -> None:
+    """The scanner is read once from the scanner cache (keyed by the pattern, whose hash
+    reads its whole code) and kept on the rule; an unscanned rule has none."""
+    (rule,) = parse_rules(
+        "test.json", {"rules": [{"id": "x", "pattern": r"\bcold\b", "example": "a cold"}]}
+    )
+    assert rule.scanner is regex_scan.scanner(rule.regex) is not None
+    assert rule.scanner is rule.scanner
+    assert dataclasses.replace(rule, scanned=False).scanner is None
+    assert [m.span() for m in rule.finditer("cold, colder, cold")] == [(0, 4), (14, 18)]
