@@ -275,17 +275,6 @@ def fallback_section(ctx: Context, rule: ReviewRule) -> Flags:
     return out
 
 
-def _is_fuzzy(m: Mention) -> bool:
-    if m.field == FieldName.DIAGNOSIS:
-        return "|fuzzy" in m.rule
-    if m.field == FieldName.STAIN:
-        from extractor.fields.stain_markers import default_index, find_markers
-
-        found = find_markers(m.text, default_index())
-        return not any(x.canonical == m.value.get("marker") for x in found)
-    return False
-
-
 def _per_item(
     ctx: Context, rule: ReviewRule, test: Callable[[Mention], list[str]], what: str
 ) -> Flags:
