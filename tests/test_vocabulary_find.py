@@ -48,3 +48,27 @@ def test_find_equals_walking_from_every_token(text: str) -> None:
     index = PhraseIndex(parse_vocabulary("markers.csv", MARKERS))
     found = [(m.start, m.end, m.canonical, m.how) for m in index.find(text)]
     assert found == _reference_find(index, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "may_end", "match_ends"),
+    [
+        ("positive for smooth muscle actin", True, True),  # a folded key's last word
+        ("Positive for smooth muscle ACTINS ", True, True),  # folded, white space after
+        ("stained for SMA", True, True),  # the last word of a raw (case-sensitive) key
+        ("and then S-100", True, True),  # "S-100" is one token, "s100" a key's last word
+        ("immunoreactive for\tS-100\n", True, True),  # other white space
+        ("smooth muscle actin-", True, False),  # may: the last token ends a key
+        ("smooth muscle actin was negative", False, False),  # a key, not at the end
+        ("stained for sma", False, False),  # a raw key in another case: no match
+        ("", False, False),
+        (" \n", False, False),
+    ],
+)
+def test_may_end_match(text: str, may_end: bool, match_ends: bool) -> None:
+    """False only where no match of :meth:`PhraseIndex.find` ends at the end of the
+    text (its last token is the last word of no key); True may still have none."""
+    index = PhraseIndex(parse_vocabulary("markers.csv", MARKERS))
+    assert index.may_end_match(text) is may_end
+    ends = [m.end for m in index.find(text)]
+    assert (len(text.rstrip()) in ends) is match_ends

@@ -126,7 +126,11 @@ def _defined_entry(text: str, short: str, long_form: str, index: PhraseIndex) ->
     form whose letters fit: "Osteoid osteoma (OO)" -> "osteoma"), else the long form's."""
     at = text.find(f"({short})")
     before = text[max(0, at - 120) : at].rstrip() if at > 0 else ""
-    ending = [m for m in index.find(before) if m.end == len(before)]
+    ending = (
+        [m for m in index.find(before) if m.end == len(before)]
+        if index.may_end_match(before)
+        else []
+    )
     if ending and len(before) - ending[-1].start >= len(long_form.strip()):
         return ending[-1].entry
     return index.lookup(long_form)

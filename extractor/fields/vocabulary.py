@@ -189,6 +189,22 @@ class PhraseIndex:
                 self._raw.add(key, owner)
                 self.max_tokens = max(self.max_tokens, len(key))
         self.ambiguous = sorted(" ".join(k) for k, v in exact_owner.items() if v is None)
+        #: the last folded word of each key and the last raw word of each exact key: a
+        #: match ends with a token of one of these forms (:meth:`may_end_match`)
+        self.last_folded = frozenset(key[-1] for key in self.keys if key)
+        self.last_raw = frozenset(key[-1] for key, v in exact_owner.items() if key and v)
+
+    def may_end_match(self, text: str) -> bool:
+        """False only when no match of :meth:`find` on ``text`` ends at its end: the
+        last token is then the last word of no key. Only the run after the last white
+        space is tokenized (no token holds white space, so its tokens are the last
+        ones of ``text``): a defined abbreviation's 120 characters before it cost a
+        tokenization and a trie scan where mostly no name ends."""
+        run = text.rsplit(None, 1)  # [..., the last run of non-white-space]
+        tail = columns(run[-1]) if run else None
+        return bool(tail and tail.raw) and (
+            tail.folded[-1] in self.last_folded or tail.raw[-1] in self.last_raw
+        )
 
     def lookup(self, name: str) -> VocabEntry | None:
         """The entry whose synonym is exactly ``name`` (case-insensitive), else None."""
