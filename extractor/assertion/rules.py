@@ -248,15 +248,23 @@ class RuleFilter:
 
     ``requirements[i]`` is :func:`required_words` of rule ``i`` (``None``: the rule may
     match any text). A rule is matchable when the text has a word of each of its sets.
+    Only the rules whose first set the text meets are tested (a rule whose first set it
+    misses cannot have all its sets met): most sentences meet few of the rules, and
+    testing every rule's mask was most of the filter's time.
     """
 
     requirements: tuple[tuple[frozenset[str], ...] | None, ...]
-    #: word -> one bit per word set holding it; a rule's mask has the bits of its sets
-    _word_bits: dict[str, int] = field(init=False, repr=False, compare=False)
-    _rule_masks: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    #: word -> (one bit per word set holding it, the rules whose first set holds it:
+    #: (index, mask)); a rule's mask has the bits of its sets
+    _words: dict[str, tuple[int, tuple[tuple[int, int], ...]]] = field(
+        init=False, repr=False, compare=False
+    )
+    #: the rules without a word set (matchable in any text)
+    _free: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         word_bits: dict[str, int] = {}
+        firsts: dict[str, list[tuple[int, int]]] = {}
         masks: list[int] = []
         bit = 0
         for needed_sets in self.requirements:
@@ -267,26 +275,39 @@ class RuleFilter:
                 mask |= 1 << bit
                 bit += 1
             masks.append(mask)
-        object.__setattr__(self, "_word_bits", word_bits)
-        object.__setattr__(self, "_rule_masks", tuple(masks))
+        for i, (needed_sets, mask) in enumerate(zip(self.requirements, masks, strict=True)):
+            for word in needed_sets[0] if needed_sets else ():
+                firsts.setdefault(word, []).append((i, mask))
+        words = {word: (bits, tuple(firsts.get(word, ()))) for word, bits in word_bits.items()}
+        object.__setattr__(self, "_words", words)
+        object.__setattr__(self, "_free", tuple(i for i, mask in enumerate(masks) if not mask))
 
-    def _found(self, words: Iterable[str]) -> int:
+    def _found(self, words: Iterable[str]) -> tuple[int, list[tuple[tuple[int, int], ...]]]:
+        """The bits of the word sets the words meet, and the rules whose first set they
+        meet (the only rules with a set that can have all theirs met)."""
         found = 0
-        bits = self._word_bits
+        starts: list[tuple[tuple[int, int], ...]] = []
+        table = self._words
         for word in words:
-            found |= bits.get(word, 0)
-        return found
+            entry = table.get(word)
+            if entry is not None:
+                found |= entry[0]
+                starts.append(entry[1])
+        return found, starts
 
     def matchable(self, words: Iterable[str]) -> list[int]:
         """Indices of the rules that may match a text whose tokens have these lower-cased
-        texts (the others cannot)."""
-        found = self._found(words)
-        return [i for i, mask in enumerate(self._rule_masks) if found & mask == mask]
+        texts (the others cannot), in order."""
+        found, starts = self._found(words)
+        out = [i for rules in starts for i, mask in rules if found & mask == mask]
+        return sorted({*out, *self._free}) if len(starts) > 1 or self._free else out
 
     def may_match(self, words: Iterable[str]) -> bool:
         """False only if none of the rules can match a text with these words."""
-        found = self._found(words)
-        return any(found & mask == mask for mask in self._rule_masks)
+        if self._free:
+            return True
+        found, starts = self._found(words)
+        return any(found & mask == mask for rules in starts for _, mask in rules)
 
 
 def cue_filter(

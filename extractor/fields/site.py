@@ -180,11 +180,15 @@ class SiteField(BaseField):
             spans = [(s, e) for s, e, _b in local]
             sites = [m for m in merge_adjacent(text, matches) if not covered(spans, m.start, m.end)]
             found = (
-                locate_sites(text, sites, sentence_anchors(text, cfg, local), cfg, lat_words)
+                locate_sites(
+                    text, sites, sentence_anchors(text, cfg, local), cfg, lat_words, (full, s_start)
+                )
                 if sites
                 else []
             )
-            found += sites_in_diagnoses(text, inside, index, cfg, lat_words, dx_index)
+            found += sites_in_diagnoses(
+                text, inside, index, cfg, lat_words, dx_index, (full, s_start)
+            )
             for f in sorted(found, key=lambda f: f.start):
                 out.append(
                     Candidate(self.name, s_start + f.start, s_start + f.end, f.value(), f.rule)

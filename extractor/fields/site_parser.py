@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from extractor.fields.vocabulary import (
     key_of,
     tokenize,
 )
+from extractor.fields.vocabulary_tokens import columns
 from extractor.regex_scan import find_all
 from extractor.rules import Rule
 
@@ -128,19 +130,55 @@ def link_rule(
     return None
 
 
-def laterality_before(text: str, start: int, words: dict[str, str]) -> tuple[str, int] | None:
-    """(laterality, offset of its word) among the tokens right before ``start``."""
-    tokens = tokenize(text[max(0, start - 80) : start])
-    base = max(0, start - 80)
-    tokens = tokens[-LATERALITY_TOKENS:]
-    for i in range(len(tokens) - 1, -1, -1):
-        if tokens[i].folded in _LAT_STOP:
+def laterality_before(
+    text: str, start: int, words: dict[str, str], doc: tuple[str, int] | None = None
+) -> tuple[str, int] | None:
+    """(laterality, offset of its word) among the last :data:`LATERALITY_TOKENS` tokens
+    of the 80 characters of ``text`` before ``start`` (see :func:`window_tokens`);
+    ``doc``: the document holding ``text`` and its offset there (its tokens are read
+    from the document's columns)."""
+    full, at = doc if doc is not None else (text, 0)
+    starts, folded = window_tokens(full, at + start, at)
+    for i in range(len(folded) - 1, -1, -1):
+        if folded[i] in _LAT_STOP:
             return None
         for n in (2, 1):
-            key = " ".join(t.folded for t in tokens[i : i + n])
+            key = " ".join(folded[i : i + n])
             if key in words:
-                return words[key], base + tokens[i].start
+                return words[key], starts[i] - at
     return None
+
+
+def window_tokens(text: str, start: int, lo: int = 0) -> tuple[Sequence[int], Sequence[str]]:
+    """Starts (offsets into ``text``) and folded forms of the last
+    :data:`LATERALITY_TOKENS` tokens of the window ``text[base:start]`` (``base``:
+    ``start - 80``, at least ``lo``).
+
+    Read from the columns of the whole ``text`` (a sentence or a document, tokenized
+    once per document: :func:`~extractor.fields.vocabulary_tokens.columns`) instead of
+    tokenizing the window, when they are the same tokens: no token of ``text`` crosses
+    ``start`` (the token pattern then ends the window's last tokens where it ends
+    them in ``text``: its only look-ahead, the ``\\b`` after "'s", sees a letter
+    at ``start`` only inside a token crossing it), and the tokens taken start at or
+    after white space touching ``base`` or, for a window cut inside a word, after the
+    window's first space (from there on the pattern matches alike in both; before it,
+    the cut may split a word). Otherwise the window is tokenized."""
+    starts, ends, _raw, folded = columns(text)
+    base = max(lo, start - 80)
+    j = bisect_right(ends, start)
+    if j == len(starts) or starts[j] >= start:
+        if not base or text[base - 1].isspace() or text[base : base + 1].isspace():
+            first = bisect_left(starts, base)
+        else:
+            gap = text.find(" ", base, start)
+            first = bisect_left(starts, gap) if gap >= 0 else j
+            if j - first < LATERALITY_TOKENS:
+                first = -1
+        if first >= 0:
+            k = max(j - LATERALITY_TOKENS, first)
+            return starts[k:j], folded[k:j]
+    tokens = tokenize(text[base:start])[-LATERALITY_TOKENS:]
+    return [t.start + base for t in tokens], [t.folded for t in tokens]
 
 
 _SPAN_FILLERS = frozenset(
@@ -203,8 +241,10 @@ def locate_sites(
     anchors: list[Anchor],
     cfg: SiteConfig,
     lat_words: dict[str, str],
+    doc: tuple[str, int] | None = None,
 ) -> list[SiteFinding]:
-    """Lesion-locating sites of one sentence (offsets into it)."""
+    """Lesion-locating sites of one sentence (offsets into it); ``doc``: the document
+    text and the sentence's offset in it (see :func:`laterality_before`)."""
     out: list[SiteFinding] = []
     keys = ([a.start for a in anchors], [a.end for a in anchors])
     for site in sites:
@@ -212,7 +252,7 @@ def locate_sites(
         if link is None:
             continue
         rule, anchor = link
-        lat = laterality_before(text, site.start, lat_words)
+        lat = laterality_before(text, site.start, lat_words, doc)
         laterality = lat[0] if lat else None
         if laterality is None and anchor.start >= site.end:
             m = _AFTER_LAT_RE.match(text, anchor.end)
@@ -258,11 +298,13 @@ def sites_in_diagnoses(
     cfg: SiteConfig,
     lat_words: dict[str, str],
     dx_index: PhraseIndex | None = None,
+    doc: tuple[str, int] | None = None,
 ) -> list[SiteFinding]:
     """Sites written inside the name of a final diagnosis ("Intradural schwannoma",
     "vertebral haemangioma", "bilateral psoas abscesses"): the rest of the name after the
     site matches the ``in_diagnosis`` rule and is itself a diagnosis of ``dx_index`` (so
-    "peripheral nerve sheath tumour" and "aneurysmal bone cyst" name no site)."""
+    "peripheral nerve sheath tumour" and "aneurysmal bone cyst" name no site); ``doc``:
+    as for :func:`locate_sites`."""
     if cfg.inside is None:
         return []
     out: list[SiteFinding] = []
@@ -276,7 +318,7 @@ def sites_in_diagnoses(
                 dx_index is not None and dx_index.lookup(rest.strip(" -")) is None
             ):
                 continue
-            lat = laterality_before(text, site.start, lat_words)
+            lat = laterality_before(text, site.start, lat_words, doc)
             out.append(
                 SiteFinding(
                     span_start(text, site.start, lat[1] if lat else None),
