@@ -71,12 +71,13 @@ from extractor.fields.measured_vocab import (  # noqa: F401 - re-exported for ca
     STRUCTURAL_CLASSES,
     WORD_RE,
     LinkConfig,
-    defined_abbreviations,
+    defined_class,
     link_config,
     object_index,
     object_phrases,
     parse_measured_objects,
     sentence_span,
+    short_forms,
 )
 
 # ---------------------------------------------------------------- linking
@@ -178,7 +179,10 @@ class Linker:
         self.measures = measures
         self.cfg = link_config()
         self.links: dict[tuple[int, int], Link] = {}
-        self.abbreviations = defined_abbreviations(text) if measures else {}
+        #: short forms in brackets -> their offsets; the class each defines, looked up
+        #: only when a span read contains it (most never reach a measurement's sentences)
+        self.short_forms = short_forms(text) if measures else {}
+        self.defined: dict[str, str | None] = {}
         #: the units of each span read (measurements of one sentence share them)
         self.spans: dict[tuple[int, int], list[Unit]] = {}
 
@@ -215,9 +219,24 @@ class Linker:
         """:func:`units_of` the span, computed once per span (read-only afterwards)."""
         units = self.spans.get((start, end))
         if units is None:
-            units = units_of(self.text, start, end, self.measures, self.abbreviations)
+            units = units_of(self.text, start, end, self.measures, self._abbreviations(start, end))
             self.spans[(start, end)] = units
         return units
+
+    def _abbreviations(self, start: int, end: int) -> dict[str, str]:
+        """The defined short forms written in ``text[start:end]`` -> their class: a word of
+        the span can only be a short form found in it (as a substring), so the others
+        are not looked up."""
+        out: dict[str, str] = {}
+        for form, starts in self.short_forms.items():
+            if self.text.find(form, start, end) < 0:
+                continue
+            if form not in self.defined:
+                self.defined[form] = defined_class(self.text, starts)
+            cls = self.defined[form]
+            if cls:
+                out[form] = cls
+        return out
 
     def _run(self, units: list[Unit], i: int) -> list[Unit]:
         run: list[Unit] = []

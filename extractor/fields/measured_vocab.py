@@ -177,13 +177,24 @@ def sentence_span(text: str, pos: int) -> tuple[int, int]:
     return start, end
 
 
-def defined_abbreviations(text: str) -> dict[str, str]:
-    """Short forms defined right after an object phrase -> its class: "pseudoaneurysm
-    (PA)" makes every "PA" of ``text`` an object of class lesion."""
-    out: dict[str, str] = {}
+def short_forms(text: str) -> dict[str, list[int]]:
+    """Each short form written in brackets in ``text`` ("(PA)") -> where its brackets
+    start, in order (a short form defines an object only when an object phrase ends
+    right before it: :func:`defined_class`)."""
+    out: dict[str, list[int]] = {}
     for m in _SHORT_FORM_RE.finditer(text):
-        before = text[max(0, m.start() - 80) : m.start()]
-        phrases = object_phrases(before.rstrip())
-        if phrases and phrases[-1][1] == len(before.rstrip()) and phrases[-1][2]:
-            out.setdefault(m.group(1), phrases[-1][2])
+        out.setdefault(m.group(1), []).append(m.start())
     return out
+
+
+def defined_class(text: str, starts: list[int]) -> str | None:
+    """The class of the object phrase ending right before the first of the short-form
+    brackets at ``starts`` that follows one ("pseudoaneurysm (PA)": lesion), else None.
+    The linker asks only for the short forms written in the sentences it reads (each
+    costs an object-phrase lookup of the 80 characters before it)."""
+    for start in starts:
+        before = text[max(0, start - 80) : start].rstrip()
+        phrases = object_phrases(before)
+        if phrases and phrases[-1][1] == len(before) and phrases[-1][2]:
+            return phrases[-1][2]
+    return None
