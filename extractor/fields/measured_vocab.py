@@ -65,6 +65,9 @@ OBJECTS_SPEC = FileSpec(
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]")
 _SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[A-Z0-9(\[])|\n\s*\n|(?<=[.!?:])\n")
 MAX_SENTENCE = 600
+#: characters before a position scanned first for its sentence start (most sentences are
+#: shorter; see :func:`sentence_span`)
+NEAR_START = 160
 _SHORT_FORM_RE = re.compile(r"\s?\(([A-Z][A-Za-z]{0,5}[A-Z])\)")
 
 
@@ -166,15 +169,37 @@ def sentence_span(text: str, pos: int) -> tuple[int, int]:
     """Bounds of the sentence of ``text`` containing ``pos``: sentences end at '.', '!',
     '?' followed by a space and a capital, digit or bracket, and at a blank line (a
     single line break inside a sentence is hard wrapping); at most
-    :data:`MAX_SENTENCE` characters either side."""
+    :data:`MAX_SENTENCE` characters either side.
+
+    The start is the last sentence end at or before ``pos`` found scanning from
+    ``pos - MAX_SENTENCE``; the scan first tries the last :data:`NEAR_START`
+    characters only (:func:`_last_end`), and scans the rest only when they hold none."""
     lo = max(0, pos - MAX_SENTENCE)
-    start = lo
-    for m in _SENTENCE_END_RE.finditer(text, lo, min(len(text), pos + 2)):
-        if m.end() <= pos:
-            start = m.end()
+    stop = min(len(text), pos + 2)
+    near = max(lo, pos - NEAR_START)
+    start = _last_end(text, near, stop, pos) if near > lo else None
+    if start is None:
+        start = _last_end(text, lo, stop, pos)
     end_match = _SENTENCE_END_RE.search(text, pos, min(len(text), pos + MAX_SENTENCE))
     end = end_match.end() if end_match else min(len(text), pos + MAX_SENTENCE)
-    return start, end
+    return start if start is not None else lo, end
+
+
+def _last_end(text: str, begin: int, stop: int, pos: int) -> int | None:
+    """The last end at or before ``pos`` of the sentence ends found scanning
+    ``text[begin:stop]`` (lookbehinds read before ``begin``), or None.
+
+    Scanning from a later ``begin`` finds the same last end whenever it finds one: the
+    single-character ends are found wherever the scan starts unless an earlier match
+    covers them, and only a blank-line match (white space) covers more than one
+    character; a scan starting inside one finds either its end (its greedy run of
+    white space ends where it does) or nothing in it, and after it both scans are the
+    same."""
+    found = None
+    for m in _SENTENCE_END_RE.finditer(text, begin, stop):
+        if m.end() <= pos:
+            found = m.end()
+    return found
 
 
 def short_forms(text: str) -> dict[str, list[int]]:
