@@ -77,6 +77,7 @@ from extractor.fields.measured_vocab import (  # noqa: F401 - re-exported for ca
     object_phrases,
     parse_measured_objects,
     sentence_span,
+    separable,
     short_forms,
 )
 
@@ -163,6 +164,10 @@ def _free_of(taken: list[tuple[int, int]]) -> Callable[[int, int], bool]:
     return free
 
 
+#: what :meth:`Linker._backward` on a sentence alone returns when it needs the previous one
+_WIDER = Link(None, None, "size.link.wider")
+
+
 def _is_object(unit: Unit) -> bool:
     return unit.kind == "object" and unit.cls in OBJECT_CLASSES
 
@@ -201,18 +206,43 @@ class Linker:
         if cfg.spatial_after.match(after):
             return Link(after.split()[0], "distance", "size.link.distance")
         s_start, s_end = sentence_span(text, start)
+        if self._alone(s_start, s_end):  # the sentence alone decides most measurements
+            found = self._decide(self._units(s_start, s_end), start, 0, alone=True)
+            if found is not None:
+                return found
         before = len(text[:s_start].rstrip().rstrip(".!?"))
         p_start = sentence_span(text, before - 1)[0] if before > 0 else s_start
         units = self._units(p_start, s_end)
-        i = next(k for k, u in enumerate(units) if u.kind == "measure" and u.start == start)
         first = next(k for k, u in enumerate(units) if u.start >= s_start)
+        return self._decide(units, start, first) or Link(None, None, "size.link.none")
+
+    def _alone(self, s_start: int, s_end: int) -> bool:
+        """True when the units of the sentence ``[s_start, s_end)`` are those that the
+        span from the previous sentence has from ``s_start`` on: no measurement crosses
+        ``s_start`` and no object phrase can (:func:`separable`; words never do, a
+        sentence starts after a mark or a line break)."""
+        if s_start <= 0 or any(s < s_start < e for s, e in self.measures):
+            return False
+        return separable(self.text, s_start, s_end)
+
+    def _decide(
+        self, units: list[Unit], start: int, first: int, alone: bool = False
+    ) -> Link | None:
+        """The rules on ``units`` (the sentence from ``units[first]``); with ``alone``
+        (the sentence's units only), None when a rule reads the previous sentence: a
+        reference ("it", "the largest") or a sentence without an object."""
+        i = next(k for k, u in enumerate(units) if u.kind == "measure" and u.start == start)
         for step in (self._premodified, self._quantity_of):
             found = step(units, i)
             if found is not None:
                 return found
-        found = self._backward(units, i, first)
+        found = self._backward(units, i, first, alone)
+        if found is _WIDER:
+            return None
         if found is not None:
             return found
+        if alone and not any(_is_object(u) for u in units):
+            return None
         return self._default(units, i, first)
 
     def _units(self, start: int, end: int) -> list[Unit]:
@@ -281,7 +311,7 @@ class Linker:
                 return True
         return False
 
-    def _backward(self, units: list[Unit], i: int, first: int) -> Link | None:
+    def _backward(self, units: list[Unit], i: int, first: int, alone: bool = False) -> Link | None:
         floor = first
         located: Unit | None = None
         j = i - 1
@@ -296,6 +326,8 @@ class Linker:
                     if earlier.cls is not None:
                         return Link(earlier.text, earlier.cls, "size.link.coordinated")
             elif u.kind == "object" and u.cls == "reference":
+                if alone:
+                    return _WIDER  # the previous sentence may decide
                 if u.low in PRONOUNS:
                     return self._pronoun(units, j)
                 floor = 0  # "the largest": the objects may be in the previous sentence

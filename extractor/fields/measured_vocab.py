@@ -20,8 +20,13 @@ from extractor.fields.vocabulary import (
     PhraseIndex,
     VocabEntry,
     VocabularyError,
+    columns,
+    joined_variant,
+    key_of,
+    open_edge,
     parse_vocabulary,
     phrase_index,
+    raw_key_of,
     read_vocabulary_text,
 )
 from extractor.rules import RuleFileError, read_json_resource
@@ -68,6 +73,8 @@ MAX_SENTENCE = 600
 #: characters before a position scanned first for its sentence start (most sentences are
 #: shorter; see :func:`sentence_span`)
 NEAR_START = 160
+#: a one-character punctuation token of the vocabulary matchers
+_PUNCT_RE = re.compile(r"[^\w\s'\-]")
 _SHORT_FORM_RE = re.compile(r"\s?\(([A-Z][A-Za-z]{0,5}[A-Z])\)")
 
 
@@ -163,6 +170,44 @@ def object_phrases(text: str) -> tuple[tuple[int, int, str, str], ...]:
         if all(item[1] <= k[0] or k[1] <= item[0] for k in kept):
             kept.append(item)
     return tuple((s, e, c, text[s:e]) for s, e, _p, c in sorted(kept))
+
+
+@cache
+def _punct_pairs() -> frozenset[tuple[str, str]]:
+    """(punctuation, next token) of every object-phrase key ("xp11 . 2" of "Xp11.2
+    translocation renal cell carcinoma"): only such a key can match across a
+    punctuation mark (:func:`separable`)."""
+    out: set[tuple[str, str]] = set()
+    dx_index, _is_lesion = _lesion_diagnosis()
+    for index in (object_index(), dx_index, _site_index()):
+        for entry in index.entries if index is not None else ():
+            for phrase in (*entry.synonyms, *entry.exact):
+                if not _PUNCT_RE.search(phrase):
+                    continue
+                key = key_of(phrase)
+                for words in (key, joined_variant(key), raw_key_of(phrase)):
+                    out.update(
+                        (a, b) for a, b in zip(words, words[1:], strict=False) if _PUNCT_RE.match(a)
+                    )
+    return frozenset(out)
+
+
+def separable(text: str, start: int, end: int) -> bool:
+    """True when the object phrases of ``text[p:end]`` from ``start`` on are those of
+    ``text[start:end]`` (shifted) for every ``p < start``: white space touches
+    ``start`` (no token crosses it), the last token before it is a punctuation mark,
+    and no key has that mark followed by the first token after ``start``. No match then
+    crosses ``start``, so the left-to-right matching of the longer text reaches the
+    first token after it outside any match, as the shorter one does."""
+    head = text[:start].rstrip()
+    if not head or not _PUNCT_RE.match(head[-1]) or not open_edge(text, start, len(text)):
+        return False
+    cols = columns(text[start:end])
+    if not cols.raw:
+        return True
+    pairs = _punct_pairs()
+    mark = head[-1]
+    return (mark, cols.raw[0]) not in pairs and (mark, cols.folded[0]) not in pairs
 
 
 def sentence_span(text: str, pos: int) -> tuple[int, int]:
