@@ -164,7 +164,7 @@ def _free_of(taken: list[tuple[int, int]]) -> Callable[[int, int], bool]:
     return free
 
 
-#: what :meth:`Linker._backward` on a sentence alone returns when it needs the previous one
+#: what the rules on a sentence alone return when they need the previous sentence
 _WIDER = Link(None, None, "size.link.wider")
 
 
@@ -208,13 +208,13 @@ class Linker:
         s_start, s_end = sentence_span(text, start)
         if self._alone(s_start, s_end):  # the sentence alone decides most measurements
             found = self._decide(self._units(s_start, s_end), start, 0, alone=True)
-            if found is not None:
+            if found is not _WIDER:
                 return found
         before = len(text[:s_start].rstrip().rstrip(".!?"))
         p_start = sentence_span(text, before - 1)[0] if before > 0 else s_start
         units = self._units(p_start, s_end)
         first = next(k for k, u in enumerate(units) if u.start >= s_start)
-        return self._decide(units, start, first) or Link(None, None, "size.link.none")
+        return self._decide(units, start, first)
 
     def _alone(self, s_start: int, s_end: int) -> bool:
         """True when the units of the sentence ``[s_start, s_end)`` are those that the
@@ -225,24 +225,20 @@ class Linker:
             return False
         return separable(self.text, s_start, s_end)
 
-    def _decide(
-        self, units: list[Unit], start: int, first: int, alone: bool = False
-    ) -> Link | None:
+    def _decide(self, units: list[Unit], start: int, first: int, alone: bool = False) -> Link:
         """The rules on ``units`` (the sentence from ``units[first]``); with ``alone``
-        (the sentence's units only), None when a rule reads the previous sentence: a
-        reference ("it", "the largest") or a sentence without an object."""
+        (the sentence's units only), :data:`_WIDER` when a rule reads the previous
+        sentence: a reference ("it", "the largest") or a sentence without an object."""
         i = next(k for k, u in enumerate(units) if u.kind == "measure" and u.start == start)
         for step in (self._premodified, self._quantity_of):
             found = step(units, i)
             if found is not None:
                 return found
         found = self._backward(units, i, first, alone)
-        if found is _WIDER:
-            return None
         if found is not None:
             return found
         if alone and not any(_is_object(u) for u in units):
-            return None
+            return _WIDER
         return self._default(units, i, first)
 
     def _units(self, start: int, end: int) -> list[Unit]:
