@@ -22,6 +22,8 @@ LYMPH = "Left lymph\n\nnode of 2 cm."
         (XP11, "translocation", False),
         # a blank line without a mark: "lymph node" is one phrase across it
         (LYMPH, "node", False),
+        # a mark that ends no sentence: the span from the previous sentence is read
+        ("A mass (see above)\n\nThe cyst was 2 cm.", "cyst", False),
     ],
 )
 def test_separable(text: str, at: str, expected: bool) -> None:

@@ -73,8 +73,9 @@ MAX_SENTENCE = 600
 #: characters before a position scanned first for its sentence start (most sentences are
 #: shorter; see :func:`sentence_span`)
 NEAR_START = 160
-#: a one-character punctuation token of the vocabulary matchers
-_PUNCT_RE = re.compile(r"[^\w\s'\-]")
+#: the marks that end a sentence (:func:`sentence_span`), each a token of its own for
+#: the vocabulary matchers
+_MARKS = ".!?:"
 _SHORT_FORM_RE = re.compile(r"\s?\(([A-Z][A-Za-z]{0,5}[A-Z])\)")
 
 
@@ -173,39 +174,48 @@ def object_phrases(text: str) -> tuple[tuple[int, int, str, str], ...]:
 
 
 @cache
-def _punct_pairs() -> frozenset[tuple[str, str]]:
-    """(punctuation, next token) of every object-phrase key ("xp11 . 2" of "Xp11.2
-    translocation renal cell carcinoma"): only such a key can match across a
-    punctuation mark (:func:`separable`)."""
-    out: set[tuple[str, str]] = set()
+def _mark_pairs() -> frozenset[tuple[str, str]]:
+    """(mark, next token) of every object-phrase key with a sentence-ending mark ("xp11 .
+    2" of "Xp11.2 translocation renal cell carcinoma"): only such a key can match across
+    the end of a sentence (:func:`separable`)."""
     dx_index, _is_lesion = _lesion_diagnosis()
-    for index in (object_index(), dx_index, _site_index()):
-        for entry in index.entries if index is not None else ():
-            for phrase in (*entry.synonyms, *entry.exact):
-                if not _PUNCT_RE.search(phrase):
-                    continue
-                key = key_of(phrase)
-                for words in (key, joined_variant(key), raw_key_of(phrase)):
-                    out.update(
-                        (a, b) for a, b in zip(words, words[1:], strict=False) if _PUNCT_RE.match(a)
-                    )
+    phrases = "\n".join(
+        phrase
+        for index in (object_index(), dx_index, _site_index())
+        for entry in (index.entries if index is not None else ())
+        for phrase in (*entry.synonyms, *entry.exact)
+    )
+    out: set[tuple[str, str]] = set()
+    # the few phrases with a mark, found by str.find (a scan in C); a phrase is part of a
+    # line of a CSV file (vocabulary_files reads them by line): none holds a line break
+    for mark in _MARKS:
+        at = phrases.find(mark)
+        while at >= 0:
+            end = phrases.find("\n", at)
+            end = len(phrases) if end < 0 else end
+            phrase = phrases[phrases.rfind("\n", 0, at) + 1 : end]
+            key = key_of(phrase)
+            for words in (key, joined_variant(key), raw_key_of(phrase)):
+                out.update((a, b) for a, b in zip(words, words[1:], strict=False) if a in _MARKS)
+            at = phrases.find(mark, end)
     return frozenset(out)
 
 
 def separable(text: str, start: int, end: int) -> bool:
     """True when the object phrases of ``text[p:end]`` from ``start`` on are those of
     ``text[start:end]`` (shifted) for every ``p < start``: white space touches
-    ``start`` (no token crosses it), the last token before it is a punctuation mark,
-    and no key has that mark followed by the first token after ``start``. No match then
-    crosses ``start``, so the left-to-right matching of the longer text reaches the
-    first token after it outside any match, as the shorter one does."""
+    ``start`` (no token crosses it), the last token before it is a mark of
+    :data:`_MARKS`, and no key has that mark followed by the first token after
+    ``start``. No match then crosses ``start``, so the left-to-right matching of the
+    longer text reaches the first token after it outside any match, as the shorter one
+    does."""
     head = text[:start].rstrip()
-    if not head or not _PUNCT_RE.match(head[-1]) or not open_edge(text, start, len(text)):
+    if not head or head[-1] not in _MARKS or not open_edge(text, start, len(text)):
         return False
     cols = columns(text[start:end])
     if not cols.raw:
         return True
-    pairs = _punct_pairs()
+    pairs = _mark_pairs()
     mark = head[-1]
     return (mark, cols.raw[0]) not in pairs and (mark, cols.folded[0]) not in pairs
 
