@@ -46,7 +46,7 @@ def test_units_read_once_per_span(text: str, monkeypatch: pytest.MonkeyPatch) ->
 
 def test_linker_without_measurements_reads_nothing() -> None:
     linker = Linker("No measurement here.", [])
-    assert linker.spans == {} and linker.abbreviations == {}
+    assert linker.spans == {} and linker.short_forms == {}
 
 
 @pytest.mark.parametrize(
@@ -84,3 +84,41 @@ def test_missing_unit_needs_a_dimension_and_a_lesion_cue(sentence: str, flagged:
     record = extract(f"Case presentation\nA 50-year-old woman was admitted. {sentence}")
     reasons = [f.reason for f in record.summary.review["size_max_mm"]]
     assert (ReviewReason.MISSING_UNIT in reasons) is flagged, reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "looked_up", "linked"),
+    [
+        # the short form is written in the measured sentence: looked up, and it links
+        (
+            "A pseudoaneurysm (PA) was found.\n\nLater the PA measured 3 cm.",
+            {"PA"},
+            "PA",
+        ),
+        # defined far away and never written near the measurement: never looked up
+        (
+            "A pseudoaneurysm (PA) was found.\n\nNo change.\n\nA mass of 2 cm was seen.",
+            set(),
+            "mass",
+        ),
+        # written near the measurement but defining nothing: looked up, not an object
+        ("Computed tomography (CT) showed a cyst; the CT cyst was 2 cm.", {"CT"}, "cyst"),
+    ],
+)
+def test_short_forms_looked_up_only_where_read(
+    text: str, looked_up: set[str], linked: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A short form's class is looked up only when a span the linker reads contains it
+    (the counter-example: one defined in an earlier sentence and written in the
+    measured one is still an object)."""
+    asked: list[str] = []
+    real = measured.defined_class
+
+    def counted(full: str, starts: list[int]) -> str | None:
+        asked.append(full[starts[0] : full.index(")", starts[0])].strip(" ("))
+        return real(full, starts)
+
+    monkeypatch.setattr(measured, "defined_class", counted)
+    found = link_sizes(text)
+    assert set(asked) == looked_up and len(asked) == len(set(asked))
+    assert [f.text for *_rest, f in found] == [linked]

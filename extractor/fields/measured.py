@@ -71,12 +71,14 @@ from extractor.fields.measured_vocab import (  # noqa: F401 - re-exported for ca
     STRUCTURAL_CLASSES,
     WORD_RE,
     LinkConfig,
-    defined_abbreviations,
+    defined_class,
     link_config,
     object_index,
     object_phrases,
     parse_measured_objects,
     sentence_span,
+    separable,
+    short_forms,
 )
 
 # ---------------------------------------------------------------- linking
@@ -162,6 +164,10 @@ def _free_of(taken: list[tuple[int, int]]) -> Callable[[int, int], bool]:
     return free
 
 
+#: what the rules on a sentence alone return when they need the previous sentence
+_WIDER = Link(None, None, "size.link.wider")
+
+
 def _is_object(unit: Unit) -> bool:
     return unit.kind == "object" and unit.cls in OBJECT_CLASSES
 
@@ -178,7 +184,10 @@ class Linker:
         self.measures = measures
         self.cfg = link_config()
         self.links: dict[tuple[int, int], Link] = {}
-        self.abbreviations = defined_abbreviations(text) if measures else {}
+        #: short forms in brackets -> their offsets; the class each defines, looked up
+        #: only when a span read contains it (most never reach a measurement's sentences)
+        self.short_forms = short_forms(text) if measures else {}
+        self.defined: dict[str, str | None] = {}
         #: the units of each span read (measurements of one sentence share them)
         self.spans: dict[tuple[int, int], list[Unit]] = {}
 
@@ -197,27 +206,63 @@ class Linker:
         if cfg.spatial_after.match(after):
             return Link(after.split()[0], "distance", "size.link.distance")
         s_start, s_end = sentence_span(text, start)
+        if self._alone(s_start, s_end):  # the sentence alone decides most measurements
+            found = self._decide(self._units(s_start, s_end), start, 0, alone=True)
+            if found is not _WIDER:
+                return found
         before = len(text[:s_start].rstrip().rstrip(".!?"))
         p_start = sentence_span(text, before - 1)[0] if before > 0 else s_start
         units = self._units(p_start, s_end)
-        i = next(k for k, u in enumerate(units) if u.kind == "measure" and u.start == start)
         first = next(k for k, u in enumerate(units) if u.start >= s_start)
+        return self._decide(units, start, first)
+
+    def _alone(self, s_start: int, s_end: int) -> bool:
+        """True when the units of the sentence ``[s_start, s_end)`` are those that the
+        span from the previous sentence has from ``s_start`` on: no measurement crosses
+        ``s_start`` and no object phrase can (:func:`separable`; words never do, a
+        sentence starts after a mark or a line break)."""
+        if s_start <= 0 or any(s < s_start < e for s, e in self.measures):
+            return False
+        return separable(self.text, s_start, s_end)
+
+    def _decide(self, units: list[Unit], start: int, first: int, alone: bool = False) -> Link:
+        """The rules on ``units`` (the sentence from ``units[first]``); with ``alone``
+        (the sentence's units only), :data:`_WIDER` when a rule reads the previous
+        sentence: a reference ("it", "the largest") or a sentence without an object."""
+        i = next(k for k, u in enumerate(units) if u.kind == "measure" and u.start == start)
         for step in (self._premodified, self._quantity_of):
             found = step(units, i)
             if found is not None:
                 return found
-        found = self._backward(units, i, first)
+        found = self._backward(units, i, first, alone)
         if found is not None:
             return found
+        if alone and not any(_is_object(u) for u in units):
+            return _WIDER
         return self._default(units, i, first)
 
     def _units(self, start: int, end: int) -> list[Unit]:
         """:func:`units_of` the span, computed once per span (read-only afterwards)."""
         units = self.spans.get((start, end))
         if units is None:
-            units = units_of(self.text, start, end, self.measures, self.abbreviations)
+            units = units_of(self.text, start, end, self.measures, self._abbreviations(start, end))
             self.spans[(start, end)] = units
         return units
+
+    def _abbreviations(self, start: int, end: int) -> dict[str, str]:
+        """The defined short forms written in ``text[start:end]`` -> their class: a word of
+        the span can only be a short form found in it (as a substring), so the others
+        are not looked up."""
+        out: dict[str, str] = {}
+        for form, starts in self.short_forms.items():
+            if self.text.find(form, start, end) < 0:
+                continue
+            if form not in self.defined:
+                self.defined[form] = defined_class(self.text, starts)
+            cls = self.defined[form]
+            if cls:
+                out[form] = cls
+        return out
 
     def _run(self, units: list[Unit], i: int) -> list[Unit]:
         run: list[Unit] = []
@@ -262,7 +307,7 @@ class Linker:
                 return True
         return False
 
-    def _backward(self, units: list[Unit], i: int, first: int) -> Link | None:
+    def _backward(self, units: list[Unit], i: int, first: int, alone: bool = False) -> Link | None:
         floor = first
         located: Unit | None = None
         j = i - 1
@@ -277,6 +322,8 @@ class Linker:
                     if earlier.cls is not None:
                         return Link(earlier.text, earlier.cls, "size.link.coordinated")
             elif u.kind == "object" and u.cls == "reference":
+                if alone:
+                    return _WIDER  # the previous sentence may decide
                 if u.low in PRONOUNS:
                     return self._pronoun(units, j)
                 floor = 0  # "the largest": the objects may be in the previous sentence

@@ -20,8 +20,13 @@ from extractor.fields.vocabulary import (
     PhraseIndex,
     VocabEntry,
     VocabularyError,
+    columns,
+    joined_variant,
+    key_of,
+    open_edge,
     parse_vocabulary,
     phrase_index,
+    raw_key_of,
     read_vocabulary_text,
 )
 from extractor.rules import RuleFileError, read_json_resource
@@ -65,6 +70,12 @@ OBJECTS_SPEC = FileSpec(
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]")
 _SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[A-Z0-9(\[])|\n\s*\n|(?<=[.!?:])\n")
 MAX_SENTENCE = 600
+#: characters before a position scanned first for its sentence start (most sentences are
+#: shorter; see :func:`sentence_span`)
+NEAR_START = 160
+#: the marks that end a sentence (:func:`sentence_span`), each a token of its own for
+#: the vocabulary matchers
+_MARKS = ".!?:"
 _SHORT_FORM_RE = re.compile(r"\s?\(([A-Z][A-Za-z]{0,5}[A-Z])\)")
 
 
@@ -162,28 +173,108 @@ def object_phrases(text: str) -> tuple[tuple[int, int, str, str], ...]:
     return tuple((s, e, c, text[s:e]) for s, e, _p, c in sorted(kept))
 
 
+@cache
+def _mark_pairs() -> frozenset[tuple[str, str]]:
+    """(mark, next token) of every object-phrase key with a sentence-ending mark ("xp11 .
+    2" of "Xp11.2 translocation renal cell carcinoma"): only such a key can match across
+    the end of a sentence (:func:`separable`)."""
+    dx_index, _is_lesion = _lesion_diagnosis()
+    phrases = "\n".join(
+        phrase
+        for index in (object_index(), dx_index, _site_index())
+        for entry in (index.entries if index is not None else ())
+        for phrase in (*entry.synonyms, *entry.exact)
+    )
+    out: set[tuple[str, str]] = set()
+    # the few phrases with a mark, found by str.find (a scan in C); a phrase is part of a
+    # line of a CSV file (vocabulary_files reads them by line): none holds a line break
+    for mark in _MARKS:
+        at = phrases.find(mark)
+        while at >= 0:
+            end = phrases.find("\n", at)
+            end = len(phrases) if end < 0 else end
+            phrase = phrases[phrases.rfind("\n", 0, at) + 1 : end]
+            key = key_of(phrase)
+            for words in (key, joined_variant(key), raw_key_of(phrase)):
+                out.update((a, b) for a, b in zip(words, words[1:], strict=False) if a in _MARKS)
+            at = phrases.find(mark, end)
+    return frozenset(out)
+
+
+def separable(text: str, start: int, end: int) -> bool:
+    """True when the object phrases of ``text[p:end]`` from ``start`` on are those of
+    ``text[start:end]`` (shifted) for every ``p < start``: white space touches
+    ``start`` (no token crosses it), the last token before it is a mark of
+    :data:`_MARKS`, and no key has that mark followed by the first token after
+    ``start``. No match then crosses ``start``, so the left-to-right matching of the
+    longer text reaches the first token after it outside any match, as the shorter one
+    does."""
+    head = text[:start].rstrip()
+    if not head or head[-1] not in _MARKS or not open_edge(text, start, len(text)):
+        return False
+    cols = columns(text[start:end])
+    if not cols.raw:
+        return True
+    pairs = _mark_pairs()
+    mark = head[-1]
+    return (mark, cols.raw[0]) not in pairs and (mark, cols.folded[0]) not in pairs
+
+
 def sentence_span(text: str, pos: int) -> tuple[int, int]:
     """Bounds of the sentence of ``text`` containing ``pos``: sentences end at '.', '!',
     '?' followed by a space and a capital, digit or bracket, and at a blank line (a
     single line break inside a sentence is hard wrapping); at most
-    :data:`MAX_SENTENCE` characters either side."""
+    :data:`MAX_SENTENCE` characters either side.
+
+    The start is the last sentence end at or before ``pos`` found scanning from
+    ``pos - MAX_SENTENCE``; the scan first tries the last :data:`NEAR_START`
+    characters only (:func:`_last_end`), and scans the rest only when they hold none."""
     lo = max(0, pos - MAX_SENTENCE)
-    start = lo
-    for m in _SENTENCE_END_RE.finditer(text, lo, min(len(text), pos + 2)):
-        if m.end() <= pos:
-            start = m.end()
+    stop = min(len(text), pos + 2)
+    near = max(lo, pos - NEAR_START)
+    start = _last_end(text, near, stop, pos) if near > lo else None
+    if start is None:
+        start = _last_end(text, lo, stop, pos)
     end_match = _SENTENCE_END_RE.search(text, pos, min(len(text), pos + MAX_SENTENCE))
     end = end_match.end() if end_match else min(len(text), pos + MAX_SENTENCE)
-    return start, end
+    return start if start is not None else lo, end
 
 
-def defined_abbreviations(text: str) -> dict[str, str]:
-    """Short forms defined right after an object phrase -> its class: "pseudoaneurysm
-    (PA)" makes every "PA" of ``text`` an object of class lesion."""
-    out: dict[str, str] = {}
+def _last_end(text: str, begin: int, stop: int, pos: int) -> int | None:
+    """The last end at or before ``pos`` of the sentence ends found scanning
+    ``text[begin:stop]`` (lookbehinds read before ``begin``), or None.
+
+    Scanning from a later ``begin`` finds the same last end whenever it finds one: the
+    single-character ends are found wherever the scan starts unless an earlier match
+    covers them, and only a blank-line match (white space) covers more than one
+    character; a scan starting inside one finds either its end (its greedy run of
+    white space ends where it does) or nothing in it, and after it both scans are the
+    same."""
+    found = None
+    for m in _SENTENCE_END_RE.finditer(text, begin, stop):
+        if m.end() <= pos:
+            found = m.end()
+    return found
+
+
+def short_forms(text: str) -> dict[str, list[int]]:
+    """Each short form written in brackets in ``text`` ("(PA)") -> where its brackets
+    start, in order (a short form defines an object only when an object phrase ends
+    right before it: :func:`defined_class`)."""
+    out: dict[str, list[int]] = {}
     for m in _SHORT_FORM_RE.finditer(text):
-        before = text[max(0, m.start() - 80) : m.start()]
-        phrases = object_phrases(before.rstrip())
-        if phrases and phrases[-1][1] == len(before.rstrip()) and phrases[-1][2]:
-            out.setdefault(m.group(1), phrases[-1][2])
+        out.setdefault(m.group(1), []).append(m.start())
     return out
+
+
+def defined_class(text: str, starts: list[int]) -> str | None:
+    """The class of the object phrase ending right before the first of the short-form
+    brackets at ``starts`` that follows one ("pseudoaneurysm (PA)": lesion), else None.
+    The linker asks only for the short forms written in the sentences it reads (each
+    costs an object-phrase lookup of the 80 characters before it)."""
+    for start in starts:
+        before = text[max(0, start - 80) : start].rstrip()
+        phrases = object_phrases(before)
+        if phrases and phrases[-1][1] == len(before) and phrases[-1][2]:
+            return phrases[-1][2]
+    return None

@@ -27,8 +27,11 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from extractor.regex_literals import searchable
 from extractor.rules import Rule, RuleFileError, load_rules
 
+#: directions of the rules that are not result cues (:func:`find_cues` skips them)
+_NOT_CUES = ("sign", "contrast", "subject")
 RULE_KEYS = frozenset({"direction", "result", "adjacent_only", "nominal"})
 _DIRECTIONS = frozenset({"forward", "backward", "sign", "contrast", "subject"})
 _RESULTS = frozenset({"positive", "negative", "none"})
@@ -105,9 +108,7 @@ def find_cues(
     keeps its words and the cue its result words; a cue left without words is dropped."""
     markers = markers or []
     raw: list[StainCue] = []
-    for rule in rules:
-        if rule.options["direction"] in ("sign", "contrast", "subject"):
-            continue
+    for rule in cue_gate(rules).possible(text):
         for m in rule.finditer(text):  # literal test, first-character scan
             marker = overlapped(markers, m.start(), m.end())
             if marker is not None and marker.start <= m.start():
@@ -122,6 +123,40 @@ def find_cues(
         if not kept or cue.start >= kept[-1].end:
             kept.append(cue)
     return kept
+
+
+class CueGate:
+    """The result-cue rules of a rule list, and which of them may match a sentence: one
+    substring test per distinct required literal of all of them (``Rule.literals``, read
+    on load), instead of a call of ``Rule.finditer`` and its literal test per rule (a
+    stain sentence holds the literals of about one cue rule in five)."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.rules = [r for r in rules if r.options["direction"] not in _NOT_CUES]
+        literals = (r.literals for r in self.rules if r.literals is not None)
+        self.distinct = tuple(sorted(set().union(*literals)))
+
+    def possible(self, text: str) -> list[Rule]:
+        """The cue rules, in order, less those that cannot match ``text`` (none of
+        their literals in its :func:`~extractor.regex_literals.searchable` form)."""
+        lower = searchable(text)
+        if lower is None:
+            return self.rules
+        present = {lit for lit in self.distinct if lit in lower}
+        return [r for r in self.rules if r.literals is None or not r.literals.isdisjoint(present)]
+
+
+#: the gate of the last rule list asked for, with the list (compared by identity, and
+#: kept alive so that its identity is not reused): one entry, built before the batch
+#: runner forks and read-only afterwards
+_GATE: list[tuple[list[Rule], CueGate]] = []
+
+
+def cue_gate(rules: list[Rule]) -> CueGate:
+    """The :class:`CueGate` of ``rules`` (:func:`stain_rules` in the pipeline)."""
+    if not _GATE or _GATE[0][0] is not rules:
+        _GATE[:] = [(rules, CueGate(rules))]
+    return _GATE[0][1]
 
 
 def find_contrasts(text: str, rules: list[Rule]) -> list[StainCue]:
