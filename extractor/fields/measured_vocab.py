@@ -76,6 +76,7 @@ NEAR_START = 160
 #: the marks that end a sentence (:func:`sentence_span`), each a token of its own for
 #: the vocabulary matchers
 _MARKS = ".!?:"
+_MARK_SET = frozenset(_MARKS)
 _SHORT_FORM_RE = re.compile(r"\s?\(([A-Z][A-Za-z]{0,5}[A-Z])\)")
 
 
@@ -179,25 +180,17 @@ def _mark_pairs() -> frozenset[tuple[str, str]]:
     2" of "Xp11.2 translocation renal cell carcinoma"): only such a key can match across
     the end of a sentence (:func:`separable`)."""
     dx_index, _is_lesion = _lesion_diagnosis()
-    phrases = "\n".join(
-        phrase
-        for index in (object_index(), dx_index, _site_index())
-        for entry in (index.entries if index is not None else ())
-        for phrase in (*entry.synonyms, *entry.exact)
-    )
     out: set[tuple[str, str]] = set()
-    # the few phrases with a mark, found by str.find (a scan in C); a phrase is part of a
-    # line of a CSV file (vocabulary_files reads them by line): none holds a line break
-    for mark in _MARKS:
-        at = phrases.find(mark)
-        while at >= 0:
-            end = phrases.find("\n", at)
-            end = len(phrases) if end < 0 else end
-            phrase = phrases[phrases.rfind("\n", 0, at) + 1 : end]
-            key = key_of(phrase)
-            for words in (key, joined_variant(key), raw_key_of(phrase)):
-                out.update((a, b) for a, b in zip(words, words[1:], strict=False) if a in _MARKS)
-            at = phrases.find(mark, end)
+    for index in (object_index(), dx_index, _site_index()):
+        for entry in index.entries if index is not None else ():
+            for phrase in (*entry.synonyms, *entry.exact):
+                if _MARK_SET.isdisjoint(phrase):  # most phrases: one test in C
+                    continue
+                key = key_of(phrase)
+                for words in (key, joined_variant(key), raw_key_of(phrase)):
+                    out.update(
+                        (a, b) for a, b in zip(words, words[1:], strict=False) if a in _MARK_SET
+                    )
     return frozenset(out)
 
 
