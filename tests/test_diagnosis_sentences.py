@@ -156,6 +156,31 @@ def test_after_cue_probe(marked: str, rule_id: str, may: bool) -> None:
 MYOMA = VocabEntry("myoma", ("myoma",), (), {"icdo3": "8890/0", "category": "neoplasm"})
 
 
+def _count_classify(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The sentences ``classify_sentence`` is called on from now on."""
+    calls: list[str] = []
+    real = diagnosis.classify_sentence
+
+    def counted(text: str, spans: list, cfg: object):  # noqa: ANN202
+        calls.append(text)
+        return real(text, spans, cfg)
+
+    monkeypatch.setattr(diagnosis, "classify_sentence", counted)
+    return calls
+
+
+def _lipoma_and_myoma(
+    text: str, labels: tuple[str, str], cut: int
+) -> tuple[list[SectionSpan], list[DxMatch]]:
+    """Two sections of ``text`` split at ``cut`` and its "lipoma" and "myoma" matches."""
+    sections = [
+        SectionSpan(labels[0], labels[0].title(), 0, cut),
+        SectionSpan(labels[1], labels[1].title(), cut, len(text)),
+    ]
+    a, b = text.index("lipoma"), text.index("myoma")
+    return sections, [DxMatch(a, a + 6, LIPOMA, "synonym"), DxMatch(b, b + 5, MYOMA, "synonym")]
+
+
 @pytest.mark.parametrize(
     ("labels", "roles", "classified"),
     [
@@ -171,22 +196,9 @@ MYOMA = VocabEntry("myoma", ("myoma",), (), {"icdo3": "8890/0", "category": "neo
 def test_sentence_without_a_kept_mention_is_not_classified(
     monkeypatch: pytest.MonkeyPatch, labels: tuple[str, str], roles: list[str], classified: int
 ) -> None:
-    calls: list[str] = []
-    real = diagnosis.classify_sentence
-
-    def counted(text: str, spans: list, cfg: object):  # noqa: ANN202
-        calls.append(text)
-        return real(text, spans, cfg)
-
-    monkeypatch.setattr(diagnosis, "classify_sentence", counted)
+    calls = _count_classify(monkeypatch)
     text = "A lipoma and a myoma."
-    cut = text.index(" and")
-    sections = [
-        SectionSpan(labels[0], labels[0].title(), 0, cut),
-        SectionSpan(labels[1], labels[1].title(), cut, len(text)),
-    ]
-    a, b = text.index("lipoma"), text.index("myoma")
-    inside = [DxMatch(a, a + 6, LIPOMA, "synonym"), DxMatch(b, b + 5, MYOMA, "synonym")]
+    sections, inside = _lipoma_and_myoma(text, labels, text.index(" and"))
     out = _sentence_roles(text, 0, len(text), inside, config(), sections)
     assert [r.role for _m, r in out] == roles
     assert len(calls) == classified
@@ -209,28 +221,16 @@ def test_literature_sentence_not_about_the_patient_is_not_classified(
 ) -> None:
     """resolve_role gives such mentions the literature role without reading a cue: the
     same roles as classifying the sentence first."""
-    calls: list[str] = []
-    real = diagnosis.classify_sentence
-
-    def counted(text: str, spans: list, cfg: object):  # noqa: ANN202
-        calls.append(text)
-        return real(text, spans, cfg)
-
-    cut = text.index(",")
-    sections = [
-        SectionSpan(labels[0], labels[0].title(), 0, cut),
-        SectionSpan(labels[1], labels[1].title(), cut, len(text)),
-    ]
-    a, b = text.index("lipoma"), text.index("myoma")
-    inside = [DxMatch(a, a + 6, LIPOMA, "synonym"), DxMatch(b, b + 5, MYOMA, "synonym")]
+    sections, inside = _lipoma_and_myoma(text, labels, text.index(","))
+    spans = [(m.start, m.end) for m in inside]
     expected = [
         (m, r)
         for m, role, section in zip(
-            inside, real(text, [(m.start, m.end) for m in inside], config()), sections, strict=True
+            inside, diagnosis.classify_sentence(text, spans, config()), sections, strict=True
         )
         if (r := diagnosis.resolve_role(role, m.entry, section, config(), _about(text))) is not None
     ]
-    monkeypatch.setattr(diagnosis, "classify_sentence", counted)
+    calls = _count_classify(monkeypatch)
     out = _sentence_roles(text, 0, len(text), inside, config(), sections)
     assert out == expected and len(out) == roles
     assert len(calls) == classified
