@@ -170,7 +170,7 @@ def test_histogram_bound_on_random_edits(seed: int) -> None:
 
 
 def _covered(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    """The per-token test that :func:`_free` vectorizes (bisect over sorted spans)."""
+    """The per-token test that :func:`_free` computes per span (bisect over sorted spans)."""
     from bisect import bisect_right
 
     i = bisect_right(spans, (start, float("inf"))) - 1
