@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from extractor.fields import site_parser
 from extractor.fields.site import (
     Anchor,
     SiteField,
@@ -309,3 +310,54 @@ def test_widened_package_sites(text: str, expected: list[tuple]) -> None:
     anchors = sentence_anchors(text, config(), [])
     found = locate_sites(text, index.find(text), anchors, config(), default_laterality())
     assert [(text[f.start : f.end], f.name, f.laterality) for f in found] == expected
+
+
+class _Counting:
+    """A pattern whose searches are counted."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern, self.calls = pattern, 0
+
+    def search(self, text: str) -> re.Match[str] | None:
+        self.calls += 1
+        return self.pattern.search(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "linked", "searched"),
+    [
+        ("a lobulated lesion of the spine", True, 1),
+        # a site that links to no anchor: the text before it is not searched
+        ("MRI of the spine was normal", False, 0),
+        ("the spine was normal", False, 0),
+        # counter-examples: a site that would link is searched, and the search decides
+        ("MRI of the spine lesion", False, 1),  # the imaged region (searched after)
+        ("the primary intraspinal tumor removed 8 years earlier", False, 1),
+    ],
+)
+def test_earlier_tumour_searched_only_for_a_linking_site(
+    monkeypatch: pytest.MonkeyPatch, text: str, linked: bool, searched: int, index: PhraseIndex
+) -> None:
+    counting = _Counting(site_parser._EARLIER_RE)
+    monkeypatch.setattr(site_parser, "_EARLIER_RE", counting)
+    [site] = index.find(text)
+    found = link_rule(text, site, sentence_anchors(text, config(), []), config())
+    assert (found is not None) == linked
+    assert counting.calls == searched
+
+
+@pytest.mark.parametrize(
+    ("dx_text", "lookups"),
+    [("vertebral haemangioma", 1), ("haemangioma", 0), ("aneurysmal bone cyst", 0)],
+)
+def test_modifier_entry_looked_up_only_for_a_modifier_word(
+    monkeypatch: pytest.MonkeyPatch, dx_text: str, lookups: int, index: PhraseIndex
+) -> None:
+    names: list[str] = []
+    real = index.lookup
+    monkeypatch.setattr(index, "lookup", lambda name: names.append(name) or real(name))
+    found = site_parser._modifier_matches(dx_text, 0, len(dx_text), index, config())
+    assert names == ["vertebra"] * lookups
+    assert [(dx_text[m.start : m.end], m.entry.canonical) for m in found] == [
+        ("vertebral", "vertebral column")
+    ] * lookups

@@ -94,11 +94,29 @@ def link_rule(
     keys: tuple[list[int], list[int]] | None = None,
 ) -> tuple[str, Anchor] | None:
     """(rule id, anchor) linking the site to a lesion anchor, else None. ``keys`` are the
-    anchors' starts and ends (sorted, for bisection)."""
+    anchors' starts and ends (sorted, for bisection). The 40 characters before the site
+    are searched only for a site that links (most do not): both searches try every
+    position of them."""
+    link = _anchor_link(text, site, anchors, cfg, keys)
+    if link is None:
+        return None
     if _EARLIER_RE.search(text[max(0, site.start - 40) : site.start]):
         return None  # the site of an earlier (primary / previous) tumour
     if cfg.imaged and cfg.imaged.search(text[max(0, site.start - 40) : site.start]):
         return None  # the imaged region ("MRI of the lumbar spine showed a mass")
+    return link
+
+
+def _anchor_link(
+    text: str,
+    site: VocabMatch,
+    anchors: list[Anchor],
+    cfg: SiteConfig,
+    keys: tuple[list[int], list[int]] | None,
+) -> tuple[str, Anchor] | None:
+    """The link rule of :func:`link_rule` before the earlier-tumour and imaged-region
+    tests: the next anchor after a modifier gap, else the previous one through a
+    preposition."""
     starts, ends = keys or ([a.start for a in anchors], [a.end for a in anchors])
     i = bisect_left(starts, site.end)
     nxt = anchors[i : i + 1]
@@ -280,14 +298,15 @@ def locate_sites(
 def _modifier_matches(
     text: str, start: int, end: int, index: PhraseIndex, cfg: SiteConfig
 ) -> list[VocabMatch]:
-    """``diagnosis_modifiers`` adjectives ("vertebral") in ``text[start:end]``."""
+    """``diagnosis_modifiers`` adjectives ("vertebral") in ``text[start:end]``; the site
+    entry is looked up only for a word found (most diagnosis names hold none)."""
     out: list[VocabMatch] = []
     for word, canonical in cfg.diagnosis_modifiers:
-        entry = index.lookup(canonical)
         pattern = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
-        for m in pattern.finditer(text, start, end):
-            if entry is not None:
-                out.append(VocabMatch(m.start(), m.end(), entry, "modifier"))
+        found = list(pattern.finditer(text, start, end))
+        entry = index.lookup(canonical) if found else None
+        if entry is not None:
+            out.extend(VocabMatch(m.start(), m.end(), entry, "modifier") for m in found)
     return out
 
 
