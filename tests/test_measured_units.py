@@ -3,6 +3,8 @@ review check that scans for unitless dimensions before it looks for a lesion cue
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from extractor import extract
@@ -122,3 +124,77 @@ def test_short_forms_looked_up_only_where_read(
     found = link_sizes(text)
     assert set(asked) == looked_up and len(asked) == len(set(asked))
     assert [f.text for *_rest, f in found] == [linked]
+
+
+def _missing_unit_spans(text: str, sentences: list[tuple[int, int]], sign: str | None) -> list:
+    """The spans :func:`missing_unit` flags with the rule's ``dimension_sign`` (None), or
+    with one that matches everywhere (every sentence scanned: the reference)."""
+    from dataclasses import replace
+
+    from extractor.flags.checks import Context
+    from extractor.flags.evidence import sources
+    from extractor.flags.rules import review_rules
+    from extractor.flags.textual import missing_unit
+
+    rule = review_rules()[ReviewReason.MISSING_UNIT]
+    if sign is not None:
+        rule = replace(rule, params={**rule.params, "dimension_sign": re.compile(sign)})
+    record = extract(text)
+    ctx = Context(record, text, sentences, sources(record), [(0, len(text))])
+    flags = missing_unit(ctx, rule).get("size_max_mm", [])
+    return [(s.start, s.end) for f in flags for s in f.spans]
+
+
+def _cut(text: str, *parts: str) -> list[tuple[int, int]]:
+    """Sentence bounds: ``text`` cut before each of ``parts`` (no white space needed)."""
+    starts = [0, *(text.index(p) for p in parts)]
+    return list(zip(starts, [*starts[1:], len(text)], strict=True))
+
+
+@pytest.mark.parametrize(
+    ("text", "parts", "flagged"),
+    [
+        ("A mass measuring 3 x 2 was seen. The cyst was 4X5.", ["The"], 2),
+        ("A mass of 3 × 2. A nodule of 2*1 on MRI.", ["A nodule"], 2),
+        ("A 4.5 x 3 x 2 nodule.", [], 1),
+        # a sentence cut without white space: its dimension starts the slice, where no
+        # word character precedes it (the whole text has one): still found
+        ("The lesion was seen.A3 x 2 mass.", ["3 x 2"], 1),
+        # a sign in one sentence, its digit in the next: neither holds a dimension
+        ("The mass x\n2 was seen. The tumour.", ["2 was"], 0),
+        ("A mass at L2 measuring 3 x 2 cm on MRI.", [], 0),  # a unit: nothing
+        ("No sign at all in this lesion of 3 by 2.", [], 0),  # counter-example: no sign
+    ],
+)
+def test_missing_unit_scans_only_sentences_holding_a_sign(
+    text: str, parts: list[str], flagged: int
+) -> None:
+    sentences = _cut(text, *parts)
+    found = _missing_unit_spans(text, sentences, None)
+    assert found == _missing_unit_spans(text, sentences, r"(?s:.)")
+    assert len(found) == flagged
+
+
+@pytest.mark.parametrize(
+    "text", ["3 x 2", "4.5X3x2", "3×2", "10 * 12", "2\tx\n1", "0.5 x 0.3 x 1.2 mm", "12x"]
+)
+def test_every_unitless_dimension_holds_a_dimension_sign(text: str) -> None:
+    """The rule's ``dimension_sign`` is a part of every ``unitless_dimension`` match."""
+    from extractor.flags.rules import review_rules
+
+    params = review_rules()[ReviewReason.MISSING_UNIT].params
+    for m in params["unitless_dimension"].finditer(text):
+        assert params["dimension_sign"].search(m.group())
+
+
+@pytest.mark.parametrize(
+    ("positions", "kept"),
+    [([], []), ([3], [(0, 5)]), ([5, 12], [(9, 20), (5, 9)]), ([25], [])],
+)
+def test_holding_keeps_the_sentences_with_a_position(
+    positions: list[int], kept: list[tuple[int, int]]
+) -> None:
+    from extractor.flags.textual import holding
+
+    # out of order on purpose: each sentence is tested on its own, kept in its place
+    assert holding([(9, 20), (0, 5), (5, 9)], positions) == kept

@@ -46,7 +46,11 @@ PARAMS: dict[ReviewReason, dict[str, str]] = {
     },
     ReviewReason.INDEX_LESION_AMBIGUOUS: {"decided_by": "names", "procedure_cue": "regex"},
     ReviewReason.MISSING_RESULT: {"staining_cue": "regex"},
-    ReviewReason.MISSING_UNIT: {"unitless_dimension": "regex", "lesion_cue": "regex"},
+    ReviewReason.MISSING_UNIT: {
+        "unitless_dimension": "regex",
+        "lesion_cue": "regex",
+        "dimension_sign": "regex",
+    },
     ReviewReason.ASSERTION_CUE_NEAR: {"assertions": "names"},
     ReviewReason.UNLISTED_NAME: {},
 }

@@ -4,6 +4,8 @@ measurements without a unit (see :mod:`extractor.flags.checks` for the others)."
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from extractor.flags.checks import LESION_KEYS, Context, Flags, flag
 from extractor.flags.rules import ReviewRule
 from extractor.regex_scan import find_all
@@ -15,6 +17,17 @@ def _region_text(ctx: Context) -> list[tuple[int, str]]:
 
 def _covered(ctx: Context, start: int, end: int, field: str) -> bool:
     return any(m.field == field and m.start < end and start < m.end for m in ctx.mentions)
+
+
+def holding(sentences: list[tuple[int, int]], positions: list[int]) -> list[tuple[int, int]]:
+    """The ``sentences`` (start, end) that hold one of ``positions`` (sorted): one
+    bisection per sentence, whatever the sentences' order."""
+    out = []
+    for a, b in sentences:
+        i = bisect_left(positions, a)
+        if i < len(positions) and positions[i] < b:
+            out.append((a, b))
+    return out
 
 
 def no_histological_basis(ctx: Context, rule: ReviewRule) -> Flags:
@@ -87,8 +100,11 @@ def missing_unit(ctx: Context, rule: ReviewRule) -> Flags:
     """A dimension written without a unit ("a 3 x 2 mass") in a sentence about a lesion
     that no size mention covers: the size may be missing or wrong."""
     cue, dimension = rule.params["lesion_cue"], rule.params["unitless_dimension"]
+    # a dimension's sign, found once in the whole text: a sentence holding none has no
+    # dimension (most reports have none at all)
+    signs = [m.start() for m in rule.params["dimension_sign"].finditer(ctx.text)]
     spans = []
-    for a, b in ctx.region_sentences():
+    for a, b in holding(ctx.region_sentences(), signs) if signs else ():
         sentence = ctx.text[a:b]
         # the dimensions first (a first-character scan): few sentences have one, and
         # only those need the lesion cue (a literal gate on the cue costs more)
