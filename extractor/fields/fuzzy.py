@@ -162,11 +162,12 @@ class FuzzyIndex:
         # each pair's position in ``flat``: consecutive within a window's bucket
         pos = np.arange(int(ends[-1]) if len(ends) else 0) + (first - ends + cnt).repeat(cnt)
         wi, wn = windows[0], windows[1]
-        whist = (tok_hist[wi + wn] - tok_hist[wi]).astype(np.int16)
+        # row gathers by take: indexing a 2-D array with an index array is ~10x slower
+        whist = (tok_hist.take(wi + wn, axis=0) - tok_hist.take(wi, axis=0)).astype(np.int16)
         whist[:, _SPACE] = wn - 1
         diff = whist.repeat(cnt, axis=0)  # the window's histogram on each of its pairs
         kid = self.flat[pos]
-        diff -= self.hist[kid]
+        diff -= self.hist.take(kid, axis=0)
         l1 = np.einsum("ij->i", np.abs(diff, out=diff))  # faster than sum(axis=1)
         keep = (l1 <= self.twice_limit[kid]).nonzero()[0]
         w = ends.searchsorted(keep, side="right")  # the window of each kept pair
@@ -220,7 +221,7 @@ class FuzzyIndex:
         if not folded or not len(self.flat):
             return []
         joined, windows, (w, kid, place) = self.candidate_pairs(folded, usable)
-        rows = zip(*windows[:, w].tolist(), kid.tolist(), place.tolist(), strict=True)
+        rows = zip(*windows.take(w, axis=1).tolist(), kid.tolist(), place.tolist(), strict=True)
         pairs = [(i, n, joined[s : s + length], k, p) for i, n, s, length, k, p in rows]
         pairs = [pair for pair in pairs if pair[2] not in stop_keys]
         if not pairs:
