@@ -201,6 +201,25 @@ def test_bucket_table_holds_every_bucket_number() -> None:
     assert bucket >= 0 and small.flat[small.offsets[bucket]] == small.keys.index("neurofibroma")
 
 
+@pytest.mark.parametrize(
+    ("folded", "usable", "expected"),
+    [
+        # "a" is within two edits of "a b", but a one-letter token starts no window alone
+        (["a", "c"], [True, False], []),
+        (["a", "c"], [True, True], [(0, 2, 1, "e")]),  # the longer window is formed
+        (["b", "a", "d"], [True, True, True], [(1, 2, 1, "e")]),
+    ],
+)
+def test_one_letter_token_starts_longer_windows_only(
+    folded: list[str], usable: list[bool], expected: list[tuple[int, int, int, str]]
+) -> None:
+    """The table holds no bucket for a one-letter window (the rule is applied once, at
+    build, not per window)."""
+    index = fuzzy.FuzzyIndex([("a b", 2, "e")], max_tokens=2)
+    assert index.table[index._code(0, 1, 1)] == -1
+    assert index.matches(folded, np.array(usable), frozenset()) == expected
+
+
 def _reference_windows(index: fuzzy.FuzzyIndex, folded: list[str], usable: list[bool]):  # noqa: ANN202
     """(first token, tokens, offset, length) of every window with a bucket, trying every
     number of tokens up to ``n_max`` (no per-prefix reach)."""
