@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from extractor import regex_scan
+from extractor import regex_scan, regex_windows
 from extractor.fields import level, size
 from extractor.fields.age import find_ages
 from extractor.fields.level import find_levels
@@ -231,3 +231,56 @@ def test_rule_keeps_its_scanner() -> None:
     assert rule.scanner is rule.scanner
     assert dataclasses.replace(rule, scanned=False).scanner is None
     assert [m.span() for m in rule.finditer("cold, colder, cold")] == [(0, 4), (14, 18)]
+
+
+_AGE_OLD = (
+    r"(?<![\w.])(?P<num>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twenty|"
+    r"thirty|forty|fifty|sixty|seventy|eighty|ninety)\s?-\s?(?:years?|yrs?|y|months?|mos?)\s?-\s?"
+    r"old\b"
+)
+_PROSE = "The margins were free of tumour and the capsule was intact on all sections. "
+
+
+@pytest.mark.parametrize(
+    ("text", "windows"),
+    [
+        # a case report naming ages a few times ("old" in several words): the pattern is
+        # tried at the ~100 places the literal allows, more than one per 24 characters
+        (
+            _PROSE * 8
+            + "A 45-year-old man, his 70-year-old father and a 12-year-old boy. "
+            + "The lesion was cold on the scan. "
+            + _PROSE * 6,
+            True,
+        ),
+        # counter-example: "old" every few characters, more places than one per 8
+        # characters: the first-character scan of the whole text is cheaper
+        (_PROSE * 4 + "bold fold hold told, " * 60 + "a 3-month-old infant.", False),
+    ],
+)
+def test_windows_up_to_one_start_per_8_characters(text: str, windows: bool) -> None:
+    """A pattern whose many first characters (digits, the first letters of number words)
+    make its scan slow is tried at its places while they are at most one per 8
+    characters of the text (MAX_STARTS_PER_CHAR); more, and it is scanned. The matches are
+    those of ``regex.finditer`` either way; the scanner is built only for the scan."""
+    (rule,) = parse_rules(
+        "t.json",
+        {
+            "rules": [
+                {
+                    "id": "x",
+                    "pattern": _AGE_OLD,
+                    "example": "a 45-year-old man",
+                    "flags": ["IGNORECASE"],
+                }
+            ]
+        },
+    )
+    assert rule.placed is not None and len(text) >= 1000
+    starts = regex_windows.match_starts(rule.placed, text)
+    assert (starts is not None) == windows
+    if windows:
+        assert len(starts) > len(text) / 24  # scanned before
+    want = [m.span() for m in rule.regex.finditer(text)]
+    assert [m.span() for m in rule.finditer(text)] == want and want
+    assert ("scanner" in rule.__dict__) == (not windows)
