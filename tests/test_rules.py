@@ -284,3 +284,63 @@ def test_windows_up_to_one_start_per_8_characters(text: str, windows: bool) -> N
     want = [m.span() for m in rule.regex.finditer(text)]
     assert [m.span() for m in rule.finditer(text)] == want and want
     assert ("scanner" in rule.__dict__) == (not windows)
+
+
+@pytest.mark.parametrize(
+    ("text", "windows_counted"),
+    [
+        # "diagnosed" absent: the places of "is", "was" (in every sentence) are not counted
+        (_PROSE * 14 + "The lesion is benign and was removed; this is the usual course.", False),
+        # counter-example: "diagnosed" present, the places are counted and tried
+        (_PROSE * 14 + "She was diagnosed with a schwannoma, which is benign.", True),
+    ],
+)
+def test_required_literals_first_when_not_placed(
+    text: str, windows_counted: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rule whose required literal ("diagnosed") is not one of its placed literals (the
+    common words before it) tests the required literal first, in a long text too: absent,
+    no place is counted and no start tried. The matches are those of ``regex.finditer``."""
+    pattern = r"\b(?:was|were|is|been)\s+diagnosed\s+(?:as|with)\s+"
+    (rule,) = parse_rules(
+        "t.json",
+        {
+            "rules": [
+                {
+                    "id": "x",
+                    "pattern": pattern,
+                    "example": "was diagnosed with",
+                    "flags": ["IGNORECASE"],
+                }
+            ]
+        },
+    )
+    assert rule.placed is not None and rule.literals == {"diagnosed"} and rule.literals_first
+    counted: list[str] = []
+    real = regex_windows.match_starts
+    monkeypatch.setattr(regex_windows, "match_starts", lambda p, t: counted.append(t) or real(p, t))
+    assert len(text) >= 1000
+    want = [m.span() for m in rule.regex.finditer(text)]
+    assert [m.span() for m in rule.finditer(text)] == want
+    assert bool(counted) == windows_counted == bool(want)
+
+
+def test_placed_literals_alike_in_cost_fewer_spaces() -> None:
+    """Of two literals alike in length (the same cost), the one without a space is placed:
+    "axis" rather than "the " (a space is the commonest character of a text)."""
+    (rule,) = parse_rules(
+        "t.json",
+        {
+            "rules": [
+                {
+                    "id": "x",
+                    "pattern": r"\bthe (?P<axis>axis)\b",
+                    "example": "the axis",
+                    "flags": ["IGNORECASE"],
+                }
+            ]
+        },
+    )
+    assert rule.placed is not None and rule.placed.places == (("axis", 4, 4),)
+    text = _PROSE * 14 + "The axis and the atlas; the axis."
+    assert [m.span() for m in rule.finditer(text)] == [m.span() for m in rule.regex.finditer(text)]
