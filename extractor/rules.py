@@ -16,7 +16,8 @@ without the gate contains no match; checked on load against the example).
 First, when the places of the pattern's placed literals in the text leave few positions
 where a match can start (none when the text has none of them), :meth:`Rule.finditer`
 tries the pattern only there (:mod:`extractor.regex_windows`; no gate, anchor or scan is
-needed then; on a short text the test below comes first). Otherwise it looks for the
+needed then; on a short text, or when the required literals are not all placed ones,
+the test below comes first). Otherwise it looks for the
 pattern's required literals
 (:func:`extractor.regex_literals.required_literals`, read from the pattern on load) in
 the lower-case text: a text containing none of them has no match, and a few substring
@@ -78,6 +79,10 @@ class Rule:
     #: every match starts a number (:func:`extractor.regex_scan.starts_a_number`): in a
     #: long text, tried only at :func:`extractor.regex_scan.number_starts`
     numeric: bool = False
+    #: the required literals are not all placed ones (the placed are common words: "is",
+    #: "was"; "first" .. "twelfth"): tested first in a long text too, before the places
+    #: are counted
+    literals_first: bool = False
 
     @cached_property
     def scanner(self) -> re.Pattern[str] | None:
@@ -90,14 +95,15 @@ class Rule:
         found; with an ``anchor``, only the lines containing it are searched (same
         matches: see the module docstring)."""
         short = len(text) < SHORT_TEXT
-        if short and not may_contain(self.literals, text):
+        first = short or self.literals_first
+        if first and not may_contain(self.literals, text):
             return
         placed = self.placed if self.scanned else None
         starts = None if placed is None else regex_windows.match_starts(placed, text)
         if starts is not None:  # a few places where a match can start: try only those
             yield from regex_windows.finditer(self.regex, text, starts)
             return
-        if not short and not may_contain(self.literals, text):
+        if not first and not may_contain(self.literals, text):
             return
         if self.numeric and self.scanned and not short:  # found once for every rule
             numbers = regex_scan.number_starts(text)  # fewer tries than a gate's scan
@@ -172,6 +178,13 @@ def _compile(where: str, raw: dict[str, Any]) -> re.Pattern[str]:
         raise RuleFileError(f"{where}: invalid pattern: {exc}") from exc
 
 
+def _adds_to(literals: Literals | None, placed: Placed | None) -> bool:
+    """True when a text may hold every placed literal and none of the required ones."""
+    if literals is None or placed is None:
+        return False
+    return not literals <= {literal for literal, _, _ in placed.places}
+
+
 def parse_rules(name: str, data: Any, extra_keys: frozenset[str] = frozenset()) -> list[Rule]:
     """Validate and compile the rules of file ``name`` (already JSON-decoded)."""
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
@@ -198,6 +211,7 @@ def parse_rules(name: str, data: Any, extra_keys: frozenset[str] = frozenset()) 
         options = {k: v for k, v in raw.items() if k in extra_keys}
         regex = _compile(where, raw)
         tree = sre_parse.parse(regex.pattern, regex.flags)  # read once for both
+        literals, placed = literals_of_tree(tree), placed_in_tree(tree, regex.flags)
         rules.append(
             Rule(
                 rid,
@@ -207,9 +221,10 @@ def parse_rules(name: str, data: Any, extra_keys: frozenset[str] = frozenset()) 
                 options,
                 _anchor(where, raw, regex),
                 _gate(where, raw, regex),
-                literals_of_tree(tree),
-                placed=placed_in_tree(tree, regex.flags),
+                literals,
+                placed=placed,
                 numeric=regex_scan.starts_a_number(tree, regex.flags),
+                literals_first=_adds_to(literals, placed),
             )
         )
     return rules

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from extractor import regex_scan
+from extractor import regex_scan, regex_windows
 from extractor.fields import level, size
 from extractor.fields.age import find_ages
 from extractor.fields.level import find_levels
@@ -231,3 +231,116 @@ def test_rule_keeps_its_scanner() -> None:
     assert rule.scanner is rule.scanner
     assert dataclasses.replace(rule, scanned=False).scanner is None
     assert [m.span() for m in rule.finditer("cold, colder, cold")] == [(0, 4), (14, 18)]
+
+
+_AGE_OLD = (
+    r"(?<![\w.])(?P<num>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twenty|"
+    r"thirty|forty|fifty|sixty|seventy|eighty|ninety)\s?-\s?(?:years?|yrs?|y|months?|mos?)\s?-\s?"
+    r"old\b"
+)
+_PROSE = "The margins were free of tumour and the capsule was intact on all sections. "
+
+
+@pytest.mark.parametrize(
+    ("text", "windows"),
+    [
+        # a case report naming ages a few times ("old" in several words): the pattern is
+        # tried at the ~100 places the literal allows, more than one per 24 characters
+        (
+            _PROSE * 8
+            + "A 45-year-old man, his 70-year-old father and a 12-year-old boy. "
+            + "The lesion was cold on the scan. "
+            + _PROSE * 6,
+            True,
+        ),
+        # counter-example: "old" every few characters, more places than one per 8
+        # characters: the first-character scan of the whole text is cheaper
+        (_PROSE * 4 + "bold fold hold told, " * 60 + "a 3-month-old infant.", False),
+    ],
+)
+def test_windows_up_to_one_start_per_8_characters(text: str, windows: bool) -> None:
+    """A pattern whose many first characters (digits, the first letters of number words)
+    make its scan slow is tried at its places while they are at most one per 8
+    characters of the text (MAX_STARTS_PER_CHAR); more, and it is scanned. The matches are
+    those of ``regex.finditer`` either way; the scanner is built only for the scan."""
+    (rule,) = parse_rules(
+        "t.json",
+        {
+            "rules": [
+                {
+                    "id": "x",
+                    "pattern": _AGE_OLD,
+                    "example": "a 45-year-old man",
+                    "flags": ["IGNORECASE"],
+                }
+            ]
+        },
+    )
+    assert rule.placed is not None and len(text) >= 1000
+    starts = regex_windows.match_starts(rule.placed, text)
+    assert (starts is not None) == windows
+    if windows:
+        assert len(starts) > len(text) / 24  # scanned before
+    want = [m.span() for m in rule.regex.finditer(text)]
+    assert [m.span() for m in rule.finditer(text)] == want and want
+    assert ("scanner" in rule.__dict__) == (not windows)
+
+
+@pytest.mark.parametrize(
+    ("text", "windows_counted"),
+    [
+        # "diagnosed" absent: the places of "is", "was" (in every sentence) are not counted
+        (_PROSE * 14 + "The lesion is benign and was removed; this is the usual course.", False),
+        # counter-example: "diagnosed" present, the places are counted and tried
+        (_PROSE * 14 + "She was diagnosed with a schwannoma, which is benign.", True),
+    ],
+)
+def test_required_literals_first_when_not_placed(
+    text: str, windows_counted: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rule whose required literal ("diagnosed") is not one of its placed literals (the
+    common words before it) tests the required literal first, in a long text too: absent,
+    no place is counted and no start tried. The matches are those of ``regex.finditer``."""
+    pattern = r"\b(?:was|were|is|been)\s+diagnosed\s+(?:as|with)\s+"
+    (rule,) = parse_rules(
+        "t.json",
+        {
+            "rules": [
+                {
+                    "id": "x",
+                    "pattern": pattern,
+                    "example": "was diagnosed with",
+                    "flags": ["IGNORECASE"],
+                }
+            ]
+        },
+    )
+    assert rule.placed is not None and rule.literals == {"diagnosed"} and rule.literals_first
+    counted: list[str] = []
+    real = regex_windows.match_starts
+    monkeypatch.setattr(regex_windows, "match_starts", lambda p, t: counted.append(t) or real(p, t))
+    assert len(text) >= 1000
+    want = [m.span() for m in rule.regex.finditer(text)]
+    assert [m.span() for m in rule.finditer(text)] == want
+    assert bool(counted) == windows_counted == bool(want)
+
+
+def test_placed_literals_alike_in_cost_fewer_spaces() -> None:
+    """Of two literals alike in length (the same cost), the one without a space is placed:
+    "axis" rather than "the " (a space is the commonest character of a text)."""
+    (rule,) = parse_rules(
+        "t.json",
+        {
+            "rules": [
+                {
+                    "id": "x",
+                    "pattern": r"\bthe (?P<axis>axis)\b",
+                    "example": "the axis",
+                    "flags": ["IGNORECASE"],
+                }
+            ]
+        },
+    )
+    assert rule.placed is not None and rule.placed.places == (("axis", 4, 4),)
+    text = _PROSE * 14 + "The axis and the atlas; the axis."
+    assert [m.span() for m in rule.finditer(text)] == [m.span() for m in rule.regex.finditer(text)]
