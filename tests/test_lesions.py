@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 
@@ -188,3 +189,41 @@ def test_review_page_lists_the_lesions(text, shown):
 
     rows = dict(summary_rows(extract(text)))
     assert rows["Lesions"] == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "lesions", "cues"),
+    [
+        # one lesion: it is the index lesion whatever the procedure cues say
+        (
+            "Case report: A 45-year-old woman had a 4 cm paraspinal mass at L4 that was excised.",
+            [("index", "axial")],
+            ["metastasis"],
+        ),
+        # a metastasis cue is still read (whether the index lesion is a metastasis)
+        (
+            "Case report: A 60-year-old man had metastases to the L2 vertebra.",
+            [("index", "axial")],
+            ["metastasis"],
+        ),
+        # counter-example: two lesions, the procedure cues choose between them
+        (
+            "Case report: A 60-year-old man had an 85 mm mass in the right kidney and a 30 mm "
+            "mass at L2. The L2 mass was resected.",
+            [("index", "axial"), ("other", "kidney")],
+            ["metastasis", "procedure"],
+        ),
+    ],
+)
+def test_procedure_cues_are_read_only_to_choose_among_lesions(monkeypatch, text, lesions, cues):
+    roles = sys.modules["extractor.lesions.roles"]
+    real, read = roles._cue_locations, []
+
+    def spy(text, pattern, *rest):  # noqa: ANN001, ANN002, ANN202
+        rules = lesion_rules()
+        read.append("procedure" if pattern is rules.procedure else "metastasis")
+        return real(text, pattern, *rest)
+
+    monkeypatch.setattr(roles, "_cue_locations", spy)
+    assert lesions_of(text) == lesions
+    assert sorted(read) == cues

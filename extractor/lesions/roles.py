@@ -89,10 +89,6 @@ def assign_roles(
             places.append(att.location[i])
     if not places:
         return Roles()
-    counts = {p: 0 for p in places}
-    for i, p in att.location.items():  # a size, stain or diagnosis outweighs any site
-        counts[p] += 1 if mentions[i].field in OWN_PLACE else len(mentions)
-    procedure = _cue_locations(text, rules.procedure, mentions, att, sentences)
     metastatic = _cue_locations(text, rules.metastasis, mentions, att, sentences)
     for i in att.sentence:
         m = mentions[i]
@@ -101,11 +97,7 @@ def assign_roles(
         ):
             # an unattached diagnosis describes the index lesion (decided below)
             metastatic.add(att.location.get(i, UNATTACHED))
-    spinal = any(
-        mentions[i].field == FieldName.LEVEL and mentions[i].value.get("levels")
-        for i in att.location
-    )
-    index, why = choose_index(places, counts, procedure, spinal)
+    index, why = _index_of(text, mentions, att, sentences, places)
     if UNATTACHED in metastatic:
         metastatic.add(index)
     roles = {index: ("index", why)}
@@ -122,6 +114,28 @@ def assign_roles(
         else:
             roles[place] = ("other", "other.rest")
     return Roles(roles, index_metastatic=index in metastatic)
+
+
+def _index_of(
+    text: str,
+    mentions: Sequence[Mention],
+    att: Attachment,
+    sentences: Sequence[tuple[int, int]],
+    places: list[str],
+) -> tuple[str, str]:
+    """:func:`choose_index` of ``places``; its evidence (mention counts, procedure cues,
+    vertebral levels) is gathered only when there are several lesions to choose from."""
+    if len(places) == 1:
+        return places[0], "index.only"
+    counts = {p: 0 for p in places}
+    for i, p in att.location.items():  # a size, stain or diagnosis outweighs any site
+        counts[p] += 1 if mentions[i].field in OWN_PLACE else len(mentions)
+    procedure = _cue_locations(text, lesion_rules().procedure, mentions, att, sentences)
+    spinal = any(
+        mentions[i].field == FieldName.LEVEL and mentions[i].value.get("levels")
+        for i in att.location
+    )
+    return choose_index(places, counts, procedure, spinal)
 
 
 def metastasis_diagnosis(
