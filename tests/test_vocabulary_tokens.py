@@ -7,7 +7,16 @@ import re
 
 import pytest
 
-from extractor.fields.vocabulary_tokens import _TOKEN_RE, _columns, fold, hyphen_pieces
+from extractor.fields import vocabulary_tokens
+from extractor.fields.vocabulary_tokens import (
+    _SPELLING,
+    _TOKEN_RE,
+    _columns,
+    _fold,
+    _singular,
+    fold,
+    hyphen_pieces,
+)
 
 
 def _reference(text: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]]:
@@ -76,3 +85,67 @@ def test_columns_equal_the_full_pattern_on_random_text(seed: int) -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
         starts, ends, raw, _folded = _columns.__wrapped__(text)
         assert (starts, ends, raw) == _reference(text), text
+
+
+def _fold_reference(word: str) -> str:
+    """:func:`fold` as first written: every British spelling tested, then the plural
+    rules on every word."""
+    w = word.lower()
+    if w.endswith("'s"):
+        w = w[:-2]
+    for british, american in _SPELLING:
+        if british in w:
+            w = w.replace(british, american)
+    return _singular(w)
+
+
+_ENDINGS = ["sses", "ases", "oses", "eses", "ies", "ae", "s", "ss", "us", "is", "'s", "e"]
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "Tumours",
+        "haemangiomas",
+        "ischaemia",  # "haem" replaced first: "ischaem" no longer holds
+        "anaemias",
+        "oesophagus",
+        "paediatric",
+        "labelling",
+        "fibres",
+        "centre",  # ends in "e" but not "ae": unchanged
+        "vertebrae",
+        "Ewing's",
+        "glomus",
+        "abscesses",
+        "metastases",
+        "bodies",
+        "ties",  # "ies" but too short
+        "alae",  # "ae" but too short
+        "CD34s",  # not all letters: no plural rule
+        "bus",
+        "x-rays",
+        "",
+    ],
+)
+def test_fold_equals_reference(word: str) -> None:
+    assert _fold(word) == fold(word) == _fold_reference(word)
+
+
+def test_fold_equals_reference_on_random_words() -> None:
+    rnd = random.Random(7)
+    letters = "aeioushlmdcrtbpAEIOUS'0-\u00e9"
+    parts = [b for b, _ in _SPELLING] + _ENDINGS
+    for _ in range(20_000):
+        word = "".join(rnd.choice(letters) for _ in range(rnd.randint(0, 8)))
+        word += "".join(rnd.choice(parts) for _ in range(rnd.randint(0, 2)))
+        assert _fold(word) == _fold_reference(word), word
+
+
+def test_fold_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache empties itself when full and keeps answering (memory stays flat)."""
+    folds = vocabulary_tokens._Folds()
+    monkeypatch.setattr(vocabulary_tokens, "FOLD_CACHE_SIZE", 3)
+    words = ["Tumours", "lipomas", "a", "b", "c", "d", "Tumours"]
+    assert [folds[w] for w in words] == ["tumor", "lipoma", "a", "b", "c", "d", "tumor"]
+    assert len(folds) <= 3
