@@ -39,6 +39,10 @@ def _reference_find(index: PhraseIndex, text: str) -> list[tuple[int, int, str, 
         "alpha-SMA",  # inside a longer folded key's place
         "sma and alk in lower case, S-100 protein",  # no raw token starts a key
         "nothing here",
+        "alpha-smooth muscle",  # the walk reaches the text's end inside a key
+        "S-100 protein",  # the longer key ends at the text's end
+        "stained for S-100",  # a key's prefix that is a key, at the end
+        "S-100 S-100 protein smooth",
         "",
     ],
 )
