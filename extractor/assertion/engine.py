@@ -259,8 +259,7 @@ class ContextEngine:
         linked to it. The matcher drops the control cues overlapping the ``solo``
         target (see :meth:`_solo`)."""
         matches = self.matcher.match(sentence, solo)
-        rule_map, strings = self.matcher.rule_map, self.nlp.vocab.strings
-        modifiers = build_modifiers(matches, lambda key: rule_map[strings[key]], len(sentence))
+        modifiers = build_modifiers(matches, self.matcher.by_key.__getitem__, len(sentence))
         return modifiers, modifiers_of_targets(modifiers, spans)
 
     def run_sentence(
