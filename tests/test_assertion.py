@@ -397,6 +397,19 @@ def test_prefiltered_matcher_finds_what_medspacy_finds(sentence: str) -> None:
     assert engine.matcher(doc) == engine.matcher.run_all(doc)
 
 
+def test_prefiltered_matcher_rules_by_match_key() -> None:
+    """The rule of a match is read by its key's string id: the rule of that key."""
+    engine = get_engine()
+    by_key = engine.matcher.by_key
+    assert len(by_key) == len(engine.matcher.rule_map)
+    for key, rule in engine.matcher.rule_map.items():
+        assert by_key[engine.nlp.vocab.strings[key]] is rule
+    doc = engine.nlp.tokenizer("No fever, possible pneumonia.")
+    matches = engine.matcher(doc)
+    assert len(matches) == 2
+    assert all(by_key[k] is engine.matcher.rule_map[doc.vocab[k].text] for k, _, _ in matches)
+
+
 def test_prefiltered_matcher_takes_the_full_order_on_a_tie(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

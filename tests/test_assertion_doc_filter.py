@@ -68,3 +68,33 @@ def test_skips_exactly_where_the_engine_finds_no_asserting_cue(nlp, path) -> Non
             result = engine.analyze(sentence, [(0, min(4, len(sentence)))], asserting_only=True)
             assert result.target_cues == [[]] and result.cues == []
     assert skipped > 10
+
+
+# text | for each sentence: (may match, the document's tokens are its own)
+ANALYSABLE = [
+    ("The mass was small. It grew.", [(False, True), (False, True)]),
+    ("There was no fever. It grew.", [(True, True), (False, True)]),
+    # closed edges: never skipped, no sentence from the document (the engine tokenizes it)
+    ("He said 'fine.' 'Stable' it was.", [(True, False), (True, False)]),
+    ("Possible recurrence. Denies pain.", [(True, True), (True, True)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ANALYSABLE)
+def test_analysable_is_skip_and_sentence_in_one(nlp, text: str, expected) -> None:  # noqa: ANN001
+    """``analysable`` says what ``skip`` and ``sentence`` say, with one look-up; a
+    sentence it gives has passed the cue filter on its own words too."""
+    engine = get_engine()
+    sentences = engine.doc_filter.sentences_of(nlp.make_doc(text))
+    tokenizer = engine.nlp.tokenizer
+    found = []
+    for a, b in sentence_spans(text):
+        may, sentence = sentences.analysable(a, b, tokenizer)
+        assert may is not sentences.skip(a, b)
+        own = sentences.sentence(a, b, tokenizer)
+        assert (sentence is None) is (own is None or not may)
+        if sentence is not None:
+            assert sentence.lower == own.lower and sentence.offsets == own.offsets
+            assert engine.cue_filter.may_match(sentence.lower)
+        found.append((may, own is not None))
+    assert found == expected

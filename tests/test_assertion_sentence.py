@@ -106,6 +106,8 @@ def test_same_cues_as_the_sentence_tokenized_alone(nlp, path) -> None:  # noqa: 
             found, cues = engine.run_sentence(sentence, shifted, a, only)
             assert cues == [shift_cue(c, a) for c in expected.cues]
             assert found == [[shift_cue(c, a) for c in t] for t in expected.target_cues]
+        if engine.cue_filter.may_match(sentence.lower):  # filtered: the same, untested
+            assert engine.run_sentence(sentence, shifted, a, True, filtered=True) == (found, cues)
         compared += 1
     assert compared > 10
 

@@ -39,7 +39,6 @@ def case_assertions(doc: Doc) -> Doc:
         text,
         spans,
         also_in=patient,
-        skip=None if sentences is None else sentences.skip,
         sentences=doc_sentence_spans(doc),
         doc_sentences=sentences,
     )

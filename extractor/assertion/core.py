@@ -11,7 +11,7 @@ import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from extractor.assertion.doc_filter import DocSentences, Skip
+from extractor.assertion.doc_filter import DocSentences
 from extractor.assertion.engine import ContextEngine, CueMatch, get_engine, shift_cue
 from extractor.assertion.findings import findings_in_scope
 from extractor.assertion.rules import NEGATED
@@ -46,7 +46,6 @@ def analyze_text(
     all_sentences: bool = False,
     also_in: Sequence[tuple[int, int]] = (),
     engine: ContextEngine | None = None,
-    skip: Skip | None = None,
     sentences: list[tuple[int, int]] | None = None,
     doc_sentences: DocSentences | None = None,
 ) -> TextResult:
@@ -56,11 +55,10 @@ def analyze_text(
     The engine runs with ``asserting_only``: only cues that can modify a target are
     kept, so a sentence in which none can match is not run through ConText at all.
     ``engine`` defaults to the packaged rules; the benchmark passes another rule set.
-    ``skip(start, end)`` may say of a sentence that the engine would find no cue in it
-    (:mod:`~extractor.assertion.doc_filter`, from the pipeline document's tokens).
     ``sentences`` are :func:`sentence_spans` of ``text`` when the caller has them.
     ``doc_sentences``: the pipeline document's tokens, which stand for a sentence's
-    own tokens where they are the same (:class:`~.doc_filter.DocSentences`).
+    own tokens where they are the same (:class:`~.doc_filter.DocSentences`) and there
+    may say that the engine would find no cue in it (then it is not analysed).
     """
     engine = engine or get_engine()
     if sentences is None:
@@ -71,14 +69,18 @@ def analyze_text(
     for k, (s_start, s_end) in enumerate(sentences):
         members = groups.get(k, [])
         wanted = all_sentences or any(a <= s_start < b for a, b in also_in)
-        if not members and not wanted or skip is not None and skip(s_start, s_end):
+        if not members and not wanted:
             continue
         sentence = None
         if doc_sentences is not None:
-            sentence = doc_sentences.sentence(s_start, s_end, engine.nlp.tokenizer)
+            may_match, sentence = doc_sentences.analysable(s_start, s_end, engine.nlp.tokenizer)
+            if not may_match:
+                continue
         if sentence is not None:  # offsets into the whole text, no shift needed
             clipped = [(min(targets[i][0], s_end), min(targets[i][1], s_end)) for i in members]
-            found_cues, sentence_cues = engine.run_sentence(sentence, clipped, s_start, True)
+            found_cues, sentence_cues = engine.run_sentence(
+                sentence, clipped, s_start, True, filtered=True
+            )
             for i, found in zip(members, found_cues, strict=True):
                 target_cues[i] = found
             cues.extend(sentence_cues)

@@ -31,6 +31,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Hashable
 
+import numpy
 from spacy.attrs import IDX, LENGTH, LOWER, ORTH
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
@@ -125,15 +126,17 @@ class DocSentences:
         columns = doc.to_array([IDX, LENGTH, LOWER, ORTH])
         self.starts: list[int] = columns[:, 0].tolist()
         self.ends: list[int] = (columns[:, 0] + columns[:, 1]).tolist()
-        self.lower: list[int] = columns[:, 2].tolist()
-        self.orth: list[int] = columns[:, 3].tolist()
+        # the word ids stay an array: only the few sentences looked at read theirs
+        # (a 64-bit id is a new Python int each, which ``tolist`` of all of them makes)
+        self.lower: numpy.ndarray = columns[:, 2]
+        self.orth: numpy.ndarray = columns[:, 3]
 
     def _open_edge(self, i: int) -> bool:
         """No special case of the tokenizer can match across the start of token ``i``."""
         return (
             i == 0
             or i == len(self.orth)
-            or (self.orth[i - 1], self.orth[i]) not in self.owner.pairs
+            or (int(self.orth[i - 1]), int(self.orth[i])) not in self.owner.pairs
         )
 
     def tokens_of(self, start: int, end: int) -> tuple[int, int] | None:
@@ -152,22 +155,39 @@ class DocSentences:
     def skip(self, start: int, end: int) -> bool:
         """True when no asserting cue can match in the sentence ``start:end``."""
         where = self.tokens_of(start, end)
-        return where is not None and not self.owner.filter.may_match(
-            self.lower[where[0] : where[1]]
-        )
+        return where is not None and not self._may_match(*where)
+
+    def _may_match(self, i: int, j: int) -> bool:
+        return self.owner.filter.may_match(self.lower[i:j].tolist())
 
     def sentence(self, start: int, end: int, tokenizer: Callable[[str], Doc]) -> Sentence | None:
         """The sentence ``start:end`` with the document's tokens (``None`` where they are
         not its own); ``tokenizer`` makes its own Doc, if a spaCy matcher needs it."""
         where = self.tokens_of(start, end)
+        return None if where is None else self._sentence(start, end, *where, tokenizer)
+
+    def analysable(
+        self, start: int, end: int, tokenizer: Callable[[str], Doc]
+    ) -> tuple[bool, Sentence | None]:
+        """:meth:`skip` and :meth:`sentence` in one look-up of the tokens: ``(False,
+        None)`` when no asserting cue can match in the sentence ``start:end``, else
+        ``(True, sentence)`` (``sentence`` ``None`` where the document's tokens are not
+        its own, as :meth:`sentence`; otherwise the cue filter has passed it)."""
+        where = self.tokens_of(start, end)
         if where is None:
-            return None
-        i, j = where
+            return True, None
+        if not self._may_match(*where):
+            return False, None
+        return True, self._sentence(start, end, *where, tokenizer)
+
+    def _sentence(
+        self, start: int, end: int, i: int, j: int, tokenizer: Callable[[str], Doc]
+    ) -> Sentence:
         strings = self.doc.vocab.strings
         text = doc_text(self.doc)[start:end]
         offsets = (
             [s - start for s in self.starts[i:j]],
             [e - start for e in self.ends[i:j]],
         )
-        lower = [strings[h] for h in self.lower[i:j]]
+        lower = [strings[h] for h in self.lower[i:j].tolist()]
         return Sentence(text, lower, self.doc[i:j], tokenizer, offsets)

@@ -259,8 +259,7 @@ class ContextEngine:
         linked to it. The matcher drops the control cues overlapping the ``solo``
         target (see :meth:`_solo`)."""
         matches = self.matcher.match(sentence, solo)
-        rule_map, strings = self.matcher.rule_map, self.nlp.vocab.strings
-        modifiers = build_modifiers(matches, lambda key: rule_map[strings[key]], len(sentence))
+        modifiers = build_modifiers(matches, self.matcher.by_key.__getitem__, len(sentence))
         return modifiers, modifiers_of_targets(modifiers, spans)
 
     def run_sentence(
@@ -269,12 +268,15 @@ class ContextEngine:
         targets: Sequence[tuple[int, int]],
         offset: int = 0,
         asserting_only: bool = False,
+        *,
+        filtered: bool = False,
     ) -> tuple[list[list[CueMatch]], list[CueMatch]]:
         """ConText on a sentence whose tokens the engine would give it (at most
         :data:`MAX_CHARS` characters and :data:`MAX_TOKENS` tokens): for each target
         (character offsets into the sentence, plus ``offset``), the cues modifying it,
-        and the sentence's cues, their offsets plus ``offset``."""
-        if asserting_only and not self.cue_filter.may_match(sentence.lower):
+        and the sentence's cues, their offsets plus ``offset``. ``filtered``: the caller
+        has found that the sentence passes :attr:`cue_filter` (it is not tested again)."""
+        if asserting_only and not filtered and not self.cue_filter.may_match(sentence.lower):
             return [[] for _ in targets], []
         spans = [sentence.char_span(s - offset, e - offset) for s, e in targets]
         present = [span for span in spans if span is not None]

@@ -90,6 +90,10 @@ class PrefilteredMatcher:
         self.raw_patterns: list[tuple[str, list]] = []
         #: indices of the patterns that matched -> a spaCy Matcher holding only those
         self._ordered: dict[tuple[int, ...], Matcher] = {}
+        #: match key (the rule key's string id) -> the rule, read once per match
+        self.by_key: dict[int, ConTextRule] = {
+            vocab.strings.add(key): rule for key, rule in full.rule_map.items()
+        }
         requirements = []
         self.always_full = not prune or phrase_attr.upper() != "LOWER"
         for key, rule in full.rule_map.items():
@@ -130,9 +134,8 @@ class PrefilteredMatcher:
         """``matches`` with anchored cues cut to their first token, and without the
         control cues that overlap a target span (``targets``, token offsets; ``None``:
         those of the Doc extension ``targets_attr``)."""
-        rules = self.full.rule_map
-        vocab = doc.vocab
-        matches = [_anchor(rules[vocab[key].text], key, start, end) for key, start, end in matches]
+        rules = self.by_key
+        matches = [_anchor(rules[key], key, start, end) for key, start, end in matches]
         if targets is None:
             targets = self._targets(doc)
         if not targets:
@@ -140,7 +143,7 @@ class PrefilteredMatcher:
         return [
             (key, start, end)
             for key, start, end in matches
-            if rules[vocab[key].text].category.upper() not in CONTROL_CATEGORIES
+            if rules[key].category.upper() not in CONTROL_CATEGORIES
             or doc[start].is_punct  # a clause boundary, not words of the finding
             or not any(start < t_end and t_start < end for t_start, t_end in targets)
         ]
@@ -208,11 +211,10 @@ class PrefilteredMatcher:
     def _tied(self, matches: list[Match]) -> set[int]:
         """Keys of the patterns with a match whose span, as matched or cut to its anchor
         (see :meth:`_keep`), is also another match's: where pruning keeps the first."""
-        rules, strings = self.full.rule_map, self.vocab.strings
         keys: dict[tuple[int, int], set[int]] = {}
         for key, start, end in matches:
             keys.setdefault((start, end), set()).add(key)
-            _, a, b = _anchor(rules[strings[key]], key, start, end)
+            _, a, b = _anchor(self.by_key[key], key, start, end)
             if (a, b) != (start, end):
                 keys.setdefault((a, b), set()).add(key)
         return {key for found in keys.values() if len(found) > 1 for key in found}
