@@ -93,6 +93,12 @@ ASCII_CASE_TWINS = frozenset("\u0130\u0131\u017f\u212a")
 _TWIN_RE = re.compile("[" + "".join(sorted(ASCII_CASE_TWINS)) + "]")
 
 
+def has_twin(text: str) -> bool:
+    """``text`` holds a character of :data:`ASCII_CASE_TWINS`: four substring tests,
+    about ten times faster than a scan with :data:`_TWIN_RE` on the reports."""
+    return not text.isascii() and any(map(text.__contains__, ASCII_CASE_TWINS))
+
+
 class TextGate:
     """The test of :class:`LiteralGate` for one pattern on every slice of one text, from
     one scan of the text: a slice holding no occurrence of the pattern's literals (and
@@ -117,7 +123,7 @@ class TextGate:
         found.sort()
         self.starts = [a for a, _ in found]
         self.ends = [b for _, b in found]
-        self.twins = [] if text.isascii() else [m.start() for m in _TWIN_RE.finditer(text)]
+        self.twins = [] if not has_twin(text) else [m.start() for m in _TWIN_RE.finditer(text)]
 
     def possible(self, start: int, end: int) -> bool:
         """False only when the pattern cannot match ``text[start:end]``."""

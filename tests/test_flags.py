@@ -11,7 +11,9 @@ import pytest
 
 from extractor import extract
 from extractor.evaluation.flags import FlagCounts, flag_table, score_flags
+from extractor.fields.stain_markers import default_index, find_markers
 from extractor.flags import REVIEW_KEYS, evidence, parse_review_rules, review_rules
+from extractor.flags.checks import names_marker
 from extractor.flags.rules import RULE_FILE
 from extractor.rules import RuleFileError
 from extractor.schema import ReviewFlag, ReviewReason
@@ -153,3 +155,22 @@ def test_flags_round_trip_through_json() -> None:
     again = type(record).model_validate_json(record.model_dump_json())
     assert again == record
     assert isinstance(again.summary.review["levels"][0], ReviewFlag)
+
+
+@pytest.mark.parametrize(
+    ("text", "marker", "expected"),
+    [
+        ("CD34", "CD34", True),
+        ("CD-34", "CD34", True),
+        ("S-100 protein", "S100", None),  # whatever the vocabulary says, as uncached
+        ("CD43", "CD34", False),  # counter-example: another marker
+        ("mclean-A", "Melan-A", False),  # counter-example: a misspelling
+        ("", "CD34", False),
+    ],
+)
+def test_names_marker_is_the_uncached_marker_search(text: str, marker: str, expected) -> None:
+    direct = any(x.canonical == marker for x in find_markers(text, default_index()))
+    for _ in range(2):  # computed, then from the cache
+        assert names_marker(text, marker) is direct
+    assert expected is None or direct is expected
+    assert names_marker.cache_info().maxsize is not None  # bounded

@@ -11,7 +11,7 @@ import pytest
 
 from extractor import extract
 from extractor.batch import to_json_line
-from extractor.flags.checks import Context, _gated
+from extractor.flags.checks import Context, _gated, item_evidence, item_of
 from extractor.flags.evidence import KEY_FIELDS, index_mentions, source_of, sources
 from extractor.record import _SectionIndex
 from extractor.regex_literals import TextGate, required_literals
@@ -160,6 +160,7 @@ GATE_CASES = [
     # counter-example: "mass" crosses the sentence boundary and counts for neither
     ("The ma|ss grew.", [(0, 6), (6, 15)]),
     ("The mass grew.", [(0, 0), (0, 14), (14, 14)]),  # empty sentences hold nothing
+    ("Nothing grew. Nothing else.", [(0, 13), (14, 27)]),  # no literal anywhere: none
     # a case twin ("\u017f" matches "s" under IGNORECASE): its sentence may match
     ("The ma\u017f\u017f grew. Nothing else.", [(0, 14), (15, 28)]),
     # lower-casing changes the length: every sentence may match
@@ -177,3 +178,19 @@ def test_gated_sentences_are_those_the_gate_finds_possible(text: str, sentences:
     assert _gated(gate, sentences) == expected
     # and never one holding a match is left out
     assert all(span in expected for span in sentences if CUE.search(text[span[0] : span[1]]))
+
+
+@pytest.mark.parametrize("key", ["levels", "sites", "stains", "size_max_mm", "age_years"])
+def test_item_evidence_is_made_once_per_record_and_key(key: str) -> None:
+    record = extract(CASE)
+    ctx = Context(record, CASE, [], sources(record))
+    first = item_evidence(ctx, key)
+    assert item_evidence(ctx, key) is first  # the second check reads the same one
+    expected: dict = {}
+    for i in ctx.sources[key].evidence:
+        for item in item_of(key, record.mentions[i], record.summary):
+            expected.setdefault(item, []).append(i)
+    assert first == expected
+    # counter-example: another record's context computes its own
+    other = extract("Case presentation\nA 60-year-old woman.\n")
+    assert item_evidence(Context(other, "", [], sources(other)), key) is not first

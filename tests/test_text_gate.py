@@ -9,7 +9,13 @@ import sys
 import pytest
 
 from extractor.flags import review_rules
-from extractor.regex_literals import ASCII_CASE_TWINS, TextGate, required_literals
+from extractor.regex_literals import (
+    _TWIN_RE,
+    ASCII_CASE_TWINS,
+    TextGate,
+    has_twin,
+    required_literals,
+)
 
 
 def test_case_twins_are_every_non_ascii_match_of_an_ascii_character() -> None:
@@ -26,6 +32,19 @@ def test_case_twins_are_every_non_ascii_match_of_an_ascii_character() -> None:
         literal = re.compile(letter + "(?:#)?", re.I)  # a literal node, not a class
         found |= {ch for ch in cased if literal.fullmatch(ch)}
     assert found == ASCII_CASE_TWINS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IHC was done.",  # ASCII
+        "A mass \u00d7 2, caf\u00e9.",  # non-ASCII without a twin
+        *(f"a ma{twin}s." for twin in sorted(ASCII_CASE_TWINS)),  # each twin: found
+        "\u0130stanbul",  # a twin first
+    ],
+)
+def test_has_twin_is_a_twin_search(text: str) -> None:
+    assert has_twin(text) is bool(_TWIN_RE.search(text))
 
 
 STAIN = r"\b(?:immunohisto\w*|IHC|stain(?:s|ed|ing)?)\b"

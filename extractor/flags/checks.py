@@ -8,8 +8,12 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
+from extractor.fields.diagnosis_stated import STATED_PREFIX
+from extractor.fields.level import POSITION
+from extractor.fields.stain_markers import default_index, find_markers
 from extractor.flags.evidence import PATIENT, Source, unique
 from extractor.flags.rules import ReviewRule
 from extractor.regex_literals import TextGate, required_literals
@@ -46,6 +50,7 @@ class Context:
 
     _region_sentences: list[tuple[int, int]] | None = field(default=None, repr=False)
     _gated: dict[re.Pattern[str], list[tuple[int, int]]] = field(default_factory=dict, repr=False)
+    _items: dict[str, dict[Any, list[int]]] = field(default_factory=dict, repr=False)
 
     def region_sentences(self) -> list[tuple[int, int]]:
         """The sentences starting in a region (computed once)."""
@@ -76,6 +81,8 @@ def _gated(gate: TextGate, sentences: list[tuple[int, int]]) -> list[tuple[int, 
     can hold its start, the last one starting at or before it."""
     if gate.always:
         return list(sentences)
+    if not gate.starts and not gate.twins:
+        return []  # no literal in the whole text (most reports): no sentence to test
     ordered = all(a <= b for a, b in sentences) and all(
         b <= a for (_, b), (a, _) in zip(sentences, sentences[1:], strict=False)
     )
@@ -145,11 +152,14 @@ def item_of(key: str, m: Mention, summary: Summary) -> list[Any]:
 
 
 def item_evidence(ctx: Context, key: str) -> dict[Any, list[int]]:
-    """Evidence of ``key`` split by summary item (one entry for a scalar key)."""
-    out: dict[Any, list[int]] = {}
-    for i in ctx.sources[key].evidence:
-        for item in item_of(key, ctx.mentions[i], ctx.record.summary):
-            out.setdefault(item, []).append(i)
+    """Evidence of ``key`` split by summary item (one entry for a scalar key); made once
+    per record and key (three checks read it; callers must not change it)."""
+    out = ctx._items.get(key)
+    if out is None:
+        out = ctx._items[key] = {}
+        for i in ctx.sources[key].evidence:
+            for item in item_of(key, ctx.mentions[i], ctx.record.summary):
+                out.setdefault(item, []).append(i)
     return out
 
 
@@ -231,8 +241,6 @@ def _size_rivals(ctx: Context, key: str, tolerance: float) -> list[tuple[int, st
 
 
 def _level_gap(ctx: Context, p: dict[str, Any]) -> list[str]:
-    from extractor.fields.level import POSITION
-
     levels = ctx.record.summary.levels
     gaps = []
     for a, b in zip(levels, levels[1:], strict=False):
@@ -295,14 +303,19 @@ def _per_item(
     return out
 
 
+@lru_cache(maxsize=4096)
+def names_marker(text: str, marker: str | None) -> bool:
+    """``text`` names ``marker`` exactly (one of its markers, read without approximation,
+    is ``marker``). Pure for a process (the marker vocabulary is loaded once) and cached,
+    bounded: the same stain texts ("CD34", "S-100 protein") recur from report to report."""
+    return any(x.canonical == marker for x in find_markers(text, default_index()))
+
+
 def _fuzzy(m: Mention) -> list[str]:
     if m.field == FieldName.DIAGNOSIS:
         return [repr(m.text)] if "|fuzzy" in m.rule else []
     if m.field == FieldName.STAIN:
-        from extractor.fields.stain_markers import default_index, find_markers
-
-        found = find_markers(m.text, default_index())
-        return [] if any(x.canonical == m.value.get("marker") for x in found) else [repr(m.text)]
+        return [] if names_marker(m.text, m.value.get("marker")) else [repr(m.text)]
     return []
 
 
@@ -322,8 +335,6 @@ def assertion_cue_near(ctx: Context, rule: ReviewRule) -> Flags:
 
 
 def _unlisted(m: Mention) -> list[str]:
-    from extractor.fields.diagnosis_stated import STATED_PREFIX
-
     return [repr(m.text)] if m.rule.startswith(STATED_PREFIX) else []
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
+from extractor.fields.stain_markers import default_index, find_markers
 from extractor.flags.checks import LESION_KEYS, Context, Flags, flag
 from extractor.flags.rules import ReviewRule
 from extractor.regex_scan import find_all
@@ -76,8 +77,6 @@ def index_lesion_ambiguous(ctx: Context, rule: ReviewRule) -> Flags:
 def missing_result(ctx: Context, rule: ReviewRule) -> Flags:
     """A marker named in a staining sentence of the summary's sections that no stain
     mention covers: the stain panel may be incomplete."""
-    from extractor.fields.stain_markers import default_index, find_markers
-
     index = default_index()
     cue = rule.params["staining_cue"]
     spans, names = [], []
