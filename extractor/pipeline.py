@@ -149,4 +149,18 @@ def get_nlp() -> Language:
         for pipe in PIPE_ORDER:
             nlp.add_pipe(pipe)
         nlp(WARM_UP_TEXT)  # the fields load their rules, vocabularies and tables here
+        load_rule_data()
     return nlp
+
+
+def load_rule_data() -> None:
+    """Parse the rule data that code paths read on first use, which the warm-up text
+    does not reach: the heading words of the normalization's line joiner (a line break
+    before a heading) and the stated-diagnosis rules ("diagnosed with ..."). Loaded with
+    the pipeline, a bad file fails at load with its name, not on some report of a batch,
+    and forked workers inherit the parsed rules instead of each parsing them again."""
+    from extractor.fields.diagnosis_stated import stated_rules
+    from extractor.text import heading_literals
+
+    stated_rules()
+    heading_literals()
