@@ -14,8 +14,8 @@ from .conftest import REAL_REPORTS
 
 
 def _skips(nlp, text: str) -> list[bool] | None:  # noqa: ANN001 - spacy Language
-    skip = get_engine().doc_filter.for_doc(nlp.make_doc(text))
-    return None if skip is None else [skip(a, b) for a, b in sentence_spans(text)]
+    sentences = get_engine().doc_filter.sentences_of(nlp.make_doc(text))
+    return None if sentences is None else [sentences.skip(a, b) for a, b in sentence_spans(text)]
 
 
 # text | for each sentence: skipped (no asserting cue can match in it)
@@ -46,7 +46,7 @@ def test_no_test_when_the_doc_was_tokenized_piece_by_piece(nlp, text: str) -> No
 
 
 def test_no_test_for_another_vocabulary() -> None:
-    assert get_engine().doc_filter.for_doc(spacy.blank("en").make_doc("No fever.")) is None
+    assert get_engine().doc_filter.sentences_of(spacy.blank("en").make_doc("No fever.")) is None
 
 
 @pytest.mark.parametrize("path", REAL_REPORTS, ids=lambda p: p.stem)
@@ -56,8 +56,9 @@ def test_skips_exactly_where_the_engine_finds_no_asserting_cue(nlp, path) -> Non
     sentence gives the engine nothing."""
     engine = get_engine()
     text = normalize(path.read_text(encoding="utf-8")).text
-    skip = engine.doc_filter.for_doc(nlp.make_doc(text))
-    assert skip is not None
+    sentences = engine.doc_filter.sentences_of(nlp.make_doc(text))
+    assert sentences is not None
+    skip = sentences.skip
     skipped = 0
     for a, b in sentence_spans(text):
         sentence = text[a:b]

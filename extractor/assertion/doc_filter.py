@@ -40,9 +40,6 @@ from extractor.assertion.rules import RuleFilter
 from extractor.assertion.sentence import Sentence
 from extractor.tokenizer import doc_text, tokenized_whole
 
-#: (start, end) of a sentence -> True when the engine would find no asserting cue in it
-Skip = Callable[[int, int], bool]
-
 
 def special_pairs(tokenizer: Tokenizer) -> frozenset[tuple[int, int]]:
     """Consecutive token texts in the tokenization (without special cases) of each of
@@ -84,7 +81,7 @@ def hashed(words_filter: RuleFilter, hash_of: Callable[[str], Hashable]) -> Rule
 
 
 class DocCueFilter:
-    """Builds, per document, the :data:`Skip` test of its sentences."""
+    """Builds, per document, its sentences as its tokens give them (:class:`DocSentences`)."""
 
     def __init__(
         self,
@@ -100,16 +97,10 @@ class DocCueFilter:
         self.max_chars = max_chars
         self.max_tokens = max_tokens
 
-    def for_doc(self, doc: Doc) -> Skip | None:
-        """The test for the sentences of ``doc``, or ``None`` when the document's tokens
-        cannot stand for its sentences' (another vocabulary, so another tokenizer, or a
-        text tokenized piece by piece)."""
-        sentences = self.sentences_of(doc)
-        return None if sentences is None else sentences.skip
-
     def sentences_of(self, doc: Doc) -> DocSentences | None:
-        """The sentences of ``doc`` as its tokens give them (``None`` as in
-        :meth:`for_doc`)."""
+        """The sentences of ``doc`` as its tokens give them, or ``None`` when the
+        document's tokens cannot stand for its sentences' (another vocabulary, so another
+        tokenizer, or a text tokenized piece by piece)."""
         if doc.vocab is not self.vocab or not tokenized_whole(doc):
             return None
         return DocSentences(self, doc)

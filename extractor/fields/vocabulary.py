@@ -238,21 +238,12 @@ class PhraseIndex:
         starting: Iterable[int] = compress(count(), map(folded_root.__contains__, folded))
         if raw_root and not raw_root.keys().isdisjoint(raw):
             starting = sorted({*starting, *compress(count(), map(raw_root.__contains__, raw))})
-        last = len(folded) - 1
         for k in starting:
             if k < i:
                 continue
             i = k
-            # a trie is walked only from a token that starts one of its keys; the
-            # folded walk inline (:func:`_longest`): most start no key (one dict read)
-            n1, e1, node, t = 0, None, folded_root.get(folded[i]), i
-            while node is not None:
-                if "\0" in node:
-                    n1, e1 = t - i + 1, node["\0"]
-                if t == last:
-                    break
-                t += 1
-                node = node.get(folded[t])
+            # a trie is walked only from a token that starts one of its keys
+            n1, e1 = _longest(folded_root, folded, i) if folded[i] in folded_root else _NONE
             n2, e2 = _longest(raw_root, raw, i) if raw[i] in raw_root else _NONE
             n, entry, how = (n2, e2, "exact") if n2 > n1 else (n1, e1, "synonym")
             if entry is None:
